@@ -1,0 +1,145 @@
+"""The engine shared by the French and English facades.
+
+It owns the flat parameter buffer the kernels work on, its layout, and the
+training loop around the compiled epoch. Facades (``Reseau``, ``Network``)
+only validate, convert data and print.
+"""
+import math
+
+import numba
+import numpy as np
+
+from . import kernels
+from .shuffle import python_shuffle
+
+DTYPES = (np.float64, np.float32)
+
+
+class Layout:
+    """Where each layer's weights and biases sit in the flat buffer."""
+
+    def __init__(self, sizes):
+        self.sizes = np.asarray(sizes, dtype=np.int64)
+        n_layers = len(sizes) - 1
+        self.w_off = np.zeros(n_layers, dtype=np.int64)
+        self.b_off = np.zeros(n_layers, dtype=np.int64)
+        pos = 0
+        for l in range(n_layers):
+            n_in, n_out = int(sizes[l]), int(sizes[l + 1])
+            self.w_off[l] = pos
+            pos += n_in * n_out
+            self.b_off[l] = pos
+            pos += n_out
+        self.size = pos
+
+    def shapes(self):
+        """(n_in, n_out) for each layer."""
+        s = self.sizes
+        return [(int(s[l]), int(s[l + 1])) for l in range(len(s) - 1)]
+
+    def weight_views(self, buf):
+        """Weights of each layer as views ``(n_in, n_out)`` into ``buf``."""
+        return [buf[o:o + i * n].reshape(i, n)
+                for o, (i, n) in zip(self.w_off, self.shapes())]
+
+    def bias_views(self, buf):
+        """Biases of each layer as column views ``(n_out, 1)`` into ``buf``."""
+        return [buf[o:o + n].reshape(n, 1)
+                for o, (_, n) in zip(self.b_off, self.shapes())]
+
+    def args(self):
+        return self.sizes, self.w_off, self.b_off
+
+
+def resolve_dtype(dtype):
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError(f"dtype: expected float64 or float32, got {dt}")
+    return dt.type
+
+
+def default_workers():
+    """Replicas for the parallel loop: one per Numba thread, at least 2."""
+    return max(2, numba.get_num_threads())
+
+
+class Engine:
+    """Flat parameters + compiled training, evaluation and gradients."""
+
+    def __init__(self, sizes, dtype):
+        self.layout = Layout(sizes)
+        self.dtype = resolve_dtype(dtype)
+        self.params = np.zeros(self.layout.size, dtype=self.dtype)
+
+    def prepare_inputs(self, X):
+        # float32 inputs stay float32 (exact when widened in the kernel);
+        # a float32 model reads everything as float32.
+        want = np.float32 if (self.dtype == np.float32 or X.dtype == np.float32) else np.float64
+        return np.ascontiguousarray(X, dtype=want)
+
+    def forward(self, X):
+        X = self.prepare_inputs(X)
+        out = np.empty((X.shape[0], int(self.layout.sizes[-1])), dtype=self.dtype)
+        kernels.forward_all(self.params, *self.layout.args(), X, out)
+        return out
+
+    def count_correct(self, X, labels):
+        X = self.prepare_inputs(X)
+        labels = np.ascontiguousarray(labels, dtype=np.int64)
+        return int(kernels.count_correct(self.params, *self.layout.args(), X, labels))
+
+    def gradient(self, X, Y):
+        """Summed gradients over the rows of X/Y, laid out like params."""
+        X = self.prepare_inputs(X)
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        grad = np.zeros_like(self.params)
+        kernels.batch_gradient(self.params, *self.layout.args(), X, Y, grad)
+        return grad
+
+    def step(self, X, Y, eta):
+        """One mini-batch update on all rows of X/Y; returns the new buffer."""
+        X = self.prepare_inputs(X)
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        params = self.params.copy()
+        order = np.arange(X.shape[0], dtype=np.int64)
+        kernels.train_epoch(params, *self.layout.args(), X, Y, order,
+                            X.shape[0], float(eta))
+        return params
+
+    def epochs(self, X, Y, order, epochs, batch, eta, parallel=False,
+               workers=None, sync_every=None):
+        """Generator over epochs: shuffle ``order`` like ``random.shuffle``,
+        train one epoch in compiled code, yield the epoch number.
+
+        Trains a copy of the parameters, exposed as ``self.training`` and
+        committed to ``self.params`` after every whole epoch, so that an
+        interruption never leaves a half-updated network.
+        """
+        X = self.prepare_inputs(X)
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        args = self.layout.args()
+        if parallel:
+            workers = default_workers() if workers is None else int(workers)
+            sync_every = 25 if sync_every is None else int(sync_every)
+        for j in range(epochs):
+            params = self.params.copy()
+            python_shuffle(order)
+            if parallel:
+                kernels.train_epoch_parallel(params, *args, X, Y, order, batch,
+                                             float(eta), workers, sync_every)
+            else:
+                kernels.train_epoch(params, *args, X, Y, order, batch, float(eta))
+            self.params = params
+            yield j
+
+
+def is_finite(buf):
+    return bool(np.isfinite(buf).all())
+
+
+def check_eta(eta):
+    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"eta: expected a positive number, got {type(eta).__name__}")
+    if not math.isfinite(float(eta)) or float(eta) <= 0:
+        raise ValueError(f"eta: expected a positive finite number, got {eta!r}")
+    return float(eta)

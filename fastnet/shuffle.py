@@ -1,0 +1,104 @@
+"""Python's ``random.shuffle``, compiled.
+
+The course shuffles its training list with ``random.shuffle`` each epoch.
+For fastnet to see the course's mini-batches after ``random.seed(s)``, it
+must draw exactly the same permutation; doing it in Python costs ~25 ms for
+50,000 items, a large slice of a compiled epoch. So this module replays
+CPython's Mersenne Twister (MT19937) and its ``_randbelow`` rejection
+sampling in Numba, reading the state from ``random.getstate()`` and writing
+it back, so that later calls to ``random`` go on exactly as in the course.
+A self-check against ``random.shuffle`` at first use guards against an
+interpreter whose algorithm differs; it then falls back to ``random.shuffle``.
+"""
+import random
+
+import numpy as np
+
+from ._jit import kernel
+
+_N = 624
+_M = 397
+
+
+@kernel
+def _twist(mt):
+    for kk in range(_N):
+        y = (mt[kk] & 0x80000000) | (mt[(kk + 1) % _N] & 0x7FFFFFFF)
+        v = mt[(kk + _M) % _N] ^ (y >> 1)
+        if y & 1:
+            v ^= 0x9908B0DF
+        mt[kk] = v
+
+
+@kernel
+def _next_u32(mt, pos):
+    """Next 32-bit output; ``pos`` is a 1-element array holding the index."""
+    if pos[0] >= _N:
+        _twist(mt)
+        pos[0] = 0
+    y = mt[pos[0]]
+    pos[0] += 1
+    y ^= y >> 11
+    y ^= (y << 7) & 0x9D2C5680
+    y ^= (y << 15) & 0xEFC60000
+    y ^= y >> 18
+    return y & 0xFFFFFFFF
+
+
+@kernel
+def shuffle_inplace(order, mt, pos):
+    """Permute ``order`` as ``random.shuffle`` would with state (mt, pos)."""
+    for i in range(order.size - 1, 0, -1):
+        n = i + 1
+        k = 0
+        while (n >> k) != 0:
+            k += 1
+        r = _next_u32(mt, pos) >> (32 - k)
+        while r >= n:
+            r = _next_u32(mt, pos) >> (32 - k)
+        tmp = order[i]
+        order[i] = order[r]
+        order[r] = tmp
+
+
+def _shuffle_with_python_state(order):
+    version, internal, gauss = random.getstate()
+    mt = np.array(internal[:_N], dtype=np.int64)
+    pos = np.array([internal[_N]], dtype=np.int64)
+    shuffle_inplace(order, mt, pos)
+    random.setstate((version, tuple(int(v) for v in mt) + (int(pos[0]),), gauss))
+
+
+_verified = None
+
+
+def _self_check():
+    saved = random.getstate()
+    try:
+        ok = True
+        for n in (2, 3, 17, 1000, 70001):
+            random.seed(12345 + n)
+            expected = list(range(n))
+            random.shuffle(expected)
+            after_python = random.getstate()
+            random.seed(12345 + n)
+            got = np.arange(n, dtype=np.int64)
+            _shuffle_with_python_state(got)
+            ok = ok and got.tolist() == expected and random.getstate() == after_python
+        return ok
+    finally:
+        random.setstate(saved)
+
+
+def python_shuffle(order):
+    """Shuffle the int64 array ``order`` in place, exactly like
+    ``random.shuffle(list)`` would, advancing the global ``random`` state."""
+    global _verified
+    if _verified is None:
+        _verified = _self_check()
+    if _verified:
+        _shuffle_with_python_state(order)
+    else:  # pragma: no cover - only on an interpreter with another shuffle
+        items = order.tolist()
+        random.shuffle(items)
+        order[:] = items

@@ -1,0 +1,95 @@
+"""The parallel epoch loop: local SGD with periodic averaging, checked
+against the same algorithm written with the course's per-example code."""
+import random
+
+import numpy as np
+import pytest
+
+from fastnet import Reseau
+from fastnet.reference import ReseauReference
+from support import course_data, max_diff
+
+
+def local_sgd_reference(ref, training, epochs, batch, eta, workers, sync_every):
+    """The parallel algorithm, spelled out with the reference's steps."""
+    data = list(training)
+    n = len(data)
+    for _ in range(epochs):
+        random.shuffle(data)
+        batches = [data[k:k + batch] for k in range(0, n, batch)]
+        per_round = workers * sync_every
+        for first in range(0, len(batches), per_round):
+            replicas = []
+            for w in range(min(workers, len(batches) - first)):
+                r = ReseauReference.__new__(ReseauReference)
+                r.nb_couches, r.tailles = ref.nb_couches, ref.tailles
+                r.poids = [p.copy() for p in ref.poids]
+                r.biais = [b.copy() for b in ref.biais]
+                for k in range(sync_every):
+                    bi = first + k * workers + w
+                    if bi < len(batches):
+                        r.update_mini_batch(batches[bi], eta)
+                replicas.append(r)
+            ref.poids = [sum(r.poids[l] for r in replicas) / len(replicas)
+                         for l in range(len(ref.poids))]
+            ref.biais = [sum(r.biais[l] for r in replicas) / len(replicas)
+                         for l in range(len(ref.biais))]
+    return ref
+
+
+def train_parallel(net, training, epochs, batch, eta, workers, sync_every):
+    from fastnet import _data
+    X, Y, _ = _data.training_arrays(list(training), net.tailles[0], net.tailles[-1])
+    order = np.arange(len(X), dtype=np.int64)
+    for _ in net._engine.epochs(X, Y, order, epochs, batch, eta, parallel=True,
+                                workers=workers, sync_every=sync_every):
+        pass
+    net._views()
+
+
+@pytest.mark.parametrize("workers,sync_every,n,batch", [
+    (2, 3, 47, 5), (3, 1, 40, 4), (2, 4, 23, 10), (1, 2, 30, 6)])
+def test_parallel_matches_its_reference(workers, sync_every, n, batch):
+    training, _ = course_data(n, 6, 3, seed=workers)
+    np.random.seed(4)
+    ref = ReseauReference([6, 5, 3])
+    np.random.seed(4)
+    net = Reseau([6, 5, 3])
+    random.seed(8)
+    local_sgd_reference(ref, training, 3, batch, 2.0, workers, sync_every)
+    random.seed(8)
+    train_parallel(net, training, 3, batch, 2.0, workers, sync_every)
+    assert max_diff(net.poids, ref.poids) < 1e-9
+    assert max_diff(net.biais, ref.biais) < 1e-9
+
+
+def test_one_worker_is_the_serial_loop():
+    training, _ = course_data(40, 5, 3)
+    np.random.seed(1)
+    a = Reseau([5, 4, 3])
+    np.random.seed(1)
+    b = Reseau([5, 4, 3])
+    random.seed(3)
+    train_parallel(a, training, 2, 6, 3.0, workers=1, sync_every=5)
+    import contextlib
+    import io
+    random.seed(3)
+    with contextlib.redirect_stdout(io.StringIO()):
+        b.DGS(list(training), 2, 6, 3.0)
+    assert max_diff(a.poids, b.poids) == 0
+
+
+def test_parallel_dgs_is_deterministic():
+    training, test = course_data(200, 10, 4)
+    results = []
+    for _ in range(2):
+        np.random.seed(0)
+        random.seed(0)
+        net = Reseau([10, 8, 4], parallel=True)
+        import contextlib
+        import io
+        with contextlib.redirect_stdout(io.StringIO()):
+            net.DGS(list(training), 3, 10, 3.0)
+        results.append([w.copy() for w in net.poids])
+    assert max_diff(*results) == 0
+    assert all(np.isfinite(w).all() for w in results[0])
