@@ -1,0 +1,350 @@
+"""MNIST for fastnet: find or download the four IDX files (md5-checked),
+read them, and hand them back in the layout of Nielsen's ``mnist.pkl.gz``
+and ``mnist_loader`` (``load_data`` / ``load_data_wrapper``)."""
+import contextlib
+import gzip
+import hashlib
+import http.client
+import math
+import os
+import pickle
+import struct
+import tempfile
+import urllib.request
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MNIST_FILES", "MIRRORS", "cache_dir", "find_data", "read_idx",
+           "load_arrays", "load_data", "load_data_wrapper"]
+
+#: name -> (md5 of the .gz file, size of the .gz file in bytes)
+MNIST_FILES = {
+    "train-images-idx3-ubyte.gz": ("f68b3c2dcbeaaa9fbdd348bbdeb94873", 9912422),
+    "train-labels-idx1-ubyte.gz": ("d53e105ee54ea40749a09fcbcd1e9432", 28881),
+    "t10k-images-idx3-ubyte.gz": ("9fb629c4189551a2d022fa330f9573f3", 1648877),
+    "t10k-labels-idx1-ubyte.gz": ("ec29112dd5afa0611ce80d1b7f02629c", 4542),
+}
+
+#: Base URLs tried in order; yann.lecun.com last since it often refuses bots.
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+PICKLE_NAME = "mnist.pkl.gz"
+_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+_N_VALID = 10_000  # Nielsen's validation set: the last 10,000 training images
+_TIMEOUT = 60
+
+
+def cache_dir():
+    """Per-user folder where downloaded MNIST files are kept.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$FASTNET_CACHE`` if set, else ``$XDG_CACHE_HOME/fastnet/mnist``,
+        else ``~/.cache/fastnet/mnist``. The folder is not created here.
+    """
+    if os.environ.get("FASTNET_CACHE"):
+        return Path(os.environ["FASTNET_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "fastnet" / "mnist"
+
+
+def _missing(folder):
+    return [n for n in MNIST_FILES if not (folder / n).is_file()]
+
+
+def _resolve(path, origin):
+    """Data location held by a user-given ``path``, or FileNotFoundError."""
+    p = Path(path).expanduser()
+    if p.is_file() and p.name in MNIST_FILES:
+        p = p.parent  # one of the four files given: use its folder
+    if p.is_file():
+        return p  # taken as a mnist.pkl.gz; load_arrays checks its content
+    if p.is_dir():
+        missing = _missing(p)
+        if not missing:
+            return p
+        if (p / PICKLE_NAME).is_file():
+            return p / PICKLE_NAME
+        raise FileNotFoundError(
+            f"{origin} {p} does not hold the MNIST data: missing "
+            f"{', '.join(missing)} (or put a single {PICKLE_NAME} there)")
+    raise FileNotFoundError(f"{origin} {p} does not exist")
+
+
+def _cached(folder):
+    """Names not yet in the cache (a file of the wrong size counts as absent)."""
+    return [n for n, (_, size) in MNIST_FILES.items()
+            if not ((folder / n).is_file() and (folder / n).stat().st_size == size)]
+
+
+def _fetch(name, folder, mirrors):
+    """Download ``name`` into ``folder``; return None, or the failure reasons."""
+    md5, size = MNIST_FILES[name]
+    reasons = []
+    for base in mirrors:
+        url = base.rstrip("/") + "/" + name
+        # A temp file in the target folder makes os.replace atomic, so a
+        # half or bad download is never seen under the real name.
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        try:
+            digest, got = hashlib.md5(), 0
+            with os.fdopen(fd, "wb") as out, \
+                    urllib.request.urlopen(url, timeout=_TIMEOUT) as resp:
+                while chunk := resp.read(1 << 16):
+                    got += len(chunk)
+                    if got > size:
+                        raise ValueError(f"more than the expected {size} bytes")
+                    digest.update(chunk)
+                    out.write(chunk)
+            if got != size:
+                raise ValueError(f"got {got} bytes, expected {size}")
+            if digest.hexdigest() != md5:
+                raise ValueError(f"md5 {digest.hexdigest()} != expected {md5}")
+            os.replace(tmp, folder / name)
+            return None
+        except (OSError, ValueError, http.client.HTTPException) as e:
+            reasons.append(f"{url}: {e}")
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return reasons
+
+
+def find_data(path=None, download=True, mirrors=None):
+    """Locate the MNIST data, downloading it into the cache if needed.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A folder holding the four IDX ``.gz`` files or a ``mnist.pkl.gz``,
+        or the path of a ``mnist.pkl.gz`` file (the path of one of the IDX
+        files stands for its folder). When given, it must hold the data:
+        there is no fallback to the other places.
+    download : bool, default True
+        Download the files missing from the cache (see :func:`cache_dir`).
+    mirrors : sequence of str or str, optional
+        Base URLs to download from, in order; default :data:`MIRRORS`. The
+        environment variable ``FASTNET_MNIST_MIRROR`` is tried before them.
+
+    Returns
+    -------
+    pathlib.Path
+        A folder with the four IDX files, or the path of a ``mnist.pkl.gz``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data is at none of ``path``, ``$FASTNET_DATA`` and the cache
+        folder, and could not be downloaded.
+    """
+    if path is not None:
+        return _resolve(path, "path")
+    if os.environ.get("FASTNET_DATA"):
+        return _resolve(os.environ["FASTNET_DATA"], "FASTNET_DATA")
+    folder = cache_dir()
+    missing = _cached(folder)
+    if not missing:
+        return folder
+    if (folder / PICKLE_NAME).is_file():
+        return folder / PICKLE_NAME
+    if not download:
+        why = "download disabled (download=False)"
+    else:
+        if isinstance(mirrors, str):
+            mirrors = [mirrors]
+        urls = list(MIRRORS if mirrors is None else mirrors)
+        if os.environ.get("FASTNET_MNIST_MIRROR"):
+            urls.insert(0, os.environ["FASTNET_MNIST_MIRROR"])
+        reasons = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in missing:
+                reasons += _fetch(name, folder, urls) or []
+        except OSError as e:
+            reasons.append(f"cannot write to {folder}: {e}")
+        missing = _cached(folder)
+        if not missing:
+            return folder
+        why = "download failed:\n  " + "\n  ".join(reasons or ["no mirror given"])
+    raise FileNotFoundError(
+        f"MNIST data not found. Looked in the cache folder {folder} "
+        f"(FASTNET_DATA is not set); missing: {', '.join(missing)}.\n"
+        f"Put the four files (or {PICKLE_NAME}) in {folder}, or in a folder "
+        f"named by the FASTNET_DATA environment variable, or pass path=.\n"
+        f"The {why}")
+
+
+def read_idx(filename):
+    """Read a gzip-compressed IDX file of MNIST images or labels.
+
+    Parameters
+    ----------
+    filename : str or os.PathLike
+        An images file (magic 2051, dims n, rows, cols) or a labels file
+        (magic 2049, dim n); all values unsigned bytes.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 images of shape (n, rows, cols), or uint8 labels of shape (n,).
+
+    Raises
+    ------
+    ValueError
+        If the file is not complete gzip, has an unknown magic number, or
+        its length does not match its header.
+    """
+    try:
+        with gzip.open(filename, "rb") as f:
+            raw = f.read()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise ValueError(f"{filename}: truncated or corrupt gzip file ({e})") from e
+    if len(raw) < 8:
+        raise ValueError(f"{filename}: too short for an IDX header ({len(raw)} bytes)")
+    magic = struct.unpack(">I", raw[:4])[0]
+    if magic not in (_IMAGES_MAGIC, _LABELS_MAGIC):
+        raise ValueError(f"{filename}: wrong magic number {magic} "
+                         f"(expected {_IMAGES_MAGIC} or {_LABELS_MAGIC})")
+    ndim = 3 if magic == _IMAGES_MAGIC else 1
+    start = 4 + 4 * ndim
+    if len(raw) < start:
+        raise ValueError(f"{filename}: IDX header cut short ({len(raw)} bytes)")
+    dims = struct.unpack(f">{ndim}I", raw[4:start])
+    expected = start + math.prod(dims)
+    if len(raw) != expected:
+        raise ValueError(f"{filename}: header {dims} says {expected} bytes, "
+                         f"the file has {len(raw)}")
+    return np.frombuffer(raw, np.uint8, offset=start).reshape(dims)
+
+
+def _from_idx(folder):
+    imgs = {}
+    for part in ("train", "t10k"):
+        X = read_idx(folder / f"{part}-images-idx3-ubyte.gz")
+        y = read_idx(folder / f"{part}-labels-idx1-ubyte.gz")
+        where = f"{folder / part}-{{images,labels}}-idx?-ubyte.gz"
+        if X.ndim != 3 or X.shape[1:] != (28, 28) or y.ndim != 1:
+            raise ValueError(f"{where}: expected 28x28 images and 1-d labels, "
+                             f"got {X.shape} and {y.shape}")
+        if len(X) != len(y):
+            raise ValueError(f"{where}: {len(X)} images but {len(y)} labels")
+        # Dividing by 256, not 255, gives exactly the values of Nielsen's
+        # pickle (multiples of 1/256, max 255/256); exact in float32.
+        X = np.multiply(X.reshape(len(X), 784), np.float32(1 / 256), dtype=np.float32)
+        imgs[part] = (X, y.astype(np.int64))
+    (X, y), test = imgs["train"], imgs["t10k"]
+    if len(X) <= _N_VALID:
+        raise ValueError(f"{folder}: {len(X)} training images, need more than "
+                         f"{_N_VALID} to split off the validation set")
+    cut = len(X) - _N_VALID
+    return (X[:cut], y[:cut]), (X[cut:], y[cut:]), test
+
+
+def _from_pickle(filename):
+    try:
+        with gzip.open(filename, "rb") as f:
+            data = pickle.load(f, encoding="latin1")
+    except Exception as e:  # unpickling can fail in many ways; name the file
+        raise ValueError(f"{filename}: not a readable gzip'd pickle ({e})") from e
+    bad = ValueError(f"{filename}: expected a 3-tuple of (X, y) pairs with "
+                     f"X of shape (n, 784) and y of shape (n,)")
+    if not (isinstance(data, (tuple, list)) and len(data) == 3):
+        raise bad
+    out = []
+    for pair in data:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise bad
+        X, y = (np.asarray(a) for a in pair)
+        if (X.ndim != 2 or X.shape[1] != 784 or y.ndim != 1
+                or len(X) != len(y) or X.dtype.kind not in "fiu"
+                or y.dtype.kind not in "iu"):
+            raise bad
+        out.append((np.ascontiguousarray(X, dtype=np.float32), y.astype(np.int64)))
+    return tuple(out)
+
+
+def load_arrays(path=None, download=True):
+    """MNIST as arrays, split like Nielsen's ``mnist.pkl.gz``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Where the data is; see :func:`find_data` for the lookup order.
+    download : bool, default True
+        Download into the cache if the data is found nowhere.
+
+    Returns
+    -------
+    tuple
+        ``((X_train, y_train), (X_val, y_val), (X_test, y_test))``: training
+        is the first 50,000 IDX training images, validation the last 10,000,
+        test the 10,000 t10k images. ``X`` are C-contiguous float32 arrays of
+        shape (n, 784) holding pixel/256; ``y`` are int64 arrays of shape (n,).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the data cannot be found or downloaded.
+    ValueError
+        If a file is corrupt or does not have the expected structure.
+
+    Notes
+    -----
+    A ``mnist.pkl.gz`` is read with :mod:`pickle`, which can run code:
+    only use one from a source you trust.
+    """
+    where = find_data(path, download=download)
+    splits = _from_pickle(where) if where.is_file() else _from_idx(where)
+    for X, y in splits:
+        if len(y) and (y.min() < 0 or y.max() > 9):
+            raise ValueError(f"{where}: labels outside 0..9")
+    return splits
+
+
+def load_data(path=None, download=True):
+    """MNIST as returned by the course's / Nielsen's ``load_data()``.
+
+    Parameters
+    ----------
+    path, download
+        As for :func:`load_arrays`.
+
+    Returns
+    -------
+    tuple
+        ``(training_data, validation_data, test_data)``, each a pair
+        ``(X, y)``: X float32 of shape (n, 784), y int64 of shape (n,).
+    """
+    return load_arrays(path, download=download)
+
+
+def load_data_wrapper(path=None, download=True):
+    """MNIST as returned by Nielsen's Python 3 ``load_data_wrapper()``.
+
+    Parameters
+    ----------
+    path, download
+        As for :func:`load_arrays`.
+
+    Returns
+    -------
+    tuple of zip
+        ``(training_data, validation_data, test_data)``. Training pairs are
+        ``(x, y)``: x a float32 (784, 1) column, y the one-hot float64 (10, 1)
+        column. Validation and test pairs are ``(x, label)`` with label a
+        numpy int64. Like any zip, each can be iterated only once.
+    """
+    (Xtr, ytr), (Xva, yva), (Xte, yte) = load_arrays(path, download=download)
+    onehot = np.zeros((len(ytr), 10, 1))
+    onehot[np.arange(len(ytr)), ytr, 0] = 1.0
+    # Iterating a (n, 784, 1) view yields (784, 1) views: no copy per image.
+    return (zip(Xtr.reshape(-1, 784, 1), onehot),
+            zip(Xva.reshape(-1, 784, 1), yva),
+            zip(Xte.reshape(-1, 784, 1), yte))
