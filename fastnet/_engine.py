@@ -6,10 +6,10 @@ only validate, convert data and print.
 """
 import math
 
-import numba
 import numpy as np
 
 from . import kernels
+from .parallel import ParallelTrainer
 from .shuffle import python_shuffle
 
 DTYPES = (np.float64, np.float32)
@@ -56,11 +56,6 @@ def resolve_dtype(dtype):
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise TypeError(f"dtype: expected float64 or float32, got {dt}")
     return dt.type
-
-
-def default_workers():
-    """Replicas for the parallel loop: one per Numba thread, at least 2."""
-    return max(2, numba.get_num_threads())
 
 
 class Engine:
@@ -118,19 +113,21 @@ class Engine:
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         args = self.layout.args()
-        if parallel:
-            workers = default_workers() if workers is None else int(workers)
-            sync_every = 25 if sync_every is None else int(sync_every)
-        for j in range(epochs):
-            params = self.params.copy()
-            python_shuffle(order)
-            if parallel:
-                kernels.train_epoch_parallel(params, *args, X, Y, order, batch,
-                                             float(eta), workers, sync_every)
-            else:
-                kernels.train_epoch(params, *args, X, Y, order, batch, float(eta))
-            self.params = params
-            yield j
+        trainer = (ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
+                   if parallel else None)
+        try:
+            for j in range(epochs):
+                params = self.params.copy()
+                python_shuffle(order)
+                if trainer is not None:
+                    trainer.epoch(params, X, Y, order, float(eta))
+                else:
+                    kernels.train_epoch(params, *args, X, Y, order, batch, float(eta))
+                self.params = params
+                yield j
+        finally:
+            if trainer is not None:
+                trainer.close()
 
 
 def is_finite(buf):

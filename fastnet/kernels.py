@@ -1,20 +1,22 @@
 """Numba kernels: forward, backprop and SGD over whole mini-batches.
 
-Only arrays and numbers cross this boundary. All parameters live in one
-flat buffer ``params``; layer ``l`` has its weights at
-``params[w_off[l]:w_off[l] + n_in*n_out]`` in the course's layout
-``(n_in, n_out)`` row-major (so ``z = W.T @ a + b``) and its biases at
-``params[b_off[l]:b_off[l] + n_out]``. Activations of a mini-batch are rows
-of per-layer blocks in a flat workspace (layer l: ``(rows, sizes[l])``).
+Only arrays and numbers cross this boundary. The facade's parameters live
+in one flat buffer ``params`` in the course's layout: layer ``l`` has its
+weights at ``params[w_off[l]:]`` as ``(n_in, n_out)`` row-major (so
+``z = W.T @ a + b``) and its biases at ``params[b_off[l]:]``.
 
-The summation orders follow the course's per-example code wherever that
-costs nothing (gradients are summed example by example, ``eta/m`` is formed
-first), so float64 results match it to rounding.
+For speed the kernels work on a padded copy (see :func:`padded_layout`):
+each layer's outputs are rounded up to a multiple of ``LANES`` columns so
+that the register-blocked micro-kernels of ``_micro`` always see whole
+blocks. Padding columns hold zeros in the weights and the errors, so they
+never change a result.
+
+Gradients are summed example by example, in order, as the course's code
+does; float64 results match it to rounding (see tests/test_fidelity.py).
 """
 import numpy as np
-from numba import prange
-
-from ._jit import kernel, parallel_kernel
+from ._jit import entry, kernel
+from ._micro import FWD_ROWS, GRAD_ROWS, LANES, fwd1, fwd5, grad1, grad4
 
 
 @kernel
@@ -24,216 +26,284 @@ def sigmoid(z):
 
 
 @kernel
-def _layer(buf, off, sizes, l, rows):
-    """Rows x sizes[l] view of layer l's slice of a workspace buffer."""
-    return buf[rows * off[l]:rows * (off[l] + sizes[l])].reshape((rows, sizes[l]))
+def padded_layout(sizes):
+    """Widths (padded) and offsets of weights/biases in the padded buffer."""
+    nl = sizes.size - 1
+    width = np.empty(sizes.size, dtype=np.int64)
+    width[0] = sizes[0]
+    for l in range(1, sizes.size):
+        width[l] = (sizes[l] + LANES - 1) // LANES * LANES
+    pw_off = np.empty(nl, dtype=np.int64)
+    pb_off = np.empty(nl, dtype=np.int64)
+    pos = 0
+    for l in range(nl):
+        pw_off[l] = pos
+        pos += sizes[l] * width[l + 1]
+        pb_off[l] = pos
+        pos += width[l + 1]
+    return width, pw_off, pb_off, pos
 
 
 @kernel
-def _forward_rows(params, sizes, w_off, b_off, a_off, acts, m):
-    """Forward pass for the first m rows (layer 0 of ``acts`` holds inputs).
-
-    ``acts`` is a flat workspace: layer l is a (rows, sizes[l]) block.
-    """
-    rows = acts.size // a_off[-1]
+def _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded):
+    padded[:] = 0.0
     for l in range(sizes.size - 1):
-        n_in = sizes[l]
-        n_out = sizes[l + 1]
-        w = params[w_off[l]:w_off[l] + n_in * n_out].reshape((n_in, n_out))
-        b = params[b_off[l]:b_off[l] + n_out]
-        A = _layer(acts, a_off, sizes, l, rows)
-        Z = _layer(acts, a_off, sizes, l + 1, rows)
-        for e in range(m):
-            z = Z[e]
-            for j in range(n_out):
-                z[j] = 0.0
-        # i outer: each weight row is read once per mini-batch
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         for i in range(n_in):
-            wi = w[i]
-            for e in range(m):
-                a = A[e, i]
-                z = Z[e]
-                for j in range(n_out):
-                    z[j] += a * wi[j]
+            for j in range(n_out):
+                padded[pw_off[l] + i * wd + j] = params[w_off[l] + i * n_out + j]
+        for j in range(n_out):
+            padded[pb_off[l] + j] = params[b_off[l] + j]
+
+
+@kernel
+def _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        for i in range(n_in):
+            for j in range(n_out):
+                params[w_off[l] + i * n_out + j] = padded[pw_off[l] + i * wd + j]
+        for j in range(n_out):
+            params[b_off[l] + j] = padded[pb_off[l] + j]
+
+
+@kernel
+def _weights(padded, sizes, width, pw_off, l):
+    n = sizes[l] * width[l + 1]
+    return padded[pw_off[l]:pw_off[l] + n].reshape((sizes[l], width[l + 1]))
+
+
+@kernel
+def _block(buf, width, rows, l):
+    """Layer l's (rows, width[l]) block of a flat workspace."""
+    start = 0
+    for k in range(l):
+        start += rows * width[k]
+    return buf[start:start + rows * width[l]].reshape((rows, width[l]))
+
+
+@kernel
+def _workspace(dtype_probe, sizes, width, rows):
+    total = 0
+    for w in width:
+        total += w
+    acts = np.zeros(rows * total, dtype=dtype_probe.dtype)
+    deltas = np.zeros(rows * total, dtype=dtype_probe.dtype)
+    targets = np.zeros((rows, sizes[-1]), dtype=dtype_probe.dtype)
+    return acts, deltas, targets
+
+
+@kernel
+def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
+    """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
+    zero = padded[:1].copy()[0] * 0
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        W = _weights(padded, sizes, width, pw_off, l)
+        b = padded[pb_off[l]:pb_off[l] + wd]
+        A = _block(acts, width, rows, l)
+        Z = _block(acts, width, rows, l + 1)
+        full = m - m % FWD_ROWS
+        for jb in range(0, wd, LANES):
+            for e in range(0, full, FWD_ROWS):
+                fwd5(A, W, Z, e, jb, n_in, zero)
+            for e in range(full, m):
+                fwd1(A, W, Z, e, jb, n_in, zero)
         for e in range(m):
             z = Z[e]
             for j in range(n_out):
                 z[j] = sigmoid(z[j] + b[j])
+            for j in range(n_out, wd):
+                z[j] = 0.0
 
 
 @kernel
-def _backprop_update(params, sizes, w_off, b_off, a_off, acts, deltas, gw,
-                     targets, m, scale, grad):
-    """Backprop of the quadratic cost over the first m rows and the step
-    ``p -= scale * sum of gradients`` (``scale = eta/m``).
+def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
+              targets, rows, m, c):
+    """Backprop of the quadratic cost over the first m rows of the network
+    ``padded``, and the step ``out -= c * sum of gradients`` (c = eta/m).
 
-    ``targets`` holds the m target rows. If ``grad`` is not empty, the
-    summed gradients are written there (laid out like ``params``) and
-    ``params`` is left unchanged. Each weight row is updated right after it
-    has served to propagate the error one layer down.
+    Training passes ``out is padded``. A layer's error is propagated down
+    before its weights change, so the step never feeds back into the
+    gradients (as in the course: all gradients first, then the step).
     """
-    store = grad.size > 0
-    rows = acts.size // a_off[-1]
+    zero = padded[:1].copy()[0] * 0
     nl = sizes.size - 1
-    A = _layer(acts, a_off, sizes, nl, rows)
-    D = _layer(deltas, a_off, sizes, nl, rows)
+    A = _block(acts, width, rows, nl)
+    D = _block(deltas, width, rows, nl)
     for e in range(m):
         for j in range(sizes[nl]):
             a = A[e, j]
             D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
     for l in range(nl - 1, -1, -1):
-        n_in = sizes[l]
-        n_out = sizes[l + 1]
-        w = params[w_off[l]:w_off[l] + n_in * n_out].reshape((n_in, n_out))
-        b = params[b_off[l]:b_off[l] + n_out]
-        A = _layer(acts, a_off, sizes, l, rows)
-        D = _layer(deltas, a_off, sizes, l + 1, rows)
-        Dp = _layer(deltas, a_off, sizes, l, rows)
-        g = gw[:n_out]
-        for j in range(n_out):
-            g[j] = 0.0
-        for e in range(m):
-            d = D[e]
-            for j in range(n_out):
-                g[j] += d[j]
-        for j in range(n_out):
-            if store:
-                grad[b_off[l] + j] = g[j]
-            else:
-                b[j] = b[j] - scale * g[j]
-        for i in range(n_in):
-            wi = w[i]
-            if l > 0:
-                for e in range(m):
-                    d = D[e]
-                    s = 0.0
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        W = _weights(padded, sizes, width, pw_off, l)
+        Wout = _weights(out, sizes, width, pw_off, l)
+        b = out[pb_off[l]:pb_off[l] + wd]
+        A = _block(acts, width, rows, l)
+        D = _block(deltas, width, rows, l + 1)
+        if l > 0:
+            Dp = _block(deltas, width, rows, l)
+            for e in range(m):
+                d = D[e]
+                for i in range(n_in):
+                    w = W[i]
+                    s = zero
                     for j in range(n_out):
-                        s += wi[j] * d[j]
+                        s += w[j] * d[j]
                     a = A[e, i]
                     Dp[e, i] = s * (a * (1.0 - a))
-            for j in range(n_out):
-                g[j] = 0.0
+        for j in range(n_out):
+            g = zero
             for e in range(m):
-                a = A[e, i]
-                d = D[e]
-                for j in range(n_out):
-                    g[j] += a * d[j]
-            if store:
-                for j in range(n_out):
-                    grad[w_off[l] + i * n_out + j] = g[j]
-            else:
-                for j in range(n_out):
-                    wi[j] = wi[j] - scale * g[j]
+                g += D[e, j]
+            b[j] -= c * g
+        full = n_in - n_in % GRAD_ROWS
+        for jb in range(0, wd, LANES):
+            for i in range(0, full, GRAD_ROWS):
+                grad4(A, D, Wout, i, jb, m, c, zero)
+            for i in range(full, n_in):
+                grad1(A, D, Wout, i, jb, m, c, zero)
 
 
 @kernel
-def _load_batch(X, Y, order, start, m, acts, targets, n_in):
-    A = acts[:targets.shape[0] * n_in].reshape((targets.shape[0], n_in))
+def _load(X, Y, order, start, m, acts, targets, rows, width):
+    A = _block(acts, width, rows, 0)
     for e in range(m):
         r = order[start + e]
         x = X[r]
         a = A[e]
-        for i in range(n_in):
+        for i in range(x.size):
             a[i] = x[i]
         for j in range(Y.shape[1]):
             targets[e, j] = Y[r, j]
 
 
 @kernel
-def _workspace(params, sizes, batch):
-    total = 0
-    for s in sizes:
-        total += s
-    acts = np.zeros(batch * total, dtype=params.dtype)
-    deltas = np.zeros(batch * total, dtype=params.dtype)
-    gw = np.zeros(sizes.max(), dtype=params.dtype)
-    targets = np.zeros((batch, sizes[-1]), dtype=params.dtype)
-    a_off = np.zeros(sizes.size + 1, dtype=np.int64)
-    for l in range(1, sizes.size + 1):
-        a_off[l] = a_off[l - 1] + sizes[l - 1]
-    return acts, deltas, gw, targets, a_off
-
-
-@kernel
-def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta):
-    """One epoch of mini-batch SGD over ``order`` (rows of X/Y), in order."""
-    acts, deltas, gw, targets, a_off = _workspace(params, sizes, batch)
-    nograd = np.empty(0, dtype=params.dtype)
+def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
+         stride, count, batch, eta, acts, deltas, targets):
+    """``count`` SGD steps on mini-batches first_batch, +stride, ...
+    (mini-batch k holds rows order[k*batch:(k+1)*batch])."""
     n = order.size
-    n_in = sizes[0]
-    for start in range(0, n, batch):
+    for k in range(count):
+        start = (first_batch + k * stride) * batch
+        if start >= n:
+            break
         m = min(batch, n - start)
-        _load_batch(X, Y, order, start, m, acts, targets, n_in)
-        _forward_rows(params, sizes, w_off, b_off, a_off, acts, m)
-        _backprop_update(params, sizes, w_off, b_off, a_off, acts, deltas, gw,
-                         targets, m, eta / m, nograd)
-
-
-@parallel_kernel
-def train_epoch_parallel(params, sizes, w_off, b_off, X, Y, order, batch, eta,
-                         n_workers, sync_every):
-    """Local SGD with periodic model averaging (deterministic).
-
-    Mini-batches are dealt round-robin to ``n_workers`` replicas. In each
-    round every replica starts from the shared parameters, takes up to
-    ``sync_every`` SGD steps on its own mini-batches, and the shared
-    parameters become the mean of the replicas. The result depends on
-    ``n_workers`` and ``sync_every`` only, never on thread timing.
-    """
-    n = order.size
-    n_batches = (n + batch - 1) // batch
-    per_round = n_workers * sync_every
-    replicas = np.empty((n_workers, params.size), dtype=params.dtype)
-    nograd = np.empty(0, dtype=params.dtype)
-    for first in range(0, n_batches, per_round):
-        for w in prange(n_workers):
-            p = replicas[w]
-            p[:] = params
-            acts, deltas, gw, targets, a_off = _workspace(params, sizes, batch)
-            for k in range(sync_every):
-                bi = first + k * n_workers + w
-                if bi >= n_batches:
-                    break
-                start = bi * batch
-                m = min(batch, n - start)
-                _load_batch(X, Y, order, start, m, acts, targets, sizes[0])
-                _forward_rows(p, sizes, w_off, b_off, a_off, acts, m)
-                _backprop_update(p, sizes, w_off, b_off, a_off, acts, deltas,
-                                 gw, targets, m, eta / m, nograd)
-        active = min(n_workers, n_batches - first)
-        for t in range(params.size):
-            s = 0.0
-            for w in range(active):
-                s += replicas[w, t]
-            params[t] = s / active
+        c = padded.dtype.type(eta / m)
+        _load(X, Y, order, start, m, acts, targets, batch, width)
+        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m)
+        _backward(padded, padded, sizes, width, pw_off, pb_off, acts, deltas,
+                  targets, batch, m, c)
 
 
 @kernel
-def forward_all(params, sizes, w_off, b_off, X, out):
-    """Outputs of the network for every row of X, into ``out`` (n, n_out)."""
-    chunk = 64
-    acts, deltas, gw, targets, a_off = _workspace(params, sizes, chunk)
-    n = X.shape[0]
-    n_in = sizes[0]
+def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    padded = np.empty(size, dtype=params.dtype)
+    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
+    acts, deltas, targets = _workspace(params, sizes, width, batch)
+    n_batches = (order.size + batch - 1) // batch
+    _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, 0, 1, n_batches,
+         batch, eta, acts, deltas, targets)
+    _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
+
+
+train_epoch = entry(_train_epoch)
+train_epoch.__doc__ = "One epoch of mini-batch SGD over ``order``, in place on params."
+
+
+# -- pieces of the parallel epoch (driven from Python threads, see _engine) --
+
+@kernel
+def _pack_padded(params, sizes, w_off, b_off):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    padded = np.empty(size, dtype=params.dtype)
+    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
+    return padded
+
+
+pack_padded = entry(_pack_padded)
+pack_padded.__doc__ = "The parameters as a new padded buffer (kernels' layout)."
+
+
+@kernel
+def _unpack_padded(padded, sizes, w_off, b_off, params):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
+
+
+unpack_padded = entry(_unpack_padded)
+unpack_padded.__doc__ = "Copy a padded buffer back into the course layout."
+
+
+@kernel
+def _new_workspace(padded, sizes, batch):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    return _workspace(padded, sizes, width, batch)
+
+
+new_workspace = entry(_new_workspace)
+new_workspace.__doc__ = "Scratch arrays (acts, deltas, targets) for one replica."
+
+
+@kernel
+def _replica_steps(shared, replica, sizes, X, Y, order, first_batch, stride,
+                   count, batch, eta, acts, deltas, targets):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    replica[:] = shared
+    _sgd(replica, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
+         stride, count, batch, eta, acts, deltas, targets)
+
+
+replica_steps = entry(_replica_steps)
+replica_steps.__doc__ = ("Copy ``shared`` into ``replica``, then take ``count`` SGD "
+                         "steps on mini-batches first_batch, +stride, ...")
+
+
+@kernel
+def _average(replicas, active, shared):
+    for t in range(shared.size):
+        s = replicas[0, t]
+        for w in range(1, active):
+            s += replicas[w, t]
+        shared[t] = s / active
+
+
+average = entry(_average)
+average.__doc__ = "shared = mean of the first ``active`` replicas (in order)."
+
+
+@kernel
+def _forward_all(params, sizes, w_off, b_off, X, out):
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    padded = np.empty(size, dtype=params.dtype)
+    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
+    chunk = 10 * FWD_ROWS
+    acts, deltas, targets = _workspace(params, sizes, width, chunk)
     nl = sizes.size - 1
-    for start in range(0, n, chunk):
-        m = min(chunk, n - start)
-        A = _layer(acts, a_off, sizes, 0, chunk)
+    A = _block(acts, width, chunk, 0)
+    O = _block(acts, width, chunk, nl)
+    for start in range(0, X.shape[0], chunk):
+        m = min(chunk, X.shape[0] - start)
         for e in range(m):
-            for i in range(n_in):
-                A[e, i] = X[start + e, i]
-        _forward_rows(params, sizes, w_off, b_off, a_off, acts, m)
-        Out = _layer(acts, a_off, sizes, nl, chunk)
+            x = X[start + e]
+            for i in range(x.size):
+                A[e, i] = x[i]
+        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m)
         for e in range(m):
             for j in range(sizes[nl]):
-                out[start + e, j] = Out[e, j]
+                out[start + e, j] = O[e, j]
+
+
+forward_all = entry(_forward_all)
+forward_all.__doc__ = "Outputs of the network for every row of X, into ``out`` (n, n_out)."
 
 
 @kernel
-def count_correct(params, sizes, w_off, b_off, X, labels):
-    """Number of rows whose output argmax (first maximum) equals the label."""
+def _count_correct(params, sizes, w_off, b_off, X, labels):
     out = np.empty((X.shape[0], sizes[-1]), dtype=params.dtype)
-    forward_all(params, sizes, w_off, b_off, X, out)
+    _forward_all(params, sizes, w_off, b_off, X, out)
     correct = 0
     for r in range(X.shape[0]):
         best = 0
@@ -245,14 +315,26 @@ def count_correct(params, sizes, w_off, b_off, X, labels):
     return correct
 
 
+count_correct = entry(_count_correct)
+count_correct.__doc__ = "Rows whose output argmax (first maximum) equals the label."
+
+
 @kernel
-def batch_gradient(params, sizes, w_off, b_off, X, Y, grad):
-    """Summed quadratic-cost gradients of the rows of X/Y, into ``grad``
-    (laid out like ``params``); ``params`` is left unchanged."""
+def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad):
     m = X.shape[0]
-    order = np.arange(m)
-    acts, deltas, gw, targets, a_off = _workspace(params, sizes, m)
-    _load_batch(X, Y, order, 0, m, acts, targets, sizes[0])
-    _forward_rows(params, sizes, w_off, b_off, a_off, acts, m)
-    _backprop_update(params, sizes, w_off, b_off, a_off, acts, deltas, gw,
-                     targets, m, 0.0, grad)
+    width, pw_off, pb_off, size = padded_layout(sizes)
+    padded = np.empty(size, dtype=params.dtype)
+    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
+    acts, deltas, targets = _workspace(params, sizes, width, m)
+    _load(X, Y, np.arange(m), 0, m, acts, targets, m, width)
+    _forward(padded, sizes, width, pw_off, pb_off, acts, m, m)
+    # A step of -1 from zero leaves exactly the summed gradients.
+    work = np.zeros_like(padded)
+    _backward(padded, work, sizes, width, pw_off, pb_off, acts, deltas, targets,
+              m, m, padded.dtype.type(-1.0))
+    _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
+
+
+batch_gradient = entry(_batch_gradient)
+batch_gradient.__doc__ = ("Summed quadratic-cost gradients of the rows of X/Y, "
+                          "into ``grad`` (laid out like params).")

@@ -1,0 +1,134 @@
+"""Fixtures for the benchmarks: MNIST at session scope, the seeded initial
+weights every round starts from, and a warm-up that compiles fastnet's
+kernels before anything is timed.
+
+MNIST is read from ``$FASTNET_DATA``, else ``<repo>/../shared/data/mnist``
+(the four gzip'd IDX files), through ``fastnet.mnist.load_arrays`` when
+that module exists, else through the small reader below.
+"""
+import gzip
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from . import workload as wl
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def data_dir():
+    """Where the MNIST files are."""
+    env = os.environ.get("FASTNET_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "data" / "mnist"
+
+
+def _read_idx(path, magic, ndim):
+    """uint8 payload of a gzip'd IDX file, shaped by its header."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    head = 4 + 4 * ndim
+    fields = struct.unpack(">" + "I" * (1 + ndim), raw[:head])
+    if fields[0] != magic:
+        raise ValueError(f"{path}: bad IDX magic {fields[0]}, expected {magic}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=head).reshape(fields[1:])
+
+
+def _read_arrays(path):
+    """((Xtr, ytr), (Xva, yva), (Xte, yte)) like ``fastnet.mnist.load_arrays``:
+    float32 pixels / 256, int64 labels, train = first 50,000."""
+    path = Path(path)
+
+    def images(name):
+        raw = _read_idx(path / name, 2051, 3)
+        return raw.reshape(raw.shape[0], -1).astype(np.float32) / np.float32(256)
+
+    def labels(name):
+        return _read_idx(path / name, 2049, 1).astype(np.int64)
+
+    X, y = images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")
+    Xte, yte = images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")
+    return (X[:50000], y[:50000]), (X[50000:], y[50000:]), (Xte, yte)
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """``((Xtr, ytr), (Xte, yte))``: 50,000 training and 10,000 test images,
+    float32 (n, 784) and int64 labels."""
+    path = data_dir()
+    if not (path / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip(f"MNIST not found in {path} (set FASTNET_DATA)")
+    try:
+        from fastnet.mnist import load_arrays
+    except ImportError:
+        load_arrays = _read_arrays
+    (Xtr, ytr), _, (Xte, yte) = load_arrays(path)
+    assert Xtr.shape == (50000, 784) and Xte.shape == (10000, 784)
+    assert Xtr.dtype == np.float32
+    return (Xtr, ytr), (Xte, yte)
+
+
+def one_hot(y, dtype=np.float64):
+    """(n, 10) one-hot rows."""
+    Y = np.zeros((len(y), 10), dtype=dtype)
+    Y[np.arange(len(y)), y] = 1
+    return Y
+
+
+@pytest.fixture(scope="session")
+def train_pairs(mnist):
+    """The course's training format: ``(x (784, 1) float32, y (10, 1) one-hot)``."""
+    (X, y), _ = mnist
+    Y = one_hot(y)
+    return [(X[i].reshape(784, 1), Y[i].reshape(10, 1)) for i in range(len(X))]
+
+
+@pytest.fixture(scope="session")
+def test_pairs(mnist):
+    """The course's test format: ``(x (784, 1) float32, int label)``."""
+    _, (X, y) = mnist
+    return [(X[i].reshape(784, 1), int(y[i])) for i in range(len(X))]
+
+
+@pytest.fixture(scope="session")
+def initial_params():
+    """``(biais, poids)`` float64, drawn as the course does after
+    ``np.random.seed(WEIGHT_SEED)``; every round of every benchmark starts here."""
+    from fastnet.reference import ReseauReference
+
+    state = np.random.get_state()
+    np.random.seed(wl.WEIGHT_SEED)
+    net = ReseauReference(wl.SIZES)
+    np.random.set_state(state)
+    return net.biais, net.poids
+
+
+@pytest.fixture(scope="session")
+def fastnet_warm(mnist):
+    """Compile (or load from Numba's cache) every fastnet kernel the
+    benchmarks call, with the same argument types, before timing."""
+    from fastnet import Reseau
+
+    (X, y), (Xte, yte) = mnist
+    small = (X[:200], y[:200])
+    for dtype in (np.float64, np.float32):
+        for parallel in (False, True):
+            net = Reseau(wl.SIZES, dtype=dtype, parallel=parallel)
+            wl.quiet(net.DGS, small, 1, wl.BATCH, wl.ETA)
+            net.evaluer((Xte[:200], yte[:200]))
+    return True
+
+
+def pytest_benchmark_update_machine_info(config, machine_info):
+    """Library versions, thread counts and BLAS settings, for the report."""
+    import numba
+
+    machine_info["numpy"] = np.__version__
+    machine_info["numba"] = numba.__version__
+    machine_info["numba_threads"] = numba.get_num_threads()
+    machine_info["cpu_count"] = os.cpu_count()
+    machine_info["env"] = {k: os.environ[k] for k in (
+        "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS", "NUMBA_NUM_THREADS") if k in os.environ}

@@ -1,0 +1,127 @@
+"""One training epoch of the course's network [784, 30, 10] (batch 10,
+eta 3.0) on the 50,000 MNIST training images: the course's per-example
+code, the numpy matrix-per-mini-batch peer, and fastnet serial/parallel in
+float64/float32.
+
+Every round starts from the same seeded weights and (for the course and
+fastnet) the same ``random`` state, so every round does the same work.
+``extra_info`` holds the FLOP count (formula in ``workload.py``), the
+rates at the median time and the test accuracy after the epoch.
+"""
+import random
+
+import numpy as np
+import pytest
+
+from . import workload as wl
+from .conftest import one_hot
+from .numpy_peer import MatrixReseau
+
+pytestmark = pytest.mark.benchmark(group="epoch")
+
+FAST_ROUNDS = 10
+REFERENCE_ROUNDS = 2
+
+
+def _describe(benchmark, impl, dtype, mode, n):
+    benchmark.extra_info.update(
+        impl=impl, dtype=np.dtype(dtype).name, mode=mode, sizes=wl.SIZES,
+        batch=wl.BATCH, eta=wl.ETA, epochs=1, flop_formula=wl.TRAIN_FORMULA)
+    wl.record_rates(benchmark, wl.train_flop(n), n)
+
+
+def _fastnet(biais, poids, dtype=np.float64, parallel=False):
+    """A fastnet ``Reseau`` holding the given course-layout parameters."""
+    from fastnet import Reseau
+
+    net = Reseau(wl.SIZES, dtype=dtype, parallel=parallel)
+    net.biais = [np.array(b) for b in biais]
+    net.poids = [np.array(w) for w in poids]
+    return net
+
+
+def _accuracy(benchmark, biais, poids, test):
+    """Test accuracy of the trained parameters (scored by fastnet float64)."""
+    benchmark.extra_info["test_accuracy"] = _fastnet(biais, poids).evaluer(test) / len(test[1])
+
+
+def test_epoch_reference(benchmark, mnist, train_pairs, initial_params, fastnet_warm):
+    """The course's per-example loop (``ReseauReference.DGS``)."""
+    from fastnet.reference import ReseauReference
+
+    biais, poids = initial_params
+    last = {}
+
+    def setup():
+        random.seed(wl.SHUFFLE_SEED)
+        net = ReseauReference(wl.SIZES)
+        net.biais = [b.copy() for b in biais]
+        net.poids = [w.copy() for w in poids]
+        last["net"] = net
+        # DGS shuffles its list in place: give each round a fresh copy
+        return (net.DGS, list(train_pairs), 1, wl.BATCH, wl.ETA), {}
+
+    benchmark.pedantic(wl.quiet, setup=setup, rounds=REFERENCE_ROUNDS, iterations=1)
+    _describe(benchmark, "reference", np.float64, "serial", len(train_pairs))
+    _accuracy(benchmark, last["net"].biais, last["net"].poids, mnist[1])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype):
+    """The numpy peer: one matrix step per mini-batch (``numpy_peer.py``)."""
+    from fastnet.reference import ReseauReference
+
+    (X, y), test = mnist
+    biais, poids = initial_params
+    Xd = X.astype(dtype)  # converted once, outside the timing
+    Yd = one_hot(y, dtype)
+
+    # same math as the course: one mini-batch step agrees with its
+    ref = ReseauReference(wl.SIZES)
+    ref.biais = [b.copy() for b in biais]
+    ref.poids = [w.copy() for w in poids]
+    ref.update_mini_batch(train_pairs[:wl.BATCH], wl.ETA)
+    peer = MatrixReseau(biais, poids, dtype)
+    peer.update_mini_batch(Xd[:wl.BATCH], Yd[:wl.BATCH], wl.ETA)
+    tol = 1e-12 if np.dtype(dtype) == np.float64 else 1e-5
+    for a, b in zip(peer.course_params()[1], ref.poids):
+        np.testing.assert_allclose(a, b, rtol=0, atol=tol)
+
+    last = {}
+
+    def setup():
+        net = MatrixReseau(biais, poids, dtype)
+        last["net"] = net
+        return (Xd, Yd, wl.BATCH, wl.ETA, np.random.default_rng(wl.SHUFFLE_SEED)), {}
+
+    def run(*args):
+        last["net"].epoch(*args)
+
+    benchmark.pedantic(run, setup=setup, rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
+    _describe(benchmark, "numpy", dtype, "serial", len(X))
+    _accuracy(benchmark, *last["net"].course_params(), test)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_epoch_fastnet(benchmark, mnist, initial_params, fastnet_warm, dtype, parallel):
+    """fastnet's ``Reseau.DGS`` on the arrays ``(X float32, y int64)``."""
+    import numba
+
+    (X, y), test = mnist
+    biais, poids = initial_params
+    last = {}
+
+    def setup():
+        random.seed(wl.SHUFFLE_SEED)
+        net = _fastnet(biais, poids, dtype, parallel)
+        last["net"] = net
+        return (net.DGS, (X, y), 1, wl.BATCH, wl.ETA), {}
+
+    benchmark.pedantic(wl.quiet, setup=setup, rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
+    mode = "parallel" if parallel else "serial"
+    _describe(benchmark, "fastnet", dtype, mode, len(X))
+    if parallel:
+        benchmark.extra_info["threads"] = numba.get_num_threads()
+    net = last["net"]
+    _accuracy(benchmark, net.biais, net.poids, test)

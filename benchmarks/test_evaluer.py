@@ -1,0 +1,61 @@
+"""``evaluer`` on the 10,000 MNIST test images: the course's per-example
+loop, the numpy peer (one matrix pass) and fastnet, all with the same
+seeded weights (untrained: the work does not depend on them)."""
+import numpy as np
+import pytest
+
+from . import workload as wl
+from .numpy_peer import MatrixReseau
+
+pytestmark = pytest.mark.benchmark(group="evaluer")
+
+ROUNDS = 5
+
+
+def _describe(benchmark, impl, dtype, data, n):
+    benchmark.extra_info.update(impl=impl, dtype=np.dtype(dtype).name, mode="serial",
+                                data=data, sizes=wl.SIZES, flop_formula=wl.EVAL_FORMULA)
+    wl.record_rates(benchmark, wl.eval_flop(n), n)
+
+
+def test_evaluer_reference(benchmark, test_pairs, initial_params):
+    """``ReseauReference.evaluer`` on the course's list of pairs."""
+    from fastnet.reference import ReseauReference
+
+    net = ReseauReference(wl.SIZES)
+    net.biais, net.poids = initial_params
+    correct = benchmark.pedantic(net.evaluer, args=(test_pairs,), rounds=ROUNDS,
+                                 iterations=1)
+    _describe(benchmark, "reference", np.float64, "pairs", len(test_pairs))
+    benchmark.extra_info["correct"] = correct
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_evaluer_numpy(benchmark, mnist, initial_params, dtype):
+    """The numpy peer: all test rows through the layers as one matrix."""
+    _, (X, y) = mnist
+    net = MatrixReseau(*initial_params, dtype)
+    Xd = X.astype(dtype)
+    correct = benchmark.pedantic(net.evaluer, args=(Xd, y), rounds=ROUNDS, iterations=1,
+                                 warmup_rounds=1)
+    _describe(benchmark, "numpy", dtype, "arrays", len(X))
+    benchmark.extra_info["correct"] = correct
+
+
+@pytest.mark.parametrize("data", ["arrays", "pairs"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_warm,
+                         dtype, data):
+    """``Reseau.evaluer`` on ``(X, y)`` arrays, or on the course's pairs
+    (the drop-in case, conversion included)."""
+    from fastnet import Reseau
+
+    net = Reseau(wl.SIZES, dtype=dtype)
+    biais, poids = initial_params
+    net.biais = [np.array(b) for b in biais]
+    net.poids = [np.array(w) for w in poids]
+    test = mnist[1] if data == "arrays" else test_pairs
+    correct = benchmark.pedantic(net.evaluer, args=(test,), rounds=ROUNDS, iterations=1,
+                                 warmup_rounds=1)
+    _describe(benchmark, "fastnet", dtype, data, len(test_pairs))
+    benchmark.extra_info["correct"] = correct

@@ -1,0 +1,73 @@
+"""What the benchmarks measure: the course's network and run settings,
+the seeds, and the FLOP counts used for GFLOP/s.
+
+FLOP counts (one multiply-add = 2 FLOP):
+
+- training, per epoch: ``2 * n * (2 * S)`` with ``S = sum(n_in * n_out)``
+  over the layers. Per example that is the forward products ``W.T a``
+  (``2 S``) plus the weight-gradient outer products ``a delta.T`` (``2 S``).
+  Not counted: the back-propagation of deltas through the hidden layers
+  (``2 * 30 * 10`` per example here, ~1 % of the total), sigmoids, the
+  element-wise work and the weight updates.
+- evaluation: ``n * 2 S`` (forward products only).
+- GEMM ``(N, N) @ (N, N)``: ``2 N^3``.
+"""
+import contextlib
+import io
+
+SIZES = [784, 30, 10]
+BATCH = 10
+ETA = 3.0
+# np.random seed for the initial weights, random seed for the shuffles
+WEIGHT_SEED = 1
+SHUFFLE_SEED = 2
+
+TRAIN_FORMULA = "2*n*(2*sum(n_in*n_out))"
+EVAL_FORMULA = "n*2*sum(n_in*n_out)"
+GEMM_FORMULA = "2*N^3"
+
+
+def weights_sum(sizes=SIZES):
+    """``S = sum(n_in * n_out)`` over the layers."""
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def train_flop(n, sizes=SIZES):
+    """FLOP of one training epoch over ``n`` examples (see module doc)."""
+    return 2 * n * (2 * weights_sum(sizes))
+
+
+def eval_flop(n, sizes=SIZES):
+    """FLOP of one forward pass over ``n`` examples."""
+    return n * 2 * weights_sum(sizes)
+
+
+def gemm_flop(n):
+    """FLOP of one ``(n, n) @ (n, n)`` product."""
+    return 2 * n ** 3
+
+
+def median_s(benchmark):
+    """Median seconds of a finished benchmark, or None (benchmarks disabled)."""
+    stats = getattr(benchmark, "stats", None)
+    inner = getattr(stats, "stats", None)
+    return getattr(inner, "median", None)
+
+
+def record_rates(benchmark, flop, n_examples=None):
+    """Put the FLOP count and the median-based rates in ``extra_info``."""
+    info = benchmark.extra_info
+    info["flop"] = int(flop)
+    if n_examples is not None:
+        info["n_examples"] = int(n_examples)
+    t = median_s(benchmark)
+    if t:
+        info["gflops"] = flop / t / 1e9
+        if n_examples is not None:
+            info["examples_per_s"] = n_examples / t
+
+
+def quiet(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with its per-epoch prints swallowed."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn(*args, **kwargs)
