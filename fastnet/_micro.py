@@ -10,7 +10,7 @@ from ._jit import kernel
 
 LANES = 8
 FWD_ROWS = 5
-GRAD_ROWS = 4
+GRAD_ROWS = 8
 
 
 
@@ -73,55 +73,91 @@ def fwd1(A, W, Z, e0, jb, n, zero):
 
 
 @kernel
-def grad4(A, D, W, i0, jb, m, c, zero):
-    """W[i0:i0+4, jb:jb+8] -= c * A[:m, i0:i0+4].T @ D[:m, jb:jb+8],
+def grad8(A, D, W, i_start, i_stop, jb, m, c, zero):
+    """For each block of 8 rows i0 in range(i_start, i_stop, 8):
+    W[i0:i0+8, jb:jb+8] -= c * A[:m, i0:i0+8].T @ D[:m, jb:jb+8],
     summing over the m examples in order (as the course does)."""
-    g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = zero
-    g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = zero
-    g2_0 = g2_1 = g2_2 = g2_3 = g2_4 = g2_5 = g2_6 = g2_7 = zero
-    g3_0 = g3_1 = g3_2 = g3_3 = g3_4 = g3_5 = g3_6 = g3_7 = zero
-    for e in range(m):
-        d = D[e, jb:jb + 8]
-        d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
-        a = A[e, i0:i0 + 4]
-        x = a[0]
-        g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
-        g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
-        x = a[1]
-        g1_0 += x * d0; g1_1 += x * d1; g1_2 += x * d2; g1_3 += x * d3
-        g1_4 += x * d4; g1_5 += x * d5; g1_6 += x * d6; g1_7 += x * d7
-        x = a[2]
-        g2_0 += x * d0; g2_1 += x * d1; g2_2 += x * d2; g2_3 += x * d3
-        g2_4 += x * d4; g2_5 += x * d5; g2_6 += x * d6; g2_7 += x * d7
-        x = a[3]
-        g3_0 += x * d0; g3_1 += x * d1; g3_2 += x * d2; g3_3 += x * d3
-        g3_4 += x * d4; g3_5 += x * d5; g3_6 += x * d6; g3_7 += x * d7
-    w = W[i0 + 0, jb:jb + 8]
-    w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
-    w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
-    w = W[i0 + 1, jb:jb + 8]
-    w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
-    w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
-    w = W[i0 + 2, jb:jb + 8]
-    w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
-    w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
-    w = W[i0 + 3, jb:jb + 8]
-    w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
-    w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
+    for i0 in range(i_start, i_stop, 8):
+        g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = zero
+        g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = zero
+        g2_0 = g2_1 = g2_2 = g2_3 = g2_4 = g2_5 = g2_6 = g2_7 = zero
+        g3_0 = g3_1 = g3_2 = g3_3 = g3_4 = g3_5 = g3_6 = g3_7 = zero
+        g4_0 = g4_1 = g4_2 = g4_3 = g4_4 = g4_5 = g4_6 = g4_7 = zero
+        g5_0 = g5_1 = g5_2 = g5_3 = g5_4 = g5_5 = g5_6 = g5_7 = zero
+        g6_0 = g6_1 = g6_2 = g6_3 = g6_4 = g6_5 = g6_6 = g6_7 = zero
+        g7_0 = g7_1 = g7_2 = g7_3 = g7_4 = g7_5 = g7_6 = g7_7 = zero
+        for e in range(m):
+            d = D[e, jb:jb + 8]
+            d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
+            a = A[e, i0:i0 + 8]
+            x = a[0]
+            g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
+            g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
+            x = a[1]
+            g1_0 += x * d0; g1_1 += x * d1; g1_2 += x * d2; g1_3 += x * d3
+            g1_4 += x * d4; g1_5 += x * d5; g1_6 += x * d6; g1_7 += x * d7
+            x = a[2]
+            g2_0 += x * d0; g2_1 += x * d1; g2_2 += x * d2; g2_3 += x * d3
+            g2_4 += x * d4; g2_5 += x * d5; g2_6 += x * d6; g2_7 += x * d7
+            x = a[3]
+            g3_0 += x * d0; g3_1 += x * d1; g3_2 += x * d2; g3_3 += x * d3
+            g3_4 += x * d4; g3_5 += x * d5; g3_6 += x * d6; g3_7 += x * d7
+            x = a[4]
+            g4_0 += x * d0; g4_1 += x * d1; g4_2 += x * d2; g4_3 += x * d3
+            g4_4 += x * d4; g4_5 += x * d5; g4_6 += x * d6; g4_7 += x * d7
+            x = a[5]
+            g5_0 += x * d0; g5_1 += x * d1; g5_2 += x * d2; g5_3 += x * d3
+            g5_4 += x * d4; g5_5 += x * d5; g5_6 += x * d6; g5_7 += x * d7
+            x = a[6]
+            g6_0 += x * d0; g6_1 += x * d1; g6_2 += x * d2; g6_3 += x * d3
+            g6_4 += x * d4; g6_5 += x * d5; g6_6 += x * d6; g6_7 += x * d7
+            x = a[7]
+            g7_0 += x * d0; g7_1 += x * d1; g7_2 += x * d2; g7_3 += x * d3
+            g7_4 += x * d4; g7_5 += x * d5; g7_6 += x * d6; g7_7 += x * d7
+        w = W[i0 + 0, jb:jb + 8]
+        w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
+        w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+        w = W[i0 + 1, jb:jb + 8]
+        w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
+        w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
+        w = W[i0 + 2, jb:jb + 8]
+        w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
+        w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
+        w = W[i0 + 3, jb:jb + 8]
+        w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
+        w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
+        w = W[i0 + 4, jb:jb + 8]
+        w[0] -= c * g4_0; w[1] -= c * g4_1; w[2] -= c * g4_2; w[3] -= c * g4_3
+        w[4] -= c * g4_4; w[5] -= c * g4_5; w[6] -= c * g4_6; w[7] -= c * g4_7
+        w = W[i0 + 5, jb:jb + 8]
+        w[0] -= c * g5_0; w[1] -= c * g5_1; w[2] -= c * g5_2; w[3] -= c * g5_3
+        w[4] -= c * g5_4; w[5] -= c * g5_5; w[6] -= c * g5_6; w[7] -= c * g5_7
+        w = W[i0 + 6, jb:jb + 8]
+        w[0] -= c * g6_0; w[1] -= c * g6_1; w[2] -= c * g6_2; w[3] -= c * g6_3
+        w[4] -= c * g6_4; w[5] -= c * g6_5; w[6] -= c * g6_6; w[7] -= c * g6_7
+        w = W[i0 + 7, jb:jb + 8]
+        w[0] -= c * g7_0; w[1] -= c * g7_1; w[2] -= c * g7_2; w[3] -= c * g7_3
+        w[4] -= c * g7_4; w[5] -= c * g7_5; w[6] -= c * g7_6; w[7] -= c * g7_7
 
 
 @kernel
-def grad1(A, D, W, i0, jb, m, c, zero):
-    """W[i0:i0+1, jb:jb+8] -= c * A[:m, i0:i0+1].T @ D[:m, jb:jb+8],
+def grad1(A, D, W, i_start, i_stop, jb, m, c, zero):
+    """For each block of 1 rows i0 in range(i_start, i_stop, 1):
+    W[i0:i0+1, jb:jb+8] -= c * A[:m, i0:i0+1].T @ D[:m, jb:jb+8],
     summing over the m examples in order (as the course does)."""
-    g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = zero
-    for e in range(m):
-        d = D[e, jb:jb + 8]
-        d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
-        a = A[e, i0:i0 + 1]
-        x = a[0]
-        g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
-        g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
-    w = W[i0 + 0, jb:jb + 8]
-    w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
-    w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+    for i0 in range(i_start, i_stop, 1):
+        g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = zero
+        for e in range(m):
+            d = D[e, jb:jb + 8]
+            d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
+            a = A[e, i0:i0 + 1]
+            x = a[0]
+            g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
+            g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
+        w = W[i0 + 0, jb:jb + 8]
+        w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
+        w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+
+
+fwd_block = fwd5
+grad_block = grad8

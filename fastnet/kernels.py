@@ -16,7 +16,7 @@ does; float64 results match it to rounding (see tests/test_fidelity.py).
 """
 import numpy as np
 from ._jit import entry, kernel
-from ._micro import FWD_ROWS, GRAD_ROWS, LANES, fwd1, fwd5, grad1, grad4
+from ._micro import FWD_ROWS, GRAD_ROWS, LANES, fwd1, fwd_block, grad1, grad_block
 
 
 @kernel
@@ -96,7 +96,7 @@ def _workspace(dtype_probe, sizes, width, rows):
 @kernel
 def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
     """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
-    zero = padded[:1].copy()[0] * 0
+    zero = padded.dtype.type(0.0)
     for l in range(sizes.size - 1):
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
@@ -106,7 +106,7 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
         full = m - m % FWD_ROWS
         for jb in range(0, wd, LANES):
             for e in range(0, full, FWD_ROWS):
-                fwd5(A, W, Z, e, jb, n_in, zero)
+                fwd_block(A, W, Z, e, jb, n_in, zero)
             for e in range(full, m):
                 fwd1(A, W, Z, e, jb, n_in, zero)
         for e in range(m):
@@ -127,7 +127,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
     before its weights change, so the step never feeds back into the
     gradients (as in the course: all gradients first, then the step).
     """
-    zero = padded[:1].copy()[0] * 0
+    zero = padded.dtype.type(0.0)
     nl = sizes.size - 1
     A = _block(acts, width, rows, nl)
     D = _block(deltas, width, rows, nl)
@@ -160,10 +160,8 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
             b[j] -= c * g
         full = n_in - n_in % GRAD_ROWS
         for jb in range(0, wd, LANES):
-            for i in range(0, full, GRAD_ROWS):
-                grad4(A, D, Wout, i, jb, m, c, zero)
-            for i in range(full, n_in):
-                grad1(A, D, Wout, i, jb, m, c, zero)
+            grad_block(A, D, Wout, 0, full, jb, m, c, zero)
+            grad1(A, D, Wout, full, n_in, jb, m, c, zero)
 
 
 @kernel
