@@ -6,7 +6,7 @@ weights at ``params[w_off[l]:]`` as ``(n_in, n_out)`` row-major (so
 ``z = W.T @ a + b``) and its biases at ``params[b_off[l]:]``.
 
 For speed the kernels work on a padded copy (see :func:`padded_layout`):
-each layer's outputs are rounded up to a multiple of ``LANES`` columns so
+each layer's outputs are rounded up to a multiple of ``COLS`` columns so
 that the register-blocked micro-kernels of ``_micro`` always see whole
 blocks. Padding columns hold zeros in the weights and the errors, so they
 never change a result.
@@ -16,7 +16,8 @@ does; float64 results match it to rounding (see tests/test_fidelity.py).
 """
 import numpy as np
 from ._jit import entry, kernel
-from ._micro import FWD_ROWS, GRAD_ROWS, LANES, fwd1, fwd_block, grad1, grad_block
+from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
+                     grad1x2, grad4x2, grad8x2)
 
 
 @kernel
@@ -32,7 +33,7 @@ def padded_layout(sizes):
     width = np.empty(sizes.size, dtype=np.int64)
     width[0] = sizes[0]
     for l in range(1, sizes.size):
-        width[l] = (sizes[l] + LANES - 1) // LANES * LANES
+        width[l] = (sizes[l] + COLS - 1) // COLS * COLS
     pw_off = np.empty(nl, dtype=np.int64)
     pb_off = np.empty(nl, dtype=np.int64)
     pos = 0
@@ -104,11 +105,11 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
         A = _block(acts, width, rows, l)
         Z = _block(acts, width, rows, l + 1)
         full = m - m % FWD_ROWS
-        for jb in range(0, wd, LANES):
+        for jb in range(0, wd, COLS):
             for e in range(0, full, FWD_ROWS):
-                fwd_block(A, W, Z, e, jb, n_in, zero)
+                fwd5x2(A, W, Z, e, jb, n_in, zero)
             for e in range(full, m):
-                fwd1(A, W, Z, e, jb, n_in, zero)
+                fwd1x2(A, W, Z, e, jb, n_in, zero)
         for e in range(m):
             z = Z[e]
             for j in range(n_out):
@@ -158,10 +159,15 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
             for e in range(m):
                 g += D[e, j]
             b[j] -= c * g
-        full = n_in - n_in % GRAD_ROWS
-        for jb in range(0, wd, LANES):
-            grad_block(A, D, Wout, 0, full, jb, m, c, zero)
-            grad1(A, D, Wout, full, n_in, jb, m, c, zero)
+        # float32 has registers to spare for taller blocks
+        tall = GRAD_ROWS_32 if padded.itemsize == 4 else GRAD_ROWS_64
+        full = n_in - n_in % tall
+        for jb in range(0, wd, COLS):
+            if tall == GRAD_ROWS_32:
+                grad8x2(A, D, Wout, 0, full, jb, m, c, zero)
+            else:
+                grad4x2(A, D, Wout, 0, full, jb, m, c, zero)
+            grad1x2(A, D, Wout, full, n_in, jb, m, c, zero)
 
 
 @kernel
