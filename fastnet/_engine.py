@@ -5,11 +5,12 @@ training loop around the compiled epoch. Facades (``Reseau``, ``Network``)
 only validate, convert data and print.
 """
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import kernels
-from .parallel import ParallelTrainer
+from .parallel import ParallelTrainer, default_workers
 from .shuffle import python_shuffle
 
 DTYPES = (np.float64, np.float32)
@@ -58,6 +59,25 @@ def resolve_dtype(dtype):
     return dt.type
 
 
+# Rows below which a second thread costs more than it saves.
+SPLIT_ROWS = 2000
+
+
+def split_rows(n, work):
+    """Run ``work(start, stop)`` over row ranges, on the usable cores when
+    there are enough rows (each row's result is independent, and the kernels
+    release the GIL, so this changes nothing but the time); returns the list
+    of results in row order."""
+    parts = min(default_workers(), n // SPLIT_ROWS) if n >= 2 * SPLIT_ROWS else 1
+    bounds = [n * k // parts for k in range(parts + 1)]
+    if parts == 1:
+        return [work(0, n)]
+    with ThreadPoolExecutor(parts - 1) as pool:
+        futures = [pool.submit(work, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+        first = work(bounds[0], bounds[1])
+        return [first] + [f.result() for f in futures]
+
+
 class Engine:
     """Flat parameters + compiled training, evaluation and gradients."""
 
@@ -75,13 +95,17 @@ class Engine:
     def forward(self, X):
         X = self.prepare_inputs(X)
         out = np.empty((X.shape[0], int(self.layout.sizes[-1])), dtype=self.dtype)
-        kernels.forward_all(self.params, *self.layout.args(), X, out)
+        args = self.layout.args()
+        split_rows(X.shape[0], lambda a, b: kernels.forward_all(
+            self.params, *args, X[a:b], out[a:b]))
         return out
 
     def count_correct(self, X, labels):
         X = self.prepare_inputs(X)
         labels = np.ascontiguousarray(labels, dtype=np.int64)
-        return int(kernels.count_correct(self.params, *self.layout.args(), X, labels))
+        args = self.layout.args()
+        return sum(split_rows(X.shape[0], lambda a, b: int(kernels.count_correct(
+            self.params, *args, X[a:b], labels[a:b]))))
 
     def gradient(self, X, Y):
         """Summed gradients over the rows of X/Y, laid out like params."""
