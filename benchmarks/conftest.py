@@ -121,10 +121,32 @@ def fastnet_warm(mnist):
     return True
 
 
+def _cpu_jiffies():
+    """``(steal, total)`` jiffies of all CPUs since boot (Linux), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal [guest guest_nice]: guests
+    # are already counted in user/nice
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+_CPU_AT_START = _cpu_jiffies()
+
+
 def pytest_benchmark_update_machine_info(config, machine_info):
-    """Library versions, thread counts and BLAS settings, for the report."""
+    """Library versions, thread counts, BLAS settings, and how busy the
+    machine was during the run (CPU steal, load average), for the report."""
     import numba
 
+    end = _cpu_jiffies()
+    if _CPU_AT_START and end and end[1] > _CPU_AT_START[1]:
+        machine_info["cpu_steal_fraction"] = (
+            (end[0] - _CPU_AT_START[0]) / (end[1] - _CPU_AT_START[1]))
+    if hasattr(os, "getloadavg"):
+        machine_info["loadavg_at_end"] = list(os.getloadavg())
     machine_info["numpy"] = np.__version__
     machine_info["numba"] = numba.__version__
     machine_info["numba_threads"] = numba.get_num_threads()

@@ -1,7 +1,9 @@
 """One training epoch of the course's network [784, 30, 10] (batch 10,
 eta 3.0) on the 50,000 MNIST training images: the course's per-example
-code, the numpy matrix-per-mini-batch peer, and fastnet serial/parallel in
-float64/float32.
+code, the numpy matrix-per-mini-batch peer (BLAS limited to one thread, and
+at its default thread count), and fastnet serial/parallel in
+float64/float32; plus fastnet float64 serial/parallel at mini-batch 100,
+the pair for the parallel-vs-serial target at that batch size.
 
 Every round starts from the same seeded weights and (for the course and
 fastnet) the same ``random`` state, so every round does the same work.
@@ -23,10 +25,10 @@ FAST_ROUNDS = 10
 REFERENCE_ROUNDS = 2
 
 
-def _describe(benchmark, impl, dtype, mode, n):
+def _describe(benchmark, impl, dtype, mode, n, batch=wl.BATCH):
     benchmark.extra_info.update(
         impl=impl, dtype=np.dtype(dtype).name, mode=mode, sizes=wl.SIZES,
-        batch=wl.BATCH, eta=wl.ETA, epochs=1, flop_formula=wl.TRAIN_FORMULA)
+        batch=batch, eta=wl.ETA, epochs=1, flop_formula=wl.TRAIN_FORMULA)
     wl.record_rates(benchmark, wl.train_flop(n), n)
 
 
@@ -66,9 +68,11 @@ def test_epoch_reference(benchmark, mnist, train_pairs, initial_params, fastnet_
     _accuracy(benchmark, last["net"].biais, last["net"].poids, mnist[1])
 
 
+@pytest.mark.parametrize("blas", list(wl.BLAS_MODES))
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype):
-    """The numpy peer: one matrix step per mini-batch (``numpy_peer.py``)."""
+def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype, blas):
+    """The numpy peer: one matrix step per mini-batch (``numpy_peer.py``),
+    BLAS at 1 thread (``blas1``) or at its default (``blasdefault``)."""
     from fastnet.reference import ReseauReference
 
     (X, y), test = mnist
@@ -97,16 +101,18 @@ def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype):
     def run(*args):
         last["net"].epoch(*args)
 
-    benchmark.pedantic(run, setup=setup, rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
+    limit, blas_info = wl.blas_limit(wl.BLAS_MODES[blas])
+    with limit:
+        benchmark.pedantic(run, setup=setup, rounds=FAST_ROUNDS, iterations=1,
+                           warmup_rounds=1)
     _describe(benchmark, "numpy", dtype, "serial", len(X))
+    benchmark.extra_info.update(blas_info)
     _accuracy(benchmark, *last["net"].course_params(), test)
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_epoch_fastnet(benchmark, mnist, initial_params, fastnet_warm, dtype, parallel):
-    """fastnet's ``Reseau.DGS`` on the arrays ``(X float32, y int64)``."""
-    import numba
+def _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, batch):
+    """Time ``Reseau.DGS`` for one epoch on the arrays ``(X float32, y int64)``."""
+    from fastnet.parallel import default_workers
 
     (X, y), test = mnist
     biais, poids = initial_params
@@ -116,12 +122,25 @@ def test_epoch_fastnet(benchmark, mnist, initial_params, fastnet_warm, dtype, pa
         random.seed(wl.SHUFFLE_SEED)
         net = _fastnet(biais, poids, dtype, parallel)
         last["net"] = net
-        return (net.DGS, (X, y), 1, wl.BATCH, wl.ETA), {}
+        return (net.DGS, (X, y), 1, batch, wl.ETA), {}
 
     benchmark.pedantic(wl.quiet, setup=setup, rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
     mode = "parallel" if parallel else "serial"
-    _describe(benchmark, "fastnet", dtype, mode, len(X))
-    if parallel:
-        benchmark.extra_info["threads"] = numba.get_num_threads()
+    _describe(benchmark, "fastnet", dtype, mode, len(X), batch)
+    # replicas = Python threads running compiled steps (fastnet/parallel.py)
+    benchmark.extra_info["threads"] = default_workers() if parallel else 1
     net = last["net"]
     _accuracy(benchmark, net.biais, net.poids, test)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_epoch_fastnet(benchmark, mnist, initial_params, fastnet_warm, dtype, parallel):
+    """fastnet's ``Reseau.DGS``, mini-batch 10 (the course's)."""
+    _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, wl.BATCH)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+def test_epoch_fastnet_b100(benchmark, mnist, initial_params, fastnet_warm, parallel):
+    """fastnet float64 at mini-batch 100: parallel vs serial at a larger batch."""
+    _bench_fastnet(benchmark, mnist, initial_params, "float64", parallel, 100)

@@ -1,6 +1,7 @@
 """``evaluer`` on the 10,000 MNIST test images: the course's per-example
-loop, the numpy peer (one matrix pass) and fastnet, all with the same
-seeded weights (untrained: the work does not depend on them)."""
+loop, the numpy peer (one matrix pass; BLAS at 1 thread and at its default)
+and fastnet, all with the same seeded weights (untrained: the work does
+not depend on them)."""
 import numpy as np
 import pytest
 
@@ -30,15 +31,20 @@ def test_evaluer_reference(benchmark, test_pairs, initial_params):
     benchmark.extra_info["correct"] = correct
 
 
+@pytest.mark.parametrize("blas", list(wl.BLAS_MODES))
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_evaluer_numpy(benchmark, mnist, initial_params, dtype):
-    """The numpy peer: all test rows through the layers as one matrix."""
+def test_evaluer_numpy(benchmark, mnist, initial_params, dtype, blas):
+    """The numpy peer: all test rows through the layers as one matrix,
+    BLAS at 1 thread (``blas1``) or at its default (``blasdefault``)."""
     _, (X, y) = mnist
     net = MatrixReseau(*initial_params, dtype)
     Xd = X.astype(dtype)
-    correct = benchmark.pedantic(net.evaluer, args=(Xd, y), rounds=ROUNDS, iterations=1,
-                                 warmup_rounds=1)
+    limit, blas_info = wl.blas_limit(wl.BLAS_MODES[blas])
+    with limit:
+        correct = benchmark.pedantic(net.evaluer, args=(Xd, y), rounds=ROUNDS,
+                                     iterations=1, warmup_rounds=1)
     _describe(benchmark, "numpy", dtype, "arrays", len(X))
+    benchmark.extra_info.update(blas_info)
     benchmark.extra_info["correct"] = correct
 
 

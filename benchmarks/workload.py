@@ -14,6 +14,7 @@ FLOP counts (one multiply-add = 2 FLOP):
 """
 import contextlib
 import io
+import os
 
 SIZES = [784, 30, 10]
 BATCH = 10
@@ -71,3 +72,44 @@ def quiet(fn, *args, **kwargs):
     """``fn(*args, **kwargs)`` with its per-epoch prints swallowed."""
     with contextlib.redirect_stdout(io.StringIO()):
         return fn(*args, **kwargs)
+
+
+def is_smoke(benchmark):
+    """True under ``--benchmark-disable``: each body runs once, untimed, so
+    the costly benchmarks shrink their work to a quick check."""
+    return bool(getattr(benchmark, "disabled", False))
+
+
+def blas_threads_now():
+    """BLAS threads numpy would use now (None if threadpoolctl is missing)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    counts = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+    return max(counts) if counts else None
+
+
+def blas_limit(threads):
+    """``(context, info)``: a context limiting numpy's BLAS to ``threads``
+    (None: leave BLAS alone) and ``extra_info`` entries saying what it did."""
+    if threads is None:
+        n = blas_threads_now()
+        return contextlib.nullcontext(), dict(blas_threads=n, blas_limit="BLAS default threads")
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        env = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+        if env:
+            return contextlib.nullcontext(), dict(blas_threads=int(env),
+                                                  blas_limit=f"env: {env} thread(s)")
+        return contextlib.nullcontext(), dict(
+            blas_threads=None,
+            blas_limit="not limited (threadpoolctl not installed): BLAS default threads")
+    return (threadpool_limits(limits=threads, user_api="blas"),
+            dict(blas_threads=threads, blas_limit=f"threadpoolctl: {threads} thread(s)"))
+
+
+#: numpy-peer BLAS settings benchmarked: one thread (the fair peer of
+#: fastnet's single-threaded serial epoch) and the library's default.
+BLAS_MODES = {"blas1": 1, "blasdefault": None}
