@@ -1,112 +1,332 @@
 """Turning the course's data (lists or zips of column pairs) or plain
-arrays into the contiguous arrays the kernels read, with clear errors."""
+arrays into the contiguous arrays the kernels read, with clear errors.
+
+Every check happens here, before anything reaches a kernel: a kernel given
+a wrong shape or an out-of-range label would read out of bounds. Errors
+name the argument (``training_data[12]: x must have shape (784, 1), got
+(783, 1)``): ``TypeError`` for the wrong kind of object (not numbers, not a
+list, a bool or a string where a number is expected), ``ValueError`` for
+the right kind with a wrong value (shape, size, range, NaN/inf, empty).
+
+Accepted beyond the course's own types: a 1-D ``x`` of length ``n_in`` (a
+column), int labels where one-hot columns are expected and the reverse,
+int and bool inputs (taken as they are), and uint8 inputs, which are pixel
+bytes: they are scaled by 1/256 like :mod:`fastnet.mnist` does.
+"""
 import numbers
 
 import numpy as np
 
-
-def _is_array_pair(data):
-    return (isinstance(data, tuple) and len(data) == 2
-            and isinstance(data[0], np.ndarray) and data[0].ndim in (2, 3)
-            and isinstance(data[1], np.ndarray))
+_NUMERIC = "fiub"
 
 
-def _float_rows(X, n_in, name):
-    """(n, n_in) float32/float64 rows from an array of examples."""
-    X = np.asarray(X)
-    if X.ndim == 3 and X.shape[2] == 1:
-        X = X[:, :, 0]
-    if X.ndim != 2 or X.shape[1] != n_in:
-        raise ValueError(f"{name}: expected inputs of shape (n, {n_in}), got {X.shape}")
-    if X.dtype.kind not in "fiub":
-        raise TypeError(f"{name}: expected numeric inputs, got dtype {X.dtype}")
-    if X.dtype != np.float32:
-        X = X.astype(np.float64, copy=False)
-    _check_finite(X, name)
-    return X
+def _where(where, text):
+    return f"{where}: {text}" if where else text
 
 
-def _check_finite(X, name):
-    if X.dtype.kind == "f" and not np.isfinite(X).all():
-        bad = int(np.argwhere(~np.isfinite(X).all(axis=tuple(range(1, X.ndim))))[0, 0])
-        raise ValueError(f"{name}: example {bad} contains NaN or inf")
+def _describe(v):
+    if isinstance(v, np.ndarray):
+        return f"an array of shape {v.shape}"
+    if isinstance(v, (tuple, list)):
+        return f"a {type(v).__name__} of length {len(v)}"
+    text = repr(v)
+    return text if len(text) <= 40 else type(v).__name__
 
 
-def _column(x, n, name, i, what):
-    a = np.asarray(x)
-    if a.dtype.kind not in "fiub":
-        raise TypeError(f"{name}[{i}]: {what} must be numeric, got dtype {a.dtype}")
+def _shape(v):
+    try:
+        return np.shape(v)
+    except (ValueError, TypeError):
+        return None
+
+
+def _asarray(v, what):
+    """``np.asarray`` that names ``what`` when numpy cannot make a plain
+    array of ``v`` (ragged nested lists...)."""
+    try:
+        a = np.asarray(v)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"{what}: not a rectangular array of numbers "
+                         f"(nested lists of different lengths?)") from None
+    if type(a) is not np.ndarray:  # np.matrix stays 2-D when reshaped
+        a = a.view(np.ndarray)
+    return a
+
+
+def _check_kind(a, what, kinds=_NUMERIC):
+    if a.dtype.kind not in kinds:
+        raise TypeError(f"{what} must be numbers, got dtype {a.dtype}")
+
+
+def _as_float(a):
+    """Numeric inputs as float32 or float64; uint8 (pixel bytes) become
+    ``value / 256`` in float32, exactly as :mod:`fastnet.mnist` scales."""
+    if a.dtype == np.uint8:
+        return np.multiply(a, np.float32(1 / 256), dtype=np.float32)
+    if a.dtype == np.float32 or a.dtype == np.float64:
+        return a
+    return a.astype(np.float64)
+
+
+def _first_bad_row(X):
+    """Index of the first row holding NaN or inf, else None. One sum when
+    all is finite (the usual case): NaN and inf propagate through it."""
+    with np.errstate(all="ignore"):  # huge finite values may overflow the sum
+        if np.isfinite(X.sum()):
+            return None
+    bad = np.flatnonzero(~np.isfinite(X).reshape(len(X), -1).all(axis=1))
+    return int(bad[0]) if bad.size else None
+
+
+def _stack_same(vs, n):
+    """``vs`` stacked as (len(vs), n) when all are arrays of one numeric
+    dtype and one shape, (n, 1) or (n,); else None, and the per-item path
+    finds the culprit (or handles mixed dtypes)."""
+    first = vs[0]
+    if (type(first) is not np.ndarray or first.dtype.kind not in _NUMERIC
+            or first.shape not in ((n, 1), (n,))):
+        return None
+    dt, shape = first.dtype, first.shape
+    for v in vs:
+        if type(v) is not np.ndarray or v.shape != shape or v.dtype != dt:
+            return None
+    return np.stack(vs).reshape(len(vs), n)
+
+
+def _int_labels(ys):
+    """``ys`` as an int array when all are ints (Python or numpy, not
+    bools), else None."""
+    types = set(map(type, ys))
+    if not all(issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))
+               for t in types):
+        return None
+    try:
+        a = np.array(ys)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if a.ndim != 1 or a.dtype.kind not in "iu":
+        return None
+    return a
+
+
+def _check_range(labels, n_out, where_of):
+    bad = np.flatnonzero((labels < 0) | (labels >= n_out))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{where_of(i)}: label {labels[i]} out of range 0..{n_out - 1}")
+
+
+# -- one example -------------------------------------------------------------
+
+def _column(x, n, where, what="x"):
+    """A 1-D float array from a column (n, 1) or a 1-D (n,)."""
+    a = _asarray(x, _where(where, what))
+    _check_kind(a, _where(where, what))
     if a.shape not in ((n, 1), (n,)):
-        raise ValueError(f"{name}[{i}]: {what} must have shape ({n}, 1), got {a.shape}")
-    return a.reshape(n)
+        raise ValueError(_where(where, f"{what} must have shape ({n}, 1), got {a.shape}"))
+    return _as_float(a.reshape(n))
 
 
-def _pairs(data, name):
-    if isinstance(data, (str, bytes)) or not hasattr(data, "__iter__"):
+def _label(y, n_out, where):
+    """An int label from an int (or an integral float) or a one-hot column."""
+    wanted = f"an int in 0..{n_out - 1} or a one-hot column of shape ({n_out}, 1)"
+    if isinstance(y, (bool, np.bool_)):
+        raise TypeError(_where(where, f"label must be {wanted}, got {y!r}"))
+    if isinstance(y, numbers.Integral):
+        lab = int(y)
+    elif isinstance(y, numbers.Real):
+        if not (np.isfinite(y) and float(y).is_integer()):
+            raise ValueError(_where(where, f"label must be {wanted}, got {y!r}"))
+        lab = int(y)
+    else:
+        if y is None or isinstance(y, (str, bytes)):
+            raise TypeError(_where(where, f"label must be {wanted}, got {y!r}"))
+        a = _asarray(y, _where(where, "label"))
+        if a.ndim == 0:
+            _check_kind(a, _where(where, "label"), "fiu")
+            return _label(a.item(), n_out, where)
+        _check_kind(a, _where(where, "label"))
+        if a.shape not in ((n_out, 1), (n_out,)):
+            raise ValueError(_where(where, f"label must be {wanted}, got {_describe(a)}"))
+        col = a.reshape(n_out)
+        lab = int(np.argmax(col))
+        if not (np.count_nonzero(col) == 1 and col[lab] == 1):
+            raise ValueError(_where(where, f"label must be {wanted}; this column "
+                                           f"is not one-hot (one 1, the rest 0)"))
+    if not 0 <= lab < n_out:
+        raise ValueError(_where(where, f"label {lab} out of range 0..{n_out - 1}"))
+    return lab
+
+
+def _target(y, n_out, where, what="y"):
+    """A target row: one-hot from an int label, or the given column (any
+    finite values, as in the course)."""
+    subject = _where(where, what)
+    a = _asarray(y, subject) if isinstance(y, (np.ndarray, list, tuple)) else None
+    if a is None or a.ndim == 0:
+        row = np.zeros(n_out)
+        row[_label(y if a is None else a, n_out, where or what)] = 1.0
+        return row
+    _check_kind(a, subject)
+    if a.shape not in ((n_out, 1), (n_out,)):
+        raise ValueError(f"{subject} must be an int label or have shape "
+                         f"({n_out}, 1), got {a.shape}")
+    row = a.reshape(n_out).astype(np.float64)
+    if not np.isfinite(row).all():
+        raise ValueError(f"{subject} contains NaN or inf")
+    return row
+
+
+def example(x, y, n_in, n_out):
+    """``(X (1, n_in), Y (1, n_out))`` for ``backprop(x, y)``: one example."""
+    a = _asarray(x, "x")
+    _check_kind(a, "x")
+    if a.shape not in ((n_in, 1), (n_in,)):
+        extra = " (backprop takes one example)" if a.ndim == 2 and a.shape[0] == n_in else ""
+        raise ValueError(f"x must have shape ({n_in}, 1), got {a.shape}{extra}")
+    X = _as_float(a.reshape(1, n_in))
+    if _first_bad_row(X) is not None:
+        raise ValueError("x contains NaN or inf")
+    return X, _target(y, n_out, "", "y").reshape(1, n_out)
+
+
+# -- lists of pairs ----------------------------------------------------------
+
+def _pairs(data, name, n_in):
+    if isinstance(data, np.ndarray):
+        raise TypeError(f"{name}: got a single array of shape {data.shape}; expected a "
+                        f"list of (x, y) pairs or a tuple (X, y) of arrays")
+    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
         raise TypeError(f"{name}: expected a list or iterator of (x, y) pairs, "
                         f"or a tuple (X, y) of arrays, got {type(data).__name__}")
     items = data if isinstance(data, list) else list(data)
     if not items:
-        raise ValueError(f"{name} is empty (an iterator such as zip can be used only once)")
+        if isinstance(data, (list, tuple, range)):
+            raise ValueError(f"{name} is empty")
+        raise ValueError(f"{name} is empty (an iterator such as zip can be used only "
+                         f"once: was it used already? Keep its pairs with list(...))")
     for i, p in enumerate(items):
-        if not (isinstance(p, (tuple, list)) and len(p) == 2):
-            raise ValueError(f"{name}[{i}]: expected an (x, y) pair, got {type(p).__name__}")
+        if isinstance(p, (tuple, list)) and len(p) == 2:
+            continue
+        hint = ""
+        if (i == 0 and len(items) == 2 and isinstance(data, (tuple, list))
+                and _shape(items[0]) in ((n_in, 1), (n_in,))):
+            hint = "; to pass one example, put it in a list: [(x, y)]"
+        if isinstance(p, (tuple, list)):
+            raise ValueError(f"{name}[{i}]: expected an (x, y) pair, got {_describe(p)}{hint}")
+        raise TypeError(f"{name}[{i}]: expected an (x, y) pair, got {_describe(p)}{hint}")
     return items
 
 
 def _stack_inputs(items, n_in, name):
-    xs = [_column(p[0], n_in, name, i, "x") for i, p in enumerate(items)]
-    dtype = np.float32 if all(x.dtype == np.float32 for x in xs) else np.float64
-    X = np.empty((len(xs), n_in), dtype=dtype)
-    for i, x in enumerate(xs):
-        X[i] = x
-    _check_finite(X, name)
+    xs = [p[0] for p in items]
+    X = _stack_same(xs, n_in)
+    if X is not None:
+        X = _as_float(X)
+    else:
+        cols = [_column(x, n_in, f"{name}[{i}]") for i, x in enumerate(xs)]
+        dtype = np.float32 if all(c.dtype == np.float32 for c in cols) else np.float64
+        X = np.empty((len(cols), n_in), dtype=dtype)
+        for i, c in enumerate(cols):
+            X[i] = c
+    bad = _first_bad_row(X)
+    if bad is not None:
+        raise ValueError(f"{name}[{bad}]: x contains NaN or inf")
     return X
 
 
-def _label(y, n_out, name, i):
-    """An int label from an int or a one-hot column."""
-    if isinstance(y, (numbers.Integral, np.integer)) and not isinstance(y, bool):
-        lab = int(y)
-    else:
-        a = np.asarray(y)
-        if a.ndim == 0 and a.dtype.kind in "iu":
-            lab = int(a)
-        elif a.shape in ((n_out, 1), (n_out,)) and a.dtype.kind in "fiub":
-            col = a.reshape(n_out)
-            lab = int(np.argmax(col))
-            if not (np.count_nonzero(col) == 1 and col[lab] == 1):
-                raise ValueError(f"{name}[{i}]: label must be an int or a one-hot "
-                                 f"column of shape ({n_out}, 1)")
-        else:
-            raise ValueError(f"{name}[{i}]: label must be an int in 0..{n_out - 1} or a "
-                             f"one-hot column of shape ({n_out}, 1), got {_describe(y)}")
-    if not 0 <= lab < n_out:
-        raise ValueError(f"{name}[{i}]: label {lab} out of range 0..{n_out - 1}")
-    return lab
+def _pair_targets(items, n_out, name):
+    ys = [p[1] for p in items]
+    labels = _int_labels(ys)
+    if labels is not None:
+        _check_range(labels, n_out, lambda i: f"{name}[{i}]")
+        Y = np.zeros((len(ys), n_out))
+        Y[np.arange(len(ys)), labels] = 1.0
+        return Y
+    Y = _stack_same(ys, n_out)
+    if Y is not None:
+        Y = Y.astype(np.float64)
+        bad = _first_bad_row(Y)
+        if bad is not None:
+            raise ValueError(f"{name}[{bad}]: y contains NaN or inf")
+        return Y
+    Y = np.empty((len(ys), n_out))
+    for i, y in enumerate(ys):
+        Y[i] = _target(y, n_out, f"{name}[{i}]")
+    return Y
 
 
-def _describe(y):
-    a = np.asarray(y)
-    return f"{type(y).__name__} of shape {a.shape}" if a.ndim else repr(y)
+def _one_hot_labels(Y):
+    """argmax of each row, and the index of the first row that is not
+    one-hot (or None)."""
+    ones = (Y == 1).sum(axis=1)
+    nonzero = (Y != 0).sum(axis=1)
+    bad = np.flatnonzero((ones != 1) | (nonzero != 1))
+    return np.argmax(Y, axis=1).astype(np.int64), (int(bad[0]) if bad.size else None)
 
 
-def _target(y, n_out, name, i):
-    """A target row: one-hot from an int, or the given column (any values)."""
-    a = np.asarray(y)
-    if a.ndim == 0:
-        row = np.zeros(n_out)
-        row[_label(y, n_out, name, i)] = 1.0
-        return row
-    if a.dtype.kind not in "fiub":
-        raise TypeError(f"{name}[{i}]: y must be numeric, got dtype {a.dtype}")
-    if a.shape not in ((n_out, 1), (n_out,)):
-        raise ValueError(f"{name}[{i}]: y must be an int label or have shape "
-                         f"({n_out}, 1), got {a.shape}")
-    row = a.reshape(n_out).astype(np.float64)
-    if not np.isfinite(row).all():
-        raise ValueError(f"{name}[{i}]: y contains NaN or inf")
-    return row
+def _pair_labels(items, n_out, name):
+    ys = [p[1] for p in items]
+    labels = _int_labels(ys)
+    if labels is None:
+        Y = _stack_same(ys, n_out)
+        if Y is not None and _one_hot_labels(Y)[1] is None:
+            return _one_hot_labels(Y)[0]
+        labels = np.fromiter((_label(y, n_out, f"{name}[{i}]") for i, y in enumerate(ys)),
+                             dtype=np.int64, count=len(ys))
+    _check_range(labels, n_out, lambda i: f"{name}[{i}]")
+    return labels.astype(np.int64)
+
+
+# -- (X, y) arrays -----------------------------------------------------------
+
+def _is_array_pair(data):
+    return (isinstance(data, tuple) and len(data) == 2
+            and isinstance(data[0], np.ndarray) and data[0].ndim in (2, 3)
+            and isinstance(data[1], (np.ndarray, list, tuple)))
+
+
+def _float_rows(X, n_in, name):
+    """(n, n_in) float32/float64 rows from an array of examples."""
+    X = _asarray(X, f"{name}: X")
+    _check_kind(X, f"{name}: X")
+    if X.ndim == 3 and X.shape[2] == 1:
+        X = X[:, :, 0]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        hint = ("; to pass one example, put it in a list: [(x, y)]"
+                if X.shape == (n_in, 1) else "")
+        raise ValueError(f"{name}: X must have shape (n, {n_in}), got {X.shape}{hint}")
+    X = _as_float(X)
+    bad = _first_bad_row(X)
+    if bad is not None:
+        raise ValueError(f"{name}: X[{bad}] contains NaN or inf")
+    return X
+
+
+def _array_labels(y, n, n_out, name):
+    """``y`` of an (X, y) pair: checked for length and kind; 1-D labels as
+    int64 in range (integral floats accepted), other shapes returned as is."""
+    y = _asarray(y, f"{name}: y")
+    if y.ndim == 0:
+        raise ValueError(f"{name}: y must be an array of n labels, got a single value")
+    if len(y) != n:
+        raise ValueError(f"{name}: {n} inputs but {len(y)} labels")
+    if y.ndim == 1:
+        if y.dtype.kind == "f" and np.isfinite(y).all() and np.all(y == np.round(y)):
+            y = y.astype(np.int64)
+        elif y.dtype.kind not in "iu":
+            if y.dtype.kind == "f":
+                raise ValueError(f"{name}: labels must be integers, got non-integral floats")
+            raise TypeError(f"{name}: labels must be integers, got dtype {y.dtype}")
+        _check_range(y, n_out, lambda i: f"{name}: y[{i}]")
+        return y.astype(np.int64)
+    _check_kind(y, f"{name}: y")
+    if y.ndim == 3 and y.shape[2] == 1:
+        y = y[:, :, 0]
+    if y.ndim != 2 or y.shape[1] != n_out:
+        raise ValueError(f"{name}: y must be labels of shape (n,) or have shape "
+                         f"(n, {n_out}), got {y.shape}")
+    return y
 
 
 def training_arrays(data, n_in, n_out, name="training_data"):
@@ -114,78 +334,56 @@ def training_arrays(data, n_in, n_out, name="training_data"):
     caller's list if ``data`` was one (the course shuffles it in place)."""
     if _is_array_pair(data):
         X = _float_rows(data[0], n_in, name)
-        y = np.asarray(data[1])
-        if len(y) != len(X):
-            raise ValueError(f"{name}: {len(X)} inputs but {len(y)} labels")
+        y = _array_labels(data[1], len(X), n_out, name)
         if len(X) == 0:
             raise ValueError(f"{name} is empty")
         if y.ndim == 1:
             Y = np.zeros((len(y), n_out))
-            labels = _labels_array(y, n_out, name)
-            Y[np.arange(len(y)), labels] = 1.0
+            Y[np.arange(len(y)), y] = 1.0
         else:
-            if y.ndim == 3 and y.shape[2] == 1:
-                y = y[:, :, 0]
-            if y.ndim != 2 or y.shape[1] != n_out or y.dtype.kind not in "fiub":
-                raise ValueError(f"{name}: expected labels of shape (n,) or targets of "
-                                 f"shape (n, {n_out}), got {y.shape}")
             Y = y.astype(np.float64)
-            _check_finite(Y, name + " targets")
+            bad = _first_bad_row(Y)
+            if bad is not None:
+                raise ValueError(f"{name}: y[{bad}] contains NaN or inf")
         return X, Y, None
-    items = _pairs(data, name)
+    items = _pairs(data, name, n_in)
     X = _stack_inputs(items, n_in, name)
-    Y = np.empty((len(items), n_out))
-    for i, p in enumerate(items):
-        Y[i] = _target(p[1], n_out, name, i)
+    Y = _pair_targets(items, n_out, name)
     return X, Y, (data if isinstance(data, list) else None)
-
-
-def _labels_array(y, n_out, name):
-    if y.dtype.kind not in "iu":
-        if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
-            y = y.astype(np.int64)
-        else:
-            raise TypeError(f"{name}: labels must be integers, got dtype {y.dtype}")
-    bad = np.flatnonzero((y < 0) | (y >= n_out))
-    if bad.size:
-        raise ValueError(f"{name}: label {y[bad[0]]} at index {bad[0]} out of "
-                         f"range 0..{n_out - 1}")
-    return y.astype(np.int64)
 
 
 def test_arrays(data, n_in, n_out, name="test_data"):
     """``(X, labels)`` for evaluation; labels as ints (one-hot accepted)."""
     if _is_array_pair(data):
         X = _float_rows(data[0], n_in, name)
-        y = np.asarray(data[1])
-        if len(y) != len(X):
-            raise ValueError(f"{name}: {len(X)} inputs but {len(y)} labels")
-        if y.ndim >= 2:
-            y = y.reshape(len(y), -1)
-            if y.shape[1] != n_out:
-                raise ValueError(f"{name}: expected labels of shape (n,) or one-hot "
-                                 f"(n, {n_out}), got {np.asarray(data[1]).shape}")
-            y = np.argmax(y, axis=1)
-        return X, _labels_array(y, n_out, name)
-    items = _pairs(data, name)
-    X = _stack_inputs(items, n_in, name)
-    labels = np.fromiter((_label(p[1], n_out, name, i) for i, p in enumerate(items)),
-                         dtype=np.int64, count=len(items))
-    return X, labels
+        y = _array_labels(data[1], len(X), n_out, name)
+        if len(X) == 0:
+            raise ValueError(f"{name} is empty")
+        if y.ndim == 1:
+            return X, y
+        labels, bad = _one_hot_labels(y)
+        if bad is not None:
+            raise ValueError(f"{name}: y[{bad}] is not one-hot (one 1, the rest 0); "
+                             f"labels must be ints or one-hot rows")
+        return X, labels
+    items = _pairs(data, name, n_in)
+    return _stack_inputs(items, n_in, name), _pair_labels(items, n_out, name)
+
+
+test_arrays.__test__ = False  # not a pytest test, despite its name
 
 
 def input_columns(x, n_in, name="x"):
     """Rows (m, n_in) from a column (n_in, 1), columns (n_in, m) or 1-D (n_in,)."""
-    a = np.asarray(x)
-    if a.dtype.kind not in "fiub":
-        raise TypeError(f"{name}: expected numbers, got dtype {a.dtype}")
+    a = _asarray(x, name)
+    _check_kind(a, name)
     if a.ndim == 1 and a.shape[0] == n_in:
         a = a.reshape(n_in, 1)
     if a.ndim != 2 or a.shape[0] != n_in:
-        raise ValueError(f"{name}: expected shape ({n_in}, 1) or ({n_in}, m), got {a.shape}")
-    rows = a.T
-    if rows.dtype != np.float32:
-        rows = rows.astype(np.float64, copy=False)
-    if not np.isfinite(rows).all():
-        raise ValueError(f"{name}: contains NaN or inf")
+        raise ValueError(f"{name} must have shape ({n_in}, 1) or ({n_in}, m), got {a.shape}")
+    rows = _as_float(a.T)
+    bad = _first_bad_row(rows)
+    if bad is not None:
+        where = "" if rows.shape[0] == 1 else f" (column {bad})"
+        raise ValueError(f"{name} contains NaN or inf{where}")
     return rows

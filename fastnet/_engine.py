@@ -5,6 +5,8 @@ training loop around the compiled epoch. Facades (``Reseau``, ``Network``)
 only validate, convert data and print.
 """
 import math
+import numbers
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -14,6 +16,25 @@ from .parallel import ParallelTrainer, default_workers
 from .shuffle import python_shuffle
 
 DTYPES = (np.float64, np.float32)
+
+# The shuffle reads random's state, shuffles in compiled code (GIL released)
+# and writes the state back: two threads training at once must not
+# interleave these steps, or both would draw the same permutation.
+_shuffle_lock = threading.Lock()
+
+
+class DivergenceError(FloatingPointError):
+    """Training made the weights NaN or inf (eta too large, or huge
+    inputs or targets). The network keeps its last finite weights: those
+    of the last whole epoch before ``epoch``. ``epoch`` (None outside
+    ``DGS``/``SGD``) and ``eta`` say where and with what it happened."""
+
+    def __init__(self, message=None, epoch=None, eta=None):
+        if message is None:
+            message = (f"training diverged in epoch {epoch} (weights became NaN or inf) "
+                       f"with eta = {eta!r}")
+        super().__init__(message)
+        self.epoch, self.eta = epoch, eta
 
 
 class Layout:
@@ -53,7 +74,10 @@ class Layout:
 
 
 def resolve_dtype(dtype):
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype: expected float64 or float32, got {dtype!r}") from None
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise TypeError(f"dtype: expected float64 or float32, got {dt}")
     return dt.type
@@ -130,9 +154,11 @@ class Engine:
         """Generator over epochs: shuffle ``order`` like ``random.shuffle``,
         train one epoch in compiled code, yield the epoch number.
 
-        Trains a copy of the parameters, exposed as ``self.training`` and
-        committed to ``self.params`` after every whole epoch, so that an
-        interruption never leaves a half-updated network.
+        Trains a copy of the parameters, committed to ``self.params``
+        after every whole epoch, so that an interruption (Ctrl-C arrives
+        between compiled calls) never leaves a half-updated network. An
+        epoch that leaves any parameter NaN or inf is not committed: it
+        raises :class:`DivergenceError` naming the epoch.
         """
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
@@ -142,12 +168,15 @@ class Engine:
         try:
             for j in range(epochs):
                 params = self.params.copy()
-                python_shuffle(order)
+                with _shuffle_lock:
+                    python_shuffle(order)
                 if trainer is not None:
                     trainer.epoch(params, X, Y, order, float(eta))
                 else:
                     kernels.train_epoch(params, *args, X, Y, order, batch, float(eta))
-                self.params = params
+                if not is_finite(params):
+                    raise DivergenceError(epoch=j, eta=eta)
+                self.params = params  # one store: the commit cannot be torn
                 yield j
         finally:
             if trainer is not None:
@@ -158,9 +187,22 @@ def is_finite(buf):
     return bool(np.isfinite(buf).all())
 
 
-def check_eta(eta):
-    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.integer, np.floating)):
-        raise TypeError(f"eta: expected a positive number, got {type(eta).__name__}")
-    if not math.isfinite(float(eta)) or float(eta) <= 0:
-        raise ValueError(f"eta: expected a positive finite number, got {eta!r}")
-    return float(eta)
+def check_eta(eta, name="eta"):
+    """``eta`` as a float: a real number (numpy scalars too, not bool),
+    positive and finite."""
+    if isinstance(eta, (bool, np.bool_)) or not isinstance(eta, numbers.Real):
+        raise TypeError(f"{name}: expected a positive number such as 3.0, "
+                        f"got {type(eta).__name__} {_short(eta)}")
+    try:
+        value = float(eta)
+    except OverflowError:  # an int too large for a float
+        value = math.inf
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a positive finite number such as 3.0, "
+                         f"got {_short(eta)}")
+    return value
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

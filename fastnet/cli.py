@@ -359,8 +359,9 @@ def _one_line(exc):
             sep = " " if not msg or msg[-1] in ".:;," else "; "
             msg = msg + sep + line if msg else line
     msg = msg or type(exc).__name__
-    # expected failures speak for themselves; name the type of anything else
-    if isinstance(exc, (OSError, ValueError, TypeError, ImportError)):
+    # expected failures speak for themselves (ArithmeticError: training
+    # diverged); name the type of anything else
+    if isinstance(exc, (OSError, ValueError, TypeError, ImportError, ArithmeticError)):
         return msg
     return f"{type(exc).__name__}: {msg}"
 

@@ -10,6 +10,7 @@ import os
 import pickle
 import struct
 import tempfile
+import time
 import urllib.request
 import zlib
 from pathlib import Path
@@ -38,6 +39,7 @@ PICKLE_NAME = "mnist.pkl.gz"
 _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 _N_VALID = 10_000  # Nielsen's validation set: the last 10,000 training images
 _TIMEOUT = 60
+_STALE_PART_S = 3600  # a .part file this old belongs to a download that died
 
 
 def cache_dir():
@@ -59,9 +61,17 @@ def _missing(folder):
     return [n for n in MNIST_FILES if not (folder / n).is_file()]
 
 
+def _as_path(path, name):
+    try:
+        return Path(os.fspath(path)).expanduser()
+    except TypeError:
+        raise TypeError(f"{name}: expected a path (str or os.PathLike), "
+                        f"got {type(path).__name__}") from None
+
+
 def _resolve(path, origin):
     """Data location held by a user-given ``path``, or FileNotFoundError."""
-    p = Path(path).expanduser()
+    p = _as_path(path, origin)
     if p.is_file() and p.name in MNIST_FILES:
         p = p.parent  # one of the four files given: use its folder
     if p.is_file():
@@ -78,10 +88,47 @@ def _resolve(path, origin):
     raise FileNotFoundError(f"{origin} {p} does not exist")
 
 
+# (path, size, mtime, inode) -> whether the file is the canonical one, so
+# that a process hashes each cached file once
+_checked_files = {}
+
+
+def _md5(path):
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_canonical(path, md5, size):
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _checked_files:
+        _checked_files[key] = (path.is_file() and st.st_size == size
+                               and _md5(path) == md5)
+    return _checked_files[key]
+
+
 def _cached(folder):
-    """Names not yet in the cache (a file of the wrong size counts as absent)."""
-    return [n for n, (_, size) in MNIST_FILES.items()
-            if not ((folder / n).is_file() and (folder / n).stat().st_size == size)]
+    """Names not (correctly) in the cache: absent, or of the wrong size or
+    md5 (files only fastnet writes there, always checked: a mismatch is
+    damage, and the file is downloaded again)."""
+    return [n for n, (md5, size) in MNIST_FILES.items()
+            if not _is_canonical(folder / n, md5, size)]
+
+
+def _remove_stale_parts(folder):
+    """Delete the temp files of downloads that died (killed process, power
+    cut); those of a download running now elsewhere are younger."""
+    now = time.time()
+    for p in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > _STALE_PART_S:
+                p.unlink()
 
 
 def _fetch(name, folder, mirrors):
@@ -143,7 +190,25 @@ def find_data(path=None, download=True, mirrors=None):
     FileNotFoundError
         If the data is at none of ``path``, ``$FASTNET_DATA`` and the cache
         folder, and could not be downloaded.
+    TypeError
+        If ``path``, ``download`` or ``mirrors`` is of the wrong type.
+
+    Notes
+    -----
+    Files in the cache are checked against their canonical md5 and size (a
+    damaged one is downloaded again); files in a folder you name are
+    checked by :func:`read_idx` (complete gzip, IDX header and sizes).
+    Downloads go to a temporary ``.part`` file moved into place only once
+    complete and verified, so an interrupted download leaves nothing that
+    a later run could take for data.
     """
+    if not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"download: expected True or False, got {download!r}")
+    if isinstance(mirrors, str):
+        mirrors = [mirrors]
+    if mirrors is not None and (not isinstance(mirrors, (list, tuple))
+                                or not all(isinstance(m, str) for m in mirrors)):
+        raise TypeError(f"mirrors: expected a URL or a list of URLs, got {mirrors!r}")
     if path is not None:
         return _resolve(path, "path")
     if os.environ.get("FASTNET_DATA"):
@@ -157,14 +222,13 @@ def find_data(path=None, download=True, mirrors=None):
     if not download:
         why = "download disabled (download=False)"
     else:
-        if isinstance(mirrors, str):
-            mirrors = [mirrors]
         urls = list(MIRRORS if mirrors is None else mirrors)
         if os.environ.get("FASTNET_MNIST_MIRROR"):
             urls.insert(0, os.environ["FASTNET_MNIST_MIRROR"])
         reasons = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            _remove_stale_parts(folder)
             for name in missing:
                 reasons += _fetch(name, folder, urls) or []
         except OSError as e:
@@ -173,6 +237,10 @@ def find_data(path=None, download=True, mirrors=None):
         if not missing:
             return folder
         why = "download failed:\n  " + "\n  ".join(reasons or ["no mirror given"])
+    damaged = [n for n in missing if (folder / n).exists()]
+    if damaged:
+        why += (f"\n{', '.join(damaged)} in the cache differ from the canonical "
+                f"files (size or md5): damaged, and not used")
     raise FileNotFoundError(
         f"MNIST data not found. Looked in the cache folder {folder} "
         f"(FASTNET_DATA is not set); missing: {', '.join(missing)}.\n"
@@ -201,6 +269,7 @@ def read_idx(filename):
         If the file is not complete gzip, has an unknown magic number, or
         its length does not match its header.
     """
+    filename = _as_path(filename, "filename")
     try:
         with gzip.open(filename, "rb") as f:
             raw = f.read()
@@ -235,6 +304,9 @@ def _from_idx(folder):
                              f"got {X.shape} and {y.shape}")
         if len(X) != len(y):
             raise ValueError(f"{where}: {len(X)} images but {len(y)} labels")
+        if y.size and y.max() > 9:
+            raise ValueError(f"{folder / part}-labels-idx1-ubyte.gz: labels outside "
+                             f"0..9 (found {y.max()})")
         # Dividing by 256, not 255, gives exactly the values of Nielsen's
         # pickle (multiples of 1/256, max 255/256); exact in float32.
         X = np.multiply(X.reshape(len(X), 784), np.float32(1 / 256), dtype=np.float32)
@@ -266,6 +338,8 @@ def _from_pickle(filename):
                 or len(X) != len(y) or X.dtype.kind not in "fiu"
                 or y.dtype.kind not in "iu"):
             raise bad
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError(f"{filename}: images contain NaN or inf")
         out.append((np.ascontiguousarray(X, dtype=np.float32), y.astype(np.int64)))
     return tuple(out)
 

@@ -24,6 +24,7 @@ class Network(_Facade):
 
     def __init__(self, sizes, dtype=np.float64, parallel=False):
         ok = check_sizes(sizes, "sizes")
+        self._check_options(dtype, parallel)
         self.num_layers = len(ok)
         self.sizes = sizes
         biases = [np.random.randn(y, 1) for y in ok[1:]]
@@ -62,7 +63,7 @@ class Network(_Facade):
 
     def feedforward(self, a):
         """Output for ``a`` of shape ``(sizes[0], 1)`` or ``(sizes[0], m)``."""
-        return self._forward(a)
+        return self._forward(a, "a")
 
     def evaluate(self, test_data):
         """Number of test inputs whose output's argmax equals the label."""
@@ -74,7 +75,7 @@ class Network(_Facade):
         ``Epoch j: correct / n_test`` or ``Epoch j complete``."""
         self._train(training_data, epochs, mini_batch_size, eta, test_data,
                     parallel, ("Epoch {0}: {1} / {2}", "Epoch {0} complete"),
-                    ("epochs", "mini_batch_size", "training_data", "test_data"),
+                    ("epochs", "mini_batch_size", "training_data", "test_data", "SGD"),
                     callback)
 
     def update_mini_batch(self, mini_batch, eta):

@@ -4,7 +4,9 @@ import random  # noqa: F401  (the course's DGS shuffles with the global random)
 import numpy as np
 
 from . import _data
-from ._engine import Engine, check_eta
+from ._engine import DivergenceError, Engine, check_eta, is_finite, resolve_dtype
+
+__all__ = ["Reseau", "DivergenceError", "sigmoide", "sigmoide_prime"]
 
 
 def sigmoide(z):
@@ -26,10 +28,12 @@ def sigmoide_prime(z):
 
 
 def check_sizes(sizes, name):
-    """A list of at least two positive ints."""
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+    """A list of at least two positive ints (a tuple, range or 1-D int
+    array will do)."""
+    if not (isinstance(sizes, (list, tuple, range))
+            or (isinstance(sizes, np.ndarray) and sizes.ndim == 1)):
         raise TypeError(f"{name}: expected a list of layer sizes such as [784, 30, 10], "
-                        f"got {type(sizes).__name__}")
+                        f"got {type(sizes).__name__} {sizes!r}"[:200])
     out = []
     for i, s in enumerate(sizes):
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
@@ -38,16 +42,25 @@ def check_sizes(sizes, name):
             raise ValueError(f"{name}[{i}]: expected a positive int, got {s}")
         out.append(int(s))
     if len(out) < 2:
-        raise ValueError(f"{name}: need at least two layers (inputs and outputs), got {list(sizes)}")
+        raise ValueError(f"{name}: need at least two layers (inputs and outputs), "
+                         f"got {list(sizes)}")
     return out
 
 
 def check_count(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected an int, got {value!r}")
+    """An int >= minimum (numpy ints too; not a bool, not a float such as 30.0)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}: expected an int, got {type(value).__name__} {value!r}")
     if value < minimum:
         raise ValueError(f"{name}: expected an int >= {minimum}, got {value}")
     return int(value)
+
+
+def check_flag(value, name):
+    """A bool (numpy's too); None stays None ("use the default")."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return None if value is None else bool(value)
+    raise TypeError(f"{name}: expected True or False, got {value!r}")
 
 
 class _Facade:
@@ -61,16 +74,26 @@ class _Facade:
         self.parallel = bool(parallel)
         self._set_params(biases, weights_in_out)
 
+    @staticmethod
+    def _check_options(dtype, parallel):
+        """Checked before the initial draws, so that a refused call leaves
+        ``np.random`` as it was."""
+        resolve_dtype(dtype)
+        if not isinstance(parallel, (bool, np.bool_)):
+            raise TypeError(f"parallel: expected True or False, got {parallel!r}")
+
     # -- parameter views -------------------------------------------------
     def _weight_to_view(self, w):  # course layout (n_in, n_out) by default
         return w
 
     def _views(self):
         lay, buf = self._engine.layout, self._engine.params
-        self._wviews = [self._weight_to_view(w) for w in lay.weight_views(buf)]
-        self._bviews = lay.bias_views(buf)
-        self._wlist = list(self._wviews)
-        self._blist = list(self._bviews)
+        wviews = [self._weight_to_view(w) for w in lay.weight_views(buf)]
+        bviews = lay.bias_views(buf)
+        # one statement with no call in between: Ctrl-C cannot land halfway
+        # and leave lists that _sync would take for user replacements
+        self._wviews, self._bviews, self._wlist, self._blist = (
+            wviews, bviews, list(wviews), list(bviews))
 
     def _set_params(self, biases, weights_in_out):
         eng = self._engine
@@ -89,7 +112,7 @@ class _Facade:
             raise ValueError(f"{name}: expected {len(views)} arrays, got {len(values)}")
         out = []
         for l, (v, ref) in enumerate(zip(values, views)):
-            a = np.asarray(v)
+            a = _data._asarray(v, f"{name}[{l}]")
             if a.dtype.kind not in "fiu":
                 raise TypeError(f"{name}[{l}]: expected numbers, got dtype {a.dtype}")
             if a.shape != ref.shape:
@@ -125,52 +148,74 @@ class _Facade:
         self._set_params(b, self._engine.layout.weight_views(self._engine.params))
 
     # -- shared operations -----------------------------------------------
-    def _forward(self, x):
+    def _n(self):
         sizes = self._engine.layout.sizes
-        rows = _data.input_columns(x, int(sizes[0]))
+        return int(sizes[0]), int(sizes[-1])
+
+    def _forward(self, x, name):
+        rows = _data.input_columns(x, self._n()[0], name)
         self._sync()
-        return self._engine.forward(rows).T.copy()
+        out = self._engine.forward(rows)
+        # a safety net: with finite weights and inputs the kernels' fused
+        # multiply-adds saturate to +-inf rather than make NaN
+        if not is_finite(out):
+            raise FloatingPointError(f"{name}: the outputs overflowed to NaN "
+                                     f"(inputs of magnitude {np.abs(rows).max():.3g})")
+        return out.T.copy()
 
     def _count(self, test_data, name):
-        sizes = self._engine.layout.sizes
-        X, labels = _data.test_arrays(test_data, int(sizes[0]), int(sizes[-1]), name)
+        X, labels = _data.test_arrays(test_data, *self._n(), name)
         self._sync()
         return self._engine.count_correct(X, labels)
 
     def _gradients(self, x, y):
-        sizes = self._engine.layout.sizes
-        X, Y, _ = _data.training_arrays([(x, y)], int(sizes[0]), int(sizes[-1]), "(x, y)")
+        X, Y = _data.example(x, y, *self._n())
         self._sync()
         eng = self._engine
         grad = eng.gradient(X, Y)
+        if not is_finite(grad):
+            raise FloatingPointError("backprop: the gradient overflowed (NaN or inf); "
+                                     "x or y hold huge values")
         nabla_b = [b.copy() for b in eng.layout.bias_views(grad)]
         nabla_w = [self._weight_to_view(w).copy() for w in eng.layout.weight_views(grad)]
         return nabla_b, nabla_w
 
     def _update(self, mini_batch, eta, name):
-        sizes = self._engine.layout.sizes
         eta = check_eta(eta)
-        X, Y, _ = _data.training_arrays(mini_batch, int(sizes[0]), int(sizes[-1]), name)
+        X, Y, _ = _data.training_arrays(mini_batch, *self._n(), name)
         self._sync()
-        self._engine.params = self._engine.step(X, Y, eta)
+        params = self._engine.step(X, Y, eta)
+        if not is_finite(params):
+            raise DivergenceError(
+                f"update_mini_batch: the step with eta = {eta!r} made the weights NaN "
+                f"or inf; the weights are unchanged (try a smaller eta)", eta=eta)
+        self._engine.params = params
         self._views()
 
     def _train(self, training_data, epochs, batch, eta, test_data, parallel,
                line, names, callback):
-        sizes = self._engine.layout.sizes
+        # Everything is checked before the first change: a refused call
+        # leaves the weights, the caller's list and `random` as they were.
         epochs = check_count(epochs, names[0], 0)
         batch = check_count(batch, names[1], 1)
         eta = check_eta(eta)
-        X, Y, items = _data.training_arrays(training_data, int(sizes[0]), int(sizes[-1]),
-                                            names[2])
+        parallel = check_flag(parallel, "parallel")
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback: expected a function callback(j, correct), "
+                            f"got {type(callback).__name__}")
+        X, Y, items = _data.training_arrays(training_data, *self._n(), names[2])
         if test_data is not None:
-            Xt, lt = _data.test_arrays(test_data, int(sizes[0]), int(sizes[-1]), names[3])
+            Xt, lt = _data.test_arrays(test_data, *self._n(), names[3])
         self._sync()
-        parallel = self.parallel if parallel is None else bool(parallel)
+        parallel = self.parallel if parallel is None else parallel
+        # a mini-batch larger than the data is the whole data: the same
+        # steps, and the kernels' scratch space stays bounded
+        batch = min(batch, X.shape[0])
         order = np.arange(X.shape[0], dtype=np.int64)
         eng = self._engine
+        epochs_run = eng.epochs(X, Y, order, epochs, batch, eta, parallel=parallel)
         try:
-            for j in eng.epochs(X, Y, order, epochs, batch, eta, parallel=parallel):
+            for j in epochs_run:
                 self._views()
                 correct = None
                 if test_data is not None:
@@ -180,7 +225,18 @@ class _Facade:
                     print(line[1].format(j))
                 if callback is not None:
                     callback(j, correct)
+        except DivergenceError as e:
+            label = line[1].split()[0]  # "Époque" or "Epoch"
+            kept = (f"after {label} {e.epoch - 1}" if e.epoch
+                    else f"it had before {names[4]}")
+            raise DivergenceError(
+                f"{label} {e.epoch}: training diverged (weights became NaN or inf) with "
+                f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
+                f"eta, or look for huge values in {names[2]}.", epoch=e.epoch, eta=eta) from None
         finally:
+            # close now, not when the traceback is freed: parallel training's
+            # threads stop here
+            epochs_run.close()
             self._views()
             if items is not None:
                 # the course shuffles the caller's list in place
@@ -217,6 +273,7 @@ class Reseau(_Facade):
 
     def __init__(self, tailles, dtype=np.float64, parallel=False):
         tailles_ok = check_sizes(tailles, "tailles")
+        self._check_options(dtype, parallel)
         self.nb_couches = len(tailles_ok)
         self.tailles = tailles
         biais = [np.random.uniform(-1., 1., size=(y, 1)) for y in tailles_ok[1:]]
@@ -251,7 +308,7 @@ class Reseau(_Facade):
         """Output of the network for ``x`` of shape ``(tailles[0], 1)``
         (one example) or ``(tailles[0], m)`` (m examples as columns); a 1-D
         ``x`` of length ``tailles[0]`` is taken as a column."""
-        return self._forward(x)
+        return self._forward(x, "x")
 
     def evaluer(self, test_data):
         """Number of pairs ``(x, y)`` whose output's argmax equals ``y``
@@ -272,10 +329,18 @@ class Reseau(_Facade):
         arrays. ``parallel`` overrides the constructor's default.
         ``callback(j, correct)``, if given, is called after each epoch's line
         (``correct`` is None without ``test_data``).
+
+        Every argument is checked before anything changes: a bad one raises
+        ``TypeError`` or ``ValueError`` naming it (and the index of a bad
+        pair) and leaves the network, the list and ``random`` untouched.
+        An epoch whose weights become NaN or inf raises
+        :class:`DivergenceError`; the network keeps the weights of the last
+        whole epoch, as it does when interrupted (Ctrl-C).
         """
         self._train(training_data, nb_epoques, taille_mini_batch, eta, test_data,
                     parallel, ("Époque {0}: {1} / {2}", "Époque {0} complete"),
-                    ("nb_epoques", "taille_mini_batch", "training_data", "test_data"),
+                    ("nb_epoques", "taille_mini_batch", "training_data", "test_data",
+                     "DGS"),
                     callback)
 
     def update_mini_batch(self, mini_batch, eta):
