@@ -1,7 +1,7 @@
 """fastnet: the course's sigmoid network (``Reseau``) and Nielsen's
 ``network.py`` (``Network``), on Numba-compiled kernels."""
 from .network import Network
-from .reseau import Reseau, sigmoide, sigmoide_prime
+from .reseau import DivergenceError, Reseau, sigmoide, sigmoide_prime
 
-__all__ = ["Reseau", "Network", "sigmoide", "sigmoide_prime"]
+__all__ = ["Reseau", "Network", "DivergenceError", "sigmoide", "sigmoide_prime"]
 __version__ = "0.1.0"
