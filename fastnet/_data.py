@@ -90,7 +90,31 @@ def _stack_same(vs, n):
     for v in vs:
         if type(v) is not np.ndarray or v.shape != shape or v.dtype != dt:
             return None
-    return np.stack(vs).reshape(len(vs), n)
+    rows = _consecutive_rows(vs, n)
+    return rows if rows is not None else np.stack(vs).reshape(len(vs), n)
+
+
+def _consecutive_rows(vs, n):
+    """A zero-copy (len(vs), n) view when the columns are consecutive rows of
+    one array, as the course loader's zips give them (saves a copy of the
+    whole training set: 157 MB for MNIST); else None."""
+    first = vs[0]
+    base = first.base
+    if (not isinstance(base, np.ndarray) or base.dtype != first.dtype
+            or not base.flags.c_contiguous or not first.flags.c_contiguous):
+        return None
+    step = n * first.itemsize
+    start = first.__array_interface__["data"][0]
+    offset = start - base.__array_interface__["data"][0]
+    if offset < 0 or offset % first.itemsize or offset + len(vs) * step > base.nbytes:
+        return None
+    strides = first.strides
+    for k, v in enumerate(vs):
+        if (v.base is not base or v.strides != strides
+                or v.__array_interface__["data"][0] != start + k * step):
+            return None
+    i0 = offset // first.itemsize
+    return base.reshape(-1)[i0:i0 + len(vs) * n].reshape(len(vs), n)
 
 
 def _int_labels(ys):

@@ -11,9 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from . import kernels
+from ._lazy import kernels, shuffle
 from .parallel import ParallelTrainer, default_workers
-from .shuffle import python_shuffle
+
+
+def python_shuffle(order):
+    """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle)."""
+    shuffle.python_shuffle(order)
 
 DTYPES = (np.float64, np.float32)
 

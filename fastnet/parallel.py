@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from . import kernels
+from ._lazy import kernels
 
 # Examples each replica sees between two averagings: long enough that the
 # thread hand-off (tens of microseconds) is a few percent of a round, short
