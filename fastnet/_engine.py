@@ -115,8 +115,11 @@ class Engine:
         self.params = np.zeros(self.layout.size, dtype=self.dtype)
 
     def prepare_inputs(self, X):
-        # float32 inputs stay float32 (exact when widened in the kernel);
-        # a float32 model reads everything as float32.
+        # uint8 pixel codes (k standing for k/256) and float32 inputs stay as
+        # they are (exact when widened in the kernel); a float32 model reads
+        # everything else as float32.
+        if X.dtype == np.uint8:
+            return np.ascontiguousarray(X)
         want = np.float32 if (self.dtype == np.float32 or X.dtype == np.float32) else np.float64
         return np.ascontiguousarray(X, dtype=want)
 

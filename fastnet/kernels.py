@@ -171,14 +171,54 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
 
 
 @kernel
+def _input_scale(X, like):
+    """uint8 inputs are pixel codes k standing for k/256 (exact)."""
+    return like.dtype.type(1.0 / 256.0) if X.itemsize == 1 else like.dtype.type(1.0)
+
+
+@kernel
+def _pixel_codes(X, codes):
+    """Check the rows of X and, if every value is k/256 with k in 0..255
+    (MNIST as the course's pickle holds it), write k into ``codes``.
+
+    Returns -1 if the codes are exact, -2 if X is finite but not pixel
+    data, else the index of the first row holding NaN or inf.
+    """
+    exact = True
+    for r in range(X.shape[0]):
+        x = X[r]
+        ok = True
+        if exact:
+            c = codes[r]
+            bad = 0
+            for i in range(x.size):
+                k = x[i] * 256.0
+                kc = min(max(k, 0.0), 255.0)  # NaN and out-of-range become 0 or 255
+                bad |= (kc != k) | (k != np.floor(k))
+                c[i] = np.uint8(kc)
+            ok = bad == 0
+        if not ok or not exact:
+            exact = False
+            for i in range(x.size):
+                if not np.isfinite(x[i]):
+                    return r
+    return -1 if exact else -2
+
+
+pixel_codes = entry(_pixel_codes)
+pixel_codes.__doc__ = _pixel_codes.__doc__
+
+
+@kernel
 def _load(X, Y, order, start, m, acts, targets, rows, width):
+    scale = _input_scale(X, acts)
     A = _block(acts, width, rows, 0)
     for e in range(m):
         r = order[start + e]
         x = X[r]
         a = A[e]
         for i in range(x.size):
-            a[i] = x[i]
+            a[i] = x[i] * scale
         for j in range(Y.shape[1]):
             targets[e, j] = Y[r, j]
 
@@ -280,6 +320,7 @@ average.__doc__ = "shared = mean of the first ``active`` replicas (in order)."
 
 @kernel
 def _forward_all(params, sizes, w_off, b_off, X, out):
+    scale = _input_scale(X, params)
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
     _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
@@ -293,7 +334,7 @@ def _forward_all(params, sizes, w_off, b_off, X, out):
         for e in range(m):
             x = X[start + e]
             for i in range(x.size):
-                A[e, i] = x[i]
+                A[e, i] = x[i] * scale
         _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m)
         for e in range(m):
             for j in range(sizes[nl]):
