@@ -106,10 +106,37 @@ def split_rows(n, work):
         return [first] + [f.result() for f in futures]
 
 
-class Engine:
-    """Flat parameters + compiled training, evaluation and gradients."""
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+OUTPUTS = ("sigmoid", "softmax")
+COSTS = ("quadratic", "cross_entropy", "log_likelihood")
 
-    def __init__(self, sizes, dtype):
+
+def knob_codes(activation, output, cost):
+    """The kernels' ``cfg`` array; refuses unknown values and combinations
+    whose gradients the kernels do not implement."""
+    for value, allowed, name in ((activation, ACTIVATIONS, "activation"),
+                                 (output, OUTPUTS, "output"), (cost, COSTS, "cost")):
+        if value not in allowed:
+            raise ValueError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
+    if (cost == "log_likelihood") != (output == "softmax"):
+        raise ValueError("the log-likelihood cost goes with softmax outputs, and softmax "
+                         f"outputs with the log-likelihood cost (got cost={cost!r}, "
+                         f"output={output!r})")
+    return np.array([ACTIVATIONS.index(activation), OUTPUTS.index(output),
+                     COSTS.index(cost)], dtype=np.int64)
+
+
+class Engine:
+    """Flat parameters + compiled training, evaluation and gradients.
+
+    ``activation`` (hidden layers), ``output`` and ``cost`` choose the
+    network; the defaults are the course's (sigmoid, sigmoid, quadratic).
+    """
+
+    def __init__(self, sizes, dtype, activation="sigmoid", output="sigmoid",
+                 cost="quadratic"):
+        self.cfg = knob_codes(activation, output, cost)
+        self.activation, self.output, self.cost = activation, output, cost
         self.layout = Layout(sizes)
         self.dtype = resolve_dtype(dtype)
         self.params = np.zeros(self.layout.size, dtype=self.dtype)
@@ -128,7 +155,7 @@ class Engine:
         out = np.empty((X.shape[0], int(self.layout.sizes[-1])), dtype=self.dtype)
         args = self.layout.args()
         split_rows(X.shape[0], lambda a, b: kernels.forward_all(
-            self.params, *args, X[a:b], out[a:b]))
+            self.params, *args, X[a:b], out[a:b], self.cfg))
         return out
 
     def count_correct(self, X, labels):
@@ -136,28 +163,44 @@ class Engine:
         labels = np.ascontiguousarray(labels, dtype=np.int64)
         args = self.layout.args()
         return sum(split_rows(X.shape[0], lambda a, b: int(kernels.count_correct(
-            self.params, *args, X[a:b], labels[a:b]))))
+            self.params, *args, X[a:b], labels[a:b], self.cfg))))
+
+    def total_cost(self, X, Y):
+        """Mean cost over the rows of X against targets Y (no L2 term)."""
+        X = self.prepare_inputs(X)
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        args = self.layout.args()
+        parts = split_rows(X.shape[0], lambda a, b: (b - a) * float(kernels.total_cost(
+            self.params, *args, X[a:b], Y[a:b], self.cfg)))
+        return sum(parts) / X.shape[0]
 
     def gradient(self, X, Y):
         """Summed gradients over the rows of X/Y, laid out like params."""
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         grad = np.zeros_like(self.params)
-        kernels.batch_gradient(self.params, *self.layout.args(), X, Y, grad)
+        kernels.batch_gradient(self.params, *self.layout.args(), X, Y, grad, self.cfg)
         return grad
 
-    def step(self, X, Y, eta):
+    def step(self, X, Y, eta, lmbda=0.0, n_total=None):
         """One mini-batch update on all rows of X/Y; returns the new buffer."""
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         params = self.params.copy()
         order = np.arange(X.shape[0], dtype=np.int64)
+        decay = self._decay(eta, lmbda, n_total or X.shape[0])
         kernels.train_epoch(params, *self.layout.args(), X, Y, order,
-                            X.shape[0], float(eta))
+                            X.shape[0], float(eta), self.cfg, decay, 0.0,
+                            params[:0])
         return params
 
+    @staticmethod
+    def _decay(eta, lmbda, n_total):
+        """network2's L2 step: weights scale by 1 - eta*lmbda/n each mini-batch."""
+        return 1.0 - float(eta) * (float(lmbda) / n_total) if lmbda else 1.0
+
     def epochs(self, X, Y, order, epochs, batch, eta, parallel=False,
-               workers=None, sync_every=None):
+               workers=None, sync_every=None, lmbda=0.0, n_total=None, mu=0.0):
         """Generator over epochs: shuffle ``order`` like ``random.shuffle``,
         train one epoch in compiled code, yield the epoch number.
 
@@ -166,10 +209,20 @@ class Engine:
         between compiled calls) never leaves a half-updated network. An
         epoch that leaves any parameter NaN or inf is not committed: it
         raises :class:`DivergenceError` naming the epoch.
+
+        ``lmbda``: L2 regularisation with network2's semantics (``n_total``
+        defaults to the number of rows); ``mu``: momentum, with a velocity
+        that starts at zero on each call. Momentum is not available with
+        ``parallel`` (averaged replicas have no single velocity).
         """
+        if parallel and mu:
+            raise ValueError("momentum (mu) is not available with parallel training")
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         args = self.layout.args()
+        decay = self._decay(eta, lmbda, n_total or X.shape[0])
+        vel = (np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype)
+               if mu else self.params[:0])
         trainer = (ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
                    if parallel else None)
         try:
@@ -178,9 +231,10 @@ class Engine:
                 with _shuffle_lock:
                     python_shuffle(order)
                 if trainer is not None:
-                    trainer.epoch(params, X, Y, order, float(eta))
+                    trainer.epoch(params, X, Y, order, float(eta), self.cfg, decay)
                 else:
-                    kernels.train_epoch(params, *args, X, Y, order, batch, float(eta))
+                    kernels.train_epoch(params, *args, X, Y, order, batch, float(eta),
+                                        self.cfg, decay, float(mu), vel)
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn

@@ -94,10 +94,10 @@ def fwd1x2(A, W, Z, e0, jb, n, zero):
 
 
 @kernel
-def grad4x2(A, D, W, i_start, i_stop, jb, m, c, zero):
+def grad4x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 4 rows i0 in range(i_start, i_stop, 4):
-    W[i0:i0+4, jb:jb+16] -= c * A[:m, i0:i0+4].T @ D[:m, jb:jb+16],
-    summing over the m examples in order (as the course does)."""
+    g = A[:m, i0:i0+4].T @ D[:m, jb:jb+16] summed over the m examples in
+    order (as the course does), then w = decay * w - c * g."""
     for i0 in range(i_start, i_stop, 4):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
@@ -129,32 +129,56 @@ def grad4x2(A, D, W, i_start, i_stop, jb, m, c, zero):
             g3_8 += x * d8; g3_9 += x * d9; g3_10 += x * d10; g3_11 += x * d11
             g3_12 += x * d12; g3_13 += x * d13; g3_14 += x * d14; g3_15 += x * d15
         w = W[i0 + 0, jb:jb + 16]
-        w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
-        w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
-        w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
-        w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        if decay == 1.0:
+            w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
+            w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+            w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
+            w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        else:
+            w[0] = decay * w[0] - c * g0_0; w[1] = decay * w[1] - c * g0_1; w[2] = decay * w[2] - c * g0_2; w[3] = decay * w[3] - c * g0_3
+            w[4] = decay * w[4] - c * g0_4; w[5] = decay * w[5] - c * g0_5; w[6] = decay * w[6] - c * g0_6; w[7] = decay * w[7] - c * g0_7
+            w[8] = decay * w[8] - c * g0_8; w[9] = decay * w[9] - c * g0_9; w[10] = decay * w[10] - c * g0_10; w[11] = decay * w[11] - c * g0_11
+            w[12] = decay * w[12] - c * g0_12; w[13] = decay * w[13] - c * g0_13; w[14] = decay * w[14] - c * g0_14; w[15] = decay * w[15] - c * g0_15
         w = W[i0 + 1, jb:jb + 16]
-        w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
-        w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
-        w[8] -= c * g1_8; w[9] -= c * g1_9; w[10] -= c * g1_10; w[11] -= c * g1_11
-        w[12] -= c * g1_12; w[13] -= c * g1_13; w[14] -= c * g1_14; w[15] -= c * g1_15
+        if decay == 1.0:
+            w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
+            w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
+            w[8] -= c * g1_8; w[9] -= c * g1_9; w[10] -= c * g1_10; w[11] -= c * g1_11
+            w[12] -= c * g1_12; w[13] -= c * g1_13; w[14] -= c * g1_14; w[15] -= c * g1_15
+        else:
+            w[0] = decay * w[0] - c * g1_0; w[1] = decay * w[1] - c * g1_1; w[2] = decay * w[2] - c * g1_2; w[3] = decay * w[3] - c * g1_3
+            w[4] = decay * w[4] - c * g1_4; w[5] = decay * w[5] - c * g1_5; w[6] = decay * w[6] - c * g1_6; w[7] = decay * w[7] - c * g1_7
+            w[8] = decay * w[8] - c * g1_8; w[9] = decay * w[9] - c * g1_9; w[10] = decay * w[10] - c * g1_10; w[11] = decay * w[11] - c * g1_11
+            w[12] = decay * w[12] - c * g1_12; w[13] = decay * w[13] - c * g1_13; w[14] = decay * w[14] - c * g1_14; w[15] = decay * w[15] - c * g1_15
         w = W[i0 + 2, jb:jb + 16]
-        w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
-        w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
-        w[8] -= c * g2_8; w[9] -= c * g2_9; w[10] -= c * g2_10; w[11] -= c * g2_11
-        w[12] -= c * g2_12; w[13] -= c * g2_13; w[14] -= c * g2_14; w[15] -= c * g2_15
+        if decay == 1.0:
+            w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
+            w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
+            w[8] -= c * g2_8; w[9] -= c * g2_9; w[10] -= c * g2_10; w[11] -= c * g2_11
+            w[12] -= c * g2_12; w[13] -= c * g2_13; w[14] -= c * g2_14; w[15] -= c * g2_15
+        else:
+            w[0] = decay * w[0] - c * g2_0; w[1] = decay * w[1] - c * g2_1; w[2] = decay * w[2] - c * g2_2; w[3] = decay * w[3] - c * g2_3
+            w[4] = decay * w[4] - c * g2_4; w[5] = decay * w[5] - c * g2_5; w[6] = decay * w[6] - c * g2_6; w[7] = decay * w[7] - c * g2_7
+            w[8] = decay * w[8] - c * g2_8; w[9] = decay * w[9] - c * g2_9; w[10] = decay * w[10] - c * g2_10; w[11] = decay * w[11] - c * g2_11
+            w[12] = decay * w[12] - c * g2_12; w[13] = decay * w[13] - c * g2_13; w[14] = decay * w[14] - c * g2_14; w[15] = decay * w[15] - c * g2_15
         w = W[i0 + 3, jb:jb + 16]
-        w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
-        w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
-        w[8] -= c * g3_8; w[9] -= c * g3_9; w[10] -= c * g3_10; w[11] -= c * g3_11
-        w[12] -= c * g3_12; w[13] -= c * g3_13; w[14] -= c * g3_14; w[15] -= c * g3_15
+        if decay == 1.0:
+            w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
+            w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
+            w[8] -= c * g3_8; w[9] -= c * g3_9; w[10] -= c * g3_10; w[11] -= c * g3_11
+            w[12] -= c * g3_12; w[13] -= c * g3_13; w[14] -= c * g3_14; w[15] -= c * g3_15
+        else:
+            w[0] = decay * w[0] - c * g3_0; w[1] = decay * w[1] - c * g3_1; w[2] = decay * w[2] - c * g3_2; w[3] = decay * w[3] - c * g3_3
+            w[4] = decay * w[4] - c * g3_4; w[5] = decay * w[5] - c * g3_5; w[6] = decay * w[6] - c * g3_6; w[7] = decay * w[7] - c * g3_7
+            w[8] = decay * w[8] - c * g3_8; w[9] = decay * w[9] - c * g3_9; w[10] = decay * w[10] - c * g3_10; w[11] = decay * w[11] - c * g3_11
+            w[12] = decay * w[12] - c * g3_12; w[13] = decay * w[13] - c * g3_13; w[14] = decay * w[14] - c * g3_14; w[15] = decay * w[15] - c * g3_15
 
 
 @kernel
-def grad8x2(A, D, W, i_start, i_stop, jb, m, c, zero):
+def grad8x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 8 rows i0 in range(i_start, i_stop, 8):
-    W[i0:i0+8, jb:jb+16] -= c * A[:m, i0:i0+8].T @ D[:m, jb:jb+16],
-    summing over the m examples in order (as the course does)."""
+    g = A[:m, i0:i0+8].T @ D[:m, jb:jb+16] summed over the m examples in
+    order (as the course does), then w = decay * w - c * g."""
     for i0 in range(i_start, i_stop, 8):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
@@ -210,52 +234,100 @@ def grad8x2(A, D, W, i_start, i_stop, jb, m, c, zero):
             g7_8 += x * d8; g7_9 += x * d9; g7_10 += x * d10; g7_11 += x * d11
             g7_12 += x * d12; g7_13 += x * d13; g7_14 += x * d14; g7_15 += x * d15
         w = W[i0 + 0, jb:jb + 16]
-        w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
-        w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
-        w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
-        w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        if decay == 1.0:
+            w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
+            w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+            w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
+            w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        else:
+            w[0] = decay * w[0] - c * g0_0; w[1] = decay * w[1] - c * g0_1; w[2] = decay * w[2] - c * g0_2; w[3] = decay * w[3] - c * g0_3
+            w[4] = decay * w[4] - c * g0_4; w[5] = decay * w[5] - c * g0_5; w[6] = decay * w[6] - c * g0_6; w[7] = decay * w[7] - c * g0_7
+            w[8] = decay * w[8] - c * g0_8; w[9] = decay * w[9] - c * g0_9; w[10] = decay * w[10] - c * g0_10; w[11] = decay * w[11] - c * g0_11
+            w[12] = decay * w[12] - c * g0_12; w[13] = decay * w[13] - c * g0_13; w[14] = decay * w[14] - c * g0_14; w[15] = decay * w[15] - c * g0_15
         w = W[i0 + 1, jb:jb + 16]
-        w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
-        w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
-        w[8] -= c * g1_8; w[9] -= c * g1_9; w[10] -= c * g1_10; w[11] -= c * g1_11
-        w[12] -= c * g1_12; w[13] -= c * g1_13; w[14] -= c * g1_14; w[15] -= c * g1_15
+        if decay == 1.0:
+            w[0] -= c * g1_0; w[1] -= c * g1_1; w[2] -= c * g1_2; w[3] -= c * g1_3
+            w[4] -= c * g1_4; w[5] -= c * g1_5; w[6] -= c * g1_6; w[7] -= c * g1_7
+            w[8] -= c * g1_8; w[9] -= c * g1_9; w[10] -= c * g1_10; w[11] -= c * g1_11
+            w[12] -= c * g1_12; w[13] -= c * g1_13; w[14] -= c * g1_14; w[15] -= c * g1_15
+        else:
+            w[0] = decay * w[0] - c * g1_0; w[1] = decay * w[1] - c * g1_1; w[2] = decay * w[2] - c * g1_2; w[3] = decay * w[3] - c * g1_3
+            w[4] = decay * w[4] - c * g1_4; w[5] = decay * w[5] - c * g1_5; w[6] = decay * w[6] - c * g1_6; w[7] = decay * w[7] - c * g1_7
+            w[8] = decay * w[8] - c * g1_8; w[9] = decay * w[9] - c * g1_9; w[10] = decay * w[10] - c * g1_10; w[11] = decay * w[11] - c * g1_11
+            w[12] = decay * w[12] - c * g1_12; w[13] = decay * w[13] - c * g1_13; w[14] = decay * w[14] - c * g1_14; w[15] = decay * w[15] - c * g1_15
         w = W[i0 + 2, jb:jb + 16]
-        w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
-        w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
-        w[8] -= c * g2_8; w[9] -= c * g2_9; w[10] -= c * g2_10; w[11] -= c * g2_11
-        w[12] -= c * g2_12; w[13] -= c * g2_13; w[14] -= c * g2_14; w[15] -= c * g2_15
+        if decay == 1.0:
+            w[0] -= c * g2_0; w[1] -= c * g2_1; w[2] -= c * g2_2; w[3] -= c * g2_3
+            w[4] -= c * g2_4; w[5] -= c * g2_5; w[6] -= c * g2_6; w[7] -= c * g2_7
+            w[8] -= c * g2_8; w[9] -= c * g2_9; w[10] -= c * g2_10; w[11] -= c * g2_11
+            w[12] -= c * g2_12; w[13] -= c * g2_13; w[14] -= c * g2_14; w[15] -= c * g2_15
+        else:
+            w[0] = decay * w[0] - c * g2_0; w[1] = decay * w[1] - c * g2_1; w[2] = decay * w[2] - c * g2_2; w[3] = decay * w[3] - c * g2_3
+            w[4] = decay * w[4] - c * g2_4; w[5] = decay * w[5] - c * g2_5; w[6] = decay * w[6] - c * g2_6; w[7] = decay * w[7] - c * g2_7
+            w[8] = decay * w[8] - c * g2_8; w[9] = decay * w[9] - c * g2_9; w[10] = decay * w[10] - c * g2_10; w[11] = decay * w[11] - c * g2_11
+            w[12] = decay * w[12] - c * g2_12; w[13] = decay * w[13] - c * g2_13; w[14] = decay * w[14] - c * g2_14; w[15] = decay * w[15] - c * g2_15
         w = W[i0 + 3, jb:jb + 16]
-        w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
-        w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
-        w[8] -= c * g3_8; w[9] -= c * g3_9; w[10] -= c * g3_10; w[11] -= c * g3_11
-        w[12] -= c * g3_12; w[13] -= c * g3_13; w[14] -= c * g3_14; w[15] -= c * g3_15
+        if decay == 1.0:
+            w[0] -= c * g3_0; w[1] -= c * g3_1; w[2] -= c * g3_2; w[3] -= c * g3_3
+            w[4] -= c * g3_4; w[5] -= c * g3_5; w[6] -= c * g3_6; w[7] -= c * g3_7
+            w[8] -= c * g3_8; w[9] -= c * g3_9; w[10] -= c * g3_10; w[11] -= c * g3_11
+            w[12] -= c * g3_12; w[13] -= c * g3_13; w[14] -= c * g3_14; w[15] -= c * g3_15
+        else:
+            w[0] = decay * w[0] - c * g3_0; w[1] = decay * w[1] - c * g3_1; w[2] = decay * w[2] - c * g3_2; w[3] = decay * w[3] - c * g3_3
+            w[4] = decay * w[4] - c * g3_4; w[5] = decay * w[5] - c * g3_5; w[6] = decay * w[6] - c * g3_6; w[7] = decay * w[7] - c * g3_7
+            w[8] = decay * w[8] - c * g3_8; w[9] = decay * w[9] - c * g3_9; w[10] = decay * w[10] - c * g3_10; w[11] = decay * w[11] - c * g3_11
+            w[12] = decay * w[12] - c * g3_12; w[13] = decay * w[13] - c * g3_13; w[14] = decay * w[14] - c * g3_14; w[15] = decay * w[15] - c * g3_15
         w = W[i0 + 4, jb:jb + 16]
-        w[0] -= c * g4_0; w[1] -= c * g4_1; w[2] -= c * g4_2; w[3] -= c * g4_3
-        w[4] -= c * g4_4; w[5] -= c * g4_5; w[6] -= c * g4_6; w[7] -= c * g4_7
-        w[8] -= c * g4_8; w[9] -= c * g4_9; w[10] -= c * g4_10; w[11] -= c * g4_11
-        w[12] -= c * g4_12; w[13] -= c * g4_13; w[14] -= c * g4_14; w[15] -= c * g4_15
+        if decay == 1.0:
+            w[0] -= c * g4_0; w[1] -= c * g4_1; w[2] -= c * g4_2; w[3] -= c * g4_3
+            w[4] -= c * g4_4; w[5] -= c * g4_5; w[6] -= c * g4_6; w[7] -= c * g4_7
+            w[8] -= c * g4_8; w[9] -= c * g4_9; w[10] -= c * g4_10; w[11] -= c * g4_11
+            w[12] -= c * g4_12; w[13] -= c * g4_13; w[14] -= c * g4_14; w[15] -= c * g4_15
+        else:
+            w[0] = decay * w[0] - c * g4_0; w[1] = decay * w[1] - c * g4_1; w[2] = decay * w[2] - c * g4_2; w[3] = decay * w[3] - c * g4_3
+            w[4] = decay * w[4] - c * g4_4; w[5] = decay * w[5] - c * g4_5; w[6] = decay * w[6] - c * g4_6; w[7] = decay * w[7] - c * g4_7
+            w[8] = decay * w[8] - c * g4_8; w[9] = decay * w[9] - c * g4_9; w[10] = decay * w[10] - c * g4_10; w[11] = decay * w[11] - c * g4_11
+            w[12] = decay * w[12] - c * g4_12; w[13] = decay * w[13] - c * g4_13; w[14] = decay * w[14] - c * g4_14; w[15] = decay * w[15] - c * g4_15
         w = W[i0 + 5, jb:jb + 16]
-        w[0] -= c * g5_0; w[1] -= c * g5_1; w[2] -= c * g5_2; w[3] -= c * g5_3
-        w[4] -= c * g5_4; w[5] -= c * g5_5; w[6] -= c * g5_6; w[7] -= c * g5_7
-        w[8] -= c * g5_8; w[9] -= c * g5_9; w[10] -= c * g5_10; w[11] -= c * g5_11
-        w[12] -= c * g5_12; w[13] -= c * g5_13; w[14] -= c * g5_14; w[15] -= c * g5_15
+        if decay == 1.0:
+            w[0] -= c * g5_0; w[1] -= c * g5_1; w[2] -= c * g5_2; w[3] -= c * g5_3
+            w[4] -= c * g5_4; w[5] -= c * g5_5; w[6] -= c * g5_6; w[7] -= c * g5_7
+            w[8] -= c * g5_8; w[9] -= c * g5_9; w[10] -= c * g5_10; w[11] -= c * g5_11
+            w[12] -= c * g5_12; w[13] -= c * g5_13; w[14] -= c * g5_14; w[15] -= c * g5_15
+        else:
+            w[0] = decay * w[0] - c * g5_0; w[1] = decay * w[1] - c * g5_1; w[2] = decay * w[2] - c * g5_2; w[3] = decay * w[3] - c * g5_3
+            w[4] = decay * w[4] - c * g5_4; w[5] = decay * w[5] - c * g5_5; w[6] = decay * w[6] - c * g5_6; w[7] = decay * w[7] - c * g5_7
+            w[8] = decay * w[8] - c * g5_8; w[9] = decay * w[9] - c * g5_9; w[10] = decay * w[10] - c * g5_10; w[11] = decay * w[11] - c * g5_11
+            w[12] = decay * w[12] - c * g5_12; w[13] = decay * w[13] - c * g5_13; w[14] = decay * w[14] - c * g5_14; w[15] = decay * w[15] - c * g5_15
         w = W[i0 + 6, jb:jb + 16]
-        w[0] -= c * g6_0; w[1] -= c * g6_1; w[2] -= c * g6_2; w[3] -= c * g6_3
-        w[4] -= c * g6_4; w[5] -= c * g6_5; w[6] -= c * g6_6; w[7] -= c * g6_7
-        w[8] -= c * g6_8; w[9] -= c * g6_9; w[10] -= c * g6_10; w[11] -= c * g6_11
-        w[12] -= c * g6_12; w[13] -= c * g6_13; w[14] -= c * g6_14; w[15] -= c * g6_15
+        if decay == 1.0:
+            w[0] -= c * g6_0; w[1] -= c * g6_1; w[2] -= c * g6_2; w[3] -= c * g6_3
+            w[4] -= c * g6_4; w[5] -= c * g6_5; w[6] -= c * g6_6; w[7] -= c * g6_7
+            w[8] -= c * g6_8; w[9] -= c * g6_9; w[10] -= c * g6_10; w[11] -= c * g6_11
+            w[12] -= c * g6_12; w[13] -= c * g6_13; w[14] -= c * g6_14; w[15] -= c * g6_15
+        else:
+            w[0] = decay * w[0] - c * g6_0; w[1] = decay * w[1] - c * g6_1; w[2] = decay * w[2] - c * g6_2; w[3] = decay * w[3] - c * g6_3
+            w[4] = decay * w[4] - c * g6_4; w[5] = decay * w[5] - c * g6_5; w[6] = decay * w[6] - c * g6_6; w[7] = decay * w[7] - c * g6_7
+            w[8] = decay * w[8] - c * g6_8; w[9] = decay * w[9] - c * g6_9; w[10] = decay * w[10] - c * g6_10; w[11] = decay * w[11] - c * g6_11
+            w[12] = decay * w[12] - c * g6_12; w[13] = decay * w[13] - c * g6_13; w[14] = decay * w[14] - c * g6_14; w[15] = decay * w[15] - c * g6_15
         w = W[i0 + 7, jb:jb + 16]
-        w[0] -= c * g7_0; w[1] -= c * g7_1; w[2] -= c * g7_2; w[3] -= c * g7_3
-        w[4] -= c * g7_4; w[5] -= c * g7_5; w[6] -= c * g7_6; w[7] -= c * g7_7
-        w[8] -= c * g7_8; w[9] -= c * g7_9; w[10] -= c * g7_10; w[11] -= c * g7_11
-        w[12] -= c * g7_12; w[13] -= c * g7_13; w[14] -= c * g7_14; w[15] -= c * g7_15
+        if decay == 1.0:
+            w[0] -= c * g7_0; w[1] -= c * g7_1; w[2] -= c * g7_2; w[3] -= c * g7_3
+            w[4] -= c * g7_4; w[5] -= c * g7_5; w[6] -= c * g7_6; w[7] -= c * g7_7
+            w[8] -= c * g7_8; w[9] -= c * g7_9; w[10] -= c * g7_10; w[11] -= c * g7_11
+            w[12] -= c * g7_12; w[13] -= c * g7_13; w[14] -= c * g7_14; w[15] -= c * g7_15
+        else:
+            w[0] = decay * w[0] - c * g7_0; w[1] = decay * w[1] - c * g7_1; w[2] = decay * w[2] - c * g7_2; w[3] = decay * w[3] - c * g7_3
+            w[4] = decay * w[4] - c * g7_4; w[5] = decay * w[5] - c * g7_5; w[6] = decay * w[6] - c * g7_6; w[7] = decay * w[7] - c * g7_7
+            w[8] = decay * w[8] - c * g7_8; w[9] = decay * w[9] - c * g7_9; w[10] = decay * w[10] - c * g7_10; w[11] = decay * w[11] - c * g7_11
+            w[12] = decay * w[12] - c * g7_12; w[13] = decay * w[13] - c * g7_13; w[14] = decay * w[14] - c * g7_14; w[15] = decay * w[15] - c * g7_15
 
 
 @kernel
-def grad1x2(A, D, W, i_start, i_stop, jb, m, c, zero):
+def grad1x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 1 rows i0 in range(i_start, i_stop, 1):
-    W[i0:i0+1, jb:jb+16] -= c * A[:m, i0:i0+1].T @ D[:m, jb:jb+16],
-    summing over the m examples in order (as the course does)."""
+    g = A[:m, i0:i0+1].T @ D[:m, jb:jb+16] summed over the m examples in
+    order (as the course does), then w = decay * w - c * g."""
     for i0 in range(i_start, i_stop, 1):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         for e in range(m):
@@ -269,7 +341,159 @@ def grad1x2(A, D, W, i_start, i_stop, jb, m, c, zero):
             g0_8 += x * d8; g0_9 += x * d9; g0_10 += x * d10; g0_11 += x * d11
             g0_12 += x * d12; g0_13 += x * d13; g0_14 += x * d14; g0_15 += x * d15
         w = W[i0 + 0, jb:jb + 16]
-        w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
-        w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
-        w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
-        w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        if decay == 1.0:
+            w[0] -= c * g0_0; w[1] -= c * g0_1; w[2] -= c * g0_2; w[3] -= c * g0_3
+            w[4] -= c * g0_4; w[5] -= c * g0_5; w[6] -= c * g0_6; w[7] -= c * g0_7
+            w[8] -= c * g0_8; w[9] -= c * g0_9; w[10] -= c * g0_10; w[11] -= c * g0_11
+            w[12] -= c * g0_12; w[13] -= c * g0_13; w[14] -= c * g0_14; w[15] -= c * g0_15
+        else:
+            w[0] = decay * w[0] - c * g0_0; w[1] = decay * w[1] - c * g0_1; w[2] = decay * w[2] - c * g0_2; w[3] = decay * w[3] - c * g0_3
+            w[4] = decay * w[4] - c * g0_4; w[5] = decay * w[5] - c * g0_5; w[6] = decay * w[6] - c * g0_6; w[7] = decay * w[7] - c * g0_7
+            w[8] = decay * w[8] - c * g0_8; w[9] = decay * w[9] - c * g0_9; w[10] = decay * w[10] - c * g0_10; w[11] = decay * w[11] - c * g0_11
+            w[12] = decay * w[12] - c * g0_12; w[13] = decay * w[13] - c * g0_13; w[14] = decay * w[14] - c * g0_14; w[15] = decay * w[15] - c * g0_15
+
+
+@kernel
+def grad4x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
+    """For each block of 4 rows i0 in range(i_start, i_stop, 4):
+    g = A[:m, i0:i0+4].T @ D[:m, jb:jb+16] summed over the m examples in
+    order (as the course does), then v = mu * v - c * g; w = decay * w + v."""
+    for i0 in range(i_start, i_stop, 4):
+        g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
+        g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
+        g2_0 = g2_1 = g2_2 = g2_3 = g2_4 = g2_5 = g2_6 = g2_7 = g2_8 = g2_9 = g2_10 = g2_11 = g2_12 = g2_13 = g2_14 = g2_15 = zero
+        g3_0 = g3_1 = g3_2 = g3_3 = g3_4 = g3_5 = g3_6 = g3_7 = g3_8 = g3_9 = g3_10 = g3_11 = g3_12 = g3_13 = g3_14 = g3_15 = zero
+        for e in range(m):
+            d = D[e, jb:jb + 16]
+            d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
+            d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
+            a = A[e, i0:i0 + 4]
+            x = a[0]
+            g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
+            g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
+            g0_8 += x * d8; g0_9 += x * d9; g0_10 += x * d10; g0_11 += x * d11
+            g0_12 += x * d12; g0_13 += x * d13; g0_14 += x * d14; g0_15 += x * d15
+            x = a[1]
+            g1_0 += x * d0; g1_1 += x * d1; g1_2 += x * d2; g1_3 += x * d3
+            g1_4 += x * d4; g1_5 += x * d5; g1_6 += x * d6; g1_7 += x * d7
+            g1_8 += x * d8; g1_9 += x * d9; g1_10 += x * d10; g1_11 += x * d11
+            g1_12 += x * d12; g1_13 += x * d13; g1_14 += x * d14; g1_15 += x * d15
+            x = a[2]
+            g2_0 += x * d0; g2_1 += x * d1; g2_2 += x * d2; g2_3 += x * d3
+            g2_4 += x * d4; g2_5 += x * d5; g2_6 += x * d6; g2_7 += x * d7
+            g2_8 += x * d8; g2_9 += x * d9; g2_10 += x * d10; g2_11 += x * d11
+            g2_12 += x * d12; g2_13 += x * d13; g2_14 += x * d14; g2_15 += x * d15
+            x = a[3]
+            g3_0 += x * d0; g3_1 += x * d1; g3_2 += x * d2; g3_3 += x * d3
+            g3_4 += x * d4; g3_5 += x * d5; g3_6 += x * d6; g3_7 += x * d7
+            g3_8 += x * d8; g3_9 += x * d9; g3_10 += x * d10; g3_11 += x * d11
+            g3_12 += x * d12; g3_13 += x * d13; g3_14 += x * d14; g3_15 += x * d15
+        w = W[i0 + 0, jb:jb + 16]
+        v = V[i0 + 0, jb:jb + 16]
+        v[0] = mu * v[0] - c * g0_0; w[0] = decay * w[0] + v[0]
+        v[1] = mu * v[1] - c * g0_1; w[1] = decay * w[1] + v[1]
+        v[2] = mu * v[2] - c * g0_2; w[2] = decay * w[2] + v[2]
+        v[3] = mu * v[3] - c * g0_3; w[3] = decay * w[3] + v[3]
+        v[4] = mu * v[4] - c * g0_4; w[4] = decay * w[4] + v[4]
+        v[5] = mu * v[5] - c * g0_5; w[5] = decay * w[5] + v[5]
+        v[6] = mu * v[6] - c * g0_6; w[6] = decay * w[6] + v[6]
+        v[7] = mu * v[7] - c * g0_7; w[7] = decay * w[7] + v[7]
+        v[8] = mu * v[8] - c * g0_8; w[8] = decay * w[8] + v[8]
+        v[9] = mu * v[9] - c * g0_9; w[9] = decay * w[9] + v[9]
+        v[10] = mu * v[10] - c * g0_10; w[10] = decay * w[10] + v[10]
+        v[11] = mu * v[11] - c * g0_11; w[11] = decay * w[11] + v[11]
+        v[12] = mu * v[12] - c * g0_12; w[12] = decay * w[12] + v[12]
+        v[13] = mu * v[13] - c * g0_13; w[13] = decay * w[13] + v[13]
+        v[14] = mu * v[14] - c * g0_14; w[14] = decay * w[14] + v[14]
+        v[15] = mu * v[15] - c * g0_15; w[15] = decay * w[15] + v[15]
+        w = W[i0 + 1, jb:jb + 16]
+        v = V[i0 + 1, jb:jb + 16]
+        v[0] = mu * v[0] - c * g1_0; w[0] = decay * w[0] + v[0]
+        v[1] = mu * v[1] - c * g1_1; w[1] = decay * w[1] + v[1]
+        v[2] = mu * v[2] - c * g1_2; w[2] = decay * w[2] + v[2]
+        v[3] = mu * v[3] - c * g1_3; w[3] = decay * w[3] + v[3]
+        v[4] = mu * v[4] - c * g1_4; w[4] = decay * w[4] + v[4]
+        v[5] = mu * v[5] - c * g1_5; w[5] = decay * w[5] + v[5]
+        v[6] = mu * v[6] - c * g1_6; w[6] = decay * w[6] + v[6]
+        v[7] = mu * v[7] - c * g1_7; w[7] = decay * w[7] + v[7]
+        v[8] = mu * v[8] - c * g1_8; w[8] = decay * w[8] + v[8]
+        v[9] = mu * v[9] - c * g1_9; w[9] = decay * w[9] + v[9]
+        v[10] = mu * v[10] - c * g1_10; w[10] = decay * w[10] + v[10]
+        v[11] = mu * v[11] - c * g1_11; w[11] = decay * w[11] + v[11]
+        v[12] = mu * v[12] - c * g1_12; w[12] = decay * w[12] + v[12]
+        v[13] = mu * v[13] - c * g1_13; w[13] = decay * w[13] + v[13]
+        v[14] = mu * v[14] - c * g1_14; w[14] = decay * w[14] + v[14]
+        v[15] = mu * v[15] - c * g1_15; w[15] = decay * w[15] + v[15]
+        w = W[i0 + 2, jb:jb + 16]
+        v = V[i0 + 2, jb:jb + 16]
+        v[0] = mu * v[0] - c * g2_0; w[0] = decay * w[0] + v[0]
+        v[1] = mu * v[1] - c * g2_1; w[1] = decay * w[1] + v[1]
+        v[2] = mu * v[2] - c * g2_2; w[2] = decay * w[2] + v[2]
+        v[3] = mu * v[3] - c * g2_3; w[3] = decay * w[3] + v[3]
+        v[4] = mu * v[4] - c * g2_4; w[4] = decay * w[4] + v[4]
+        v[5] = mu * v[5] - c * g2_5; w[5] = decay * w[5] + v[5]
+        v[6] = mu * v[6] - c * g2_6; w[6] = decay * w[6] + v[6]
+        v[7] = mu * v[7] - c * g2_7; w[7] = decay * w[7] + v[7]
+        v[8] = mu * v[8] - c * g2_8; w[8] = decay * w[8] + v[8]
+        v[9] = mu * v[9] - c * g2_9; w[9] = decay * w[9] + v[9]
+        v[10] = mu * v[10] - c * g2_10; w[10] = decay * w[10] + v[10]
+        v[11] = mu * v[11] - c * g2_11; w[11] = decay * w[11] + v[11]
+        v[12] = mu * v[12] - c * g2_12; w[12] = decay * w[12] + v[12]
+        v[13] = mu * v[13] - c * g2_13; w[13] = decay * w[13] + v[13]
+        v[14] = mu * v[14] - c * g2_14; w[14] = decay * w[14] + v[14]
+        v[15] = mu * v[15] - c * g2_15; w[15] = decay * w[15] + v[15]
+        w = W[i0 + 3, jb:jb + 16]
+        v = V[i0 + 3, jb:jb + 16]
+        v[0] = mu * v[0] - c * g3_0; w[0] = decay * w[0] + v[0]
+        v[1] = mu * v[1] - c * g3_1; w[1] = decay * w[1] + v[1]
+        v[2] = mu * v[2] - c * g3_2; w[2] = decay * w[2] + v[2]
+        v[3] = mu * v[3] - c * g3_3; w[3] = decay * w[3] + v[3]
+        v[4] = mu * v[4] - c * g3_4; w[4] = decay * w[4] + v[4]
+        v[5] = mu * v[5] - c * g3_5; w[5] = decay * w[5] + v[5]
+        v[6] = mu * v[6] - c * g3_6; w[6] = decay * w[6] + v[6]
+        v[7] = mu * v[7] - c * g3_7; w[7] = decay * w[7] + v[7]
+        v[8] = mu * v[8] - c * g3_8; w[8] = decay * w[8] + v[8]
+        v[9] = mu * v[9] - c * g3_9; w[9] = decay * w[9] + v[9]
+        v[10] = mu * v[10] - c * g3_10; w[10] = decay * w[10] + v[10]
+        v[11] = mu * v[11] - c * g3_11; w[11] = decay * w[11] + v[11]
+        v[12] = mu * v[12] - c * g3_12; w[12] = decay * w[12] + v[12]
+        v[13] = mu * v[13] - c * g3_13; w[13] = decay * w[13] + v[13]
+        v[14] = mu * v[14] - c * g3_14; w[14] = decay * w[14] + v[14]
+        v[15] = mu * v[15] - c * g3_15; w[15] = decay * w[15] + v[15]
+
+
+@kernel
+def grad1x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
+    """For each block of 1 rows i0 in range(i_start, i_stop, 1):
+    g = A[:m, i0:i0+1].T @ D[:m, jb:jb+16] summed over the m examples in
+    order (as the course does), then v = mu * v - c * g; w = decay * w + v."""
+    for i0 in range(i_start, i_stop, 1):
+        g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
+        for e in range(m):
+            d = D[e, jb:jb + 16]
+            d0 = d[0]; d1 = d[1]; d2 = d[2]; d3 = d[3]; d4 = d[4]; d5 = d[5]; d6 = d[6]; d7 = d[7]
+            d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
+            a = A[e, i0:i0 + 1]
+            x = a[0]
+            g0_0 += x * d0; g0_1 += x * d1; g0_2 += x * d2; g0_3 += x * d3
+            g0_4 += x * d4; g0_5 += x * d5; g0_6 += x * d6; g0_7 += x * d7
+            g0_8 += x * d8; g0_9 += x * d9; g0_10 += x * d10; g0_11 += x * d11
+            g0_12 += x * d12; g0_13 += x * d13; g0_14 += x * d14; g0_15 += x * d15
+        w = W[i0 + 0, jb:jb + 16]
+        v = V[i0 + 0, jb:jb + 16]
+        v[0] = mu * v[0] - c * g0_0; w[0] = decay * w[0] + v[0]
+        v[1] = mu * v[1] - c * g0_1; w[1] = decay * w[1] + v[1]
+        v[2] = mu * v[2] - c * g0_2; w[2] = decay * w[2] + v[2]
+        v[3] = mu * v[3] - c * g0_3; w[3] = decay * w[3] + v[3]
+        v[4] = mu * v[4] - c * g0_4; w[4] = decay * w[4] + v[4]
+        v[5] = mu * v[5] - c * g0_5; w[5] = decay * w[5] + v[5]
+        v[6] = mu * v[6] - c * g0_6; w[6] = decay * w[6] + v[6]
+        v[7] = mu * v[7] - c * g0_7; w[7] = decay * w[7] + v[7]
+        v[8] = mu * v[8] - c * g0_8; w[8] = decay * w[8] + v[8]
+        v[9] = mu * v[9] - c * g0_9; w[9] = decay * w[9] + v[9]
+        v[10] = mu * v[10] - c * g0_10; w[10] = decay * w[10] + v[10]
+        v[11] = mu * v[11] - c * g0_11; w[11] = decay * w[11] + v[11]
+        v[12] = mu * v[12] - c * g0_12; w[12] = decay * w[12] + v[12]
+        v[13] = mu * v[13] - c * g0_13; w[13] = decay * w[13] + v[13]
+        v[14] = mu * v[14] - c * g0_14; w[14] = decay * w[14] + v[14]
+        v[15] = mu * v[15] - c * g0_15; w[15] = decay * w[15] + v[15]

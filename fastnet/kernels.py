@@ -13,11 +13,19 @@ never change a result.
 
 Gradients are summed example by example, in order, as the course's code
 does; float64 results match it to rounding (see tests/test_fidelity.py).
+The course's network is the default configuration (sigmoid everywhere,
+quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
+``mu``) run in the same kernels.
 """
 import numpy as np
 from ._jit import entry, kernel
 from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
-                     grad1x2, grad4x2, grad8x2)
+                     grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
+
+# The knobs travel as ``cfg = [activation, output, cost]`` (int64):
+SIGMOID, TANH, RELU = 0, 1, 2   # activation of the hidden layers
+SOFTMAX = 1                     # output: 0 sigmoid, 1 softmax
+QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = 0, 1, 2  # cost
 
 
 @kernel
@@ -95,10 +103,30 @@ def _workspace(dtype_probe, sizes, width, rows):
 
 
 @kernel
-def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
+def _activate(z, kind):
+    if kind == TANH:
+        return np.tanh(z)
+    if kind == RELU:
+        return max(z, z * 0.0)
+    return sigmoid(z)
+
+
+@kernel
+def _derivative(a, kind):
+    """Derivative of the activation, from its output a."""
+    if kind == TANH:
+        return 1.0 - a * a
+    if kind == RELU:
+        return 1.0 if a > 0.0 else 0.0
+    return a * (1.0 - a)
+
+
+@kernel
+def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
     """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
     zero = padded.dtype.type(0.0)
-    for l in range(sizes.size - 1):
+    nl = sizes.size - 1
+    for l in range(nl):
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
         b = padded[pb_off[l]:pb_off[l] + wd]
@@ -110,19 +138,35 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m):
                 fwd5x2(A, W, Z, e, jb, n_in, zero)
             for e in range(full, m):
                 fwd1x2(A, W, Z, e, jb, n_in, zero)
+        kind = cfg[0] if l < nl - 1 else SIGMOID
         for e in range(m):
             z = Z[e]
-            for j in range(n_out):
-                z[j] = sigmoid(z[j] + b[j])
+            if l == nl - 1 and cfg[1] == SOFTMAX:
+                top = z[0] + b[0]
+                for j in range(n_out):
+                    z[j] = z[j] + b[j]
+                    top = max(top, z[j])
+                total = zero
+                for j in range(n_out):
+                    z[j] = np.exp(z[j] - top)
+                    total += z[j]
+                for j in range(n_out):
+                    z[j] = z[j] / total
+            else:
+                for j in range(n_out):
+                    z[j] = _activate(z[j] + b[j], kind)
             for j in range(n_out, wd):
                 z[j] = 0.0
 
 
 @kernel
 def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
-              targets, rows, m, c):
-    """Backprop of the quadratic cost over the first m rows of the network
-    ``padded``, and the step ``out -= c * sum of gradients`` (c = eta/m).
+              targets, rows, m, c, cfg, decay, mu, vel):
+    """Backprop over the first m rows of the network ``padded``, and the
+    step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
+    1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
+    ``mu > 0``, ``v <- mu*v - c*g`` then ``w <- decay*w + v`` (``vel``
+    holds v, laid out like ``out``).
 
     Training passes ``out is padded``. A layer's error is propagated down
     before its weights change, so the step never feeds back into the
@@ -135,7 +179,10 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
     for e in range(m):
         for j in range(sizes[nl]):
             a = A[e, j]
-            D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
+            if cfg[2] == QUADRATIC:
+                D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
+            else:  # cross-entropy on sigmoids, log-likelihood on softmax
+                D[e, j] = a - targets[e, j]
     for l in range(nl - 1, -1, -1):
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
@@ -152,22 +199,34 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
                     s = zero
                     for j in range(n_out):
                         s += w[j] * d[j]
-                    a = A[e, i]
-                    Dp[e, i] = s * (a * (1.0 - a))
+                    Dp[e, i] = s * _derivative(A[e, i], cfg[0])
+        momentum = mu != 0.0
         for j in range(n_out):
             g = zero
             for e in range(m):
                 g += D[e, j]
-            b[j] -= c * g
+            if momentum:
+                vb = vel[pb_off[l] + j] * mu - c * g
+                vel[pb_off[l] + j] = vb
+                b[j] += vb
+            else:
+                b[j] -= c * g
         # float32 has registers to spare for taller blocks
         tall = GRAD_ROWS_32 if padded.itemsize == 4 else GRAD_ROWS_64
         full = n_in - n_in % tall
+        if momentum:
+            V = _weights(vel, sizes, width, pw_off, l)
+            full = n_in - n_in % GRAD_ROWS_64
+            for jb in range(0, wd, COLS):
+                grad4x2_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
+                grad1x2_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
+            continue
         for jb in range(0, wd, COLS):
             if tall == GRAD_ROWS_32:
-                grad8x2(A, D, Wout, 0, full, jb, m, c, zero)
+                grad8x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
             else:
-                grad4x2(A, D, Wout, 0, full, jb, m, c, zero)
-            grad1x2(A, D, Wout, full, n_in, jb, m, c, zero)
+                grad4x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
+            grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
 
 
 @kernel
@@ -225,7 +284,7 @@ def _load(X, Y, order, start, m, acts, targets, rows, width):
 
 @kernel
 def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets):
+         stride, count, batch, eta, acts, deltas, targets, cfg, decay, mu, vel):
     """``count`` SGD steps on mini-batches first_batch, +stride, ...
     (mini-batch k holds rows order[k*batch:(k+1)*batch])."""
     n = order.size
@@ -236,25 +295,29 @@ def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
         m = min(batch, n - start)
         c = padded.dtype.type(eta / m)
         _load(X, Y, order, start, m, acts, targets, batch, width)
-        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m)
+        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)
         _backward(padded, padded, sizes, width, pw_off, pb_off, acts, deltas,
-                  targets, batch, m, c)
+                  targets, batch, m, c, cfg, padded.dtype.type(decay),
+                  padded.dtype.type(mu), vel)
 
 
 @kernel
-def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta):
+def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg,
+                 decay, mu, vel):
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
     _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
     acts, deltas, targets = _workspace(params, sizes, width, batch)
     n_batches = (order.size + batch - 1) // batch
     _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, 0, 1, n_batches,
-         batch, eta, acts, deltas, targets)
+         batch, eta, acts, deltas, targets, cfg, decay, mu, vel)
     _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
 
 
 train_epoch = entry(_train_epoch)
-train_epoch.__doc__ = "One epoch of mini-batch SGD over ``order``, in place on params."
+train_epoch.__doc__ = ("One epoch of mini-batch SGD over ``order``, in place on params; "
+                       "``vel``: the momentum velocity (padded layout, kept across "
+                       "epochs by the caller), empty without momentum.")
 
 
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --
@@ -293,11 +356,12 @@ new_workspace.__doc__ = "Scratch arrays (acts, deltas, targets) for one replica.
 
 @kernel
 def _replica_steps(shared, replica, sizes, X, Y, order, first_batch, stride,
-                   count, batch, eta, acts, deltas, targets):
+                   count, batch, eta, acts, deltas, targets, cfg, decay):
     width, pw_off, pb_off, size = padded_layout(sizes)
     replica[:] = shared
     _sgd(replica, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets)
+         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0,
+         replica[:0])
 
 
 replica_steps = entry(_replica_steps)
@@ -319,7 +383,7 @@ average.__doc__ = "shared = mean of the first ``active`` replicas (in order)."
 
 
 @kernel
-def _forward_all(params, sizes, w_off, b_off, X, out):
+def _forward_all(params, sizes, w_off, b_off, X, out, cfg):
     scale = _input_scale(X, params)
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
@@ -335,7 +399,7 @@ def _forward_all(params, sizes, w_off, b_off, X, out):
             x = X[start + e]
             for i in range(x.size):
                 A[e, i] = x[i] * scale
-        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m)
+        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m, cfg)
         for e in range(m):
             for j in range(sizes[nl]):
                 out[start + e, j] = O[e, j]
@@ -346,9 +410,9 @@ forward_all.__doc__ = "Outputs of the network for every row of X, into ``out`` (
 
 
 @kernel
-def _count_correct(params, sizes, w_off, b_off, X, labels):
+def _count_correct(params, sizes, w_off, b_off, X, labels, cfg):
     out = np.empty((X.shape[0], sizes[-1]), dtype=params.dtype)
-    _forward_all(params, sizes, w_off, b_off, X, out)
+    _forward_all(params, sizes, w_off, b_off, X, out, cfg)
     correct = 0
     for r in range(X.shape[0]):
         best = 0
@@ -365,21 +429,48 @@ count_correct.__doc__ = "Rows whose output argmax (first maximum) equals the lab
 
 
 @kernel
-def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad):
+def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
     m = X.shape[0]
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
     _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
     acts, deltas, targets = _workspace(params, sizes, width, m)
     _load(X, Y, np.arange(m), 0, m, acts, targets, m, width)
-    _forward(padded, sizes, width, pw_off, pb_off, acts, m, m)
+    _forward(padded, sizes, width, pw_off, pb_off, acts, m, m, cfg)
     # A step of -1 from zero leaves exactly the summed gradients.
     work = np.zeros_like(padded)
+    one = padded.dtype.type(1.0)
     _backward(padded, work, sizes, width, pw_off, pb_off, acts, deltas, targets,
-              m, m, padded.dtype.type(-1.0))
+              m, m, -one, cfg, one, one * 0.0, work[:0])
     _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 
 batch_gradient = entry(_batch_gradient)
 batch_gradient.__doc__ = ("Summed quadratic-cost gradients of the rows of X/Y, "
                           "into ``grad`` (laid out like params).")
+
+
+@kernel
+def _total_cost(params, sizes, w_off, b_off, X, Y, cfg):
+    out = np.empty((X.shape[0], sizes[-1]), dtype=params.dtype)
+    _forward_all(params, sizes, w_off, b_off, X, out, cfg)
+    total = 0.0
+    for r in range(X.shape[0]):
+        for j in range(out.shape[1]):
+            a = out[r, j]
+            y = Y[r, j]
+            if cfg[2] == QUADRATIC:
+                total += 0.5 * (a - y) * (a - y)
+            elif cfg[2] == CROSS_ENTROPY:
+                # 0 * log(0) counts as 0, as np.nan_to_num makes it in network2
+                if y != 0.0:
+                    total -= y * np.log(a)
+                if y != 1.0:
+                    total -= (1.0 - y) * np.log(1.0 - a)
+            elif y != 0.0:
+                total -= y * np.log(a)
+    return total / X.shape[0]
+
+
+total_cost = entry(_total_cost)
+total_cost.__doc__ = "Mean cost of the rows of X against targets Y (configured cost)."

@@ -60,7 +60,7 @@ class ParallelTrainer:
         if self.pool is not None:
             self.pool.shutdown()
 
-    def epoch(self, params, X, Y, order, eta):
+    def epoch(self, params, X, Y, order, eta, cfg, decay=1.0):
         """One epoch over ``order``, in place on ``params`` (course layout)."""
         sizes = self.layout.sizes
         shared = kernels.pack_padded(params, *self.layout.args())
@@ -70,7 +70,7 @@ class ParallelTrainer:
             def steps(w):
                 kernels.replica_steps(shared, self.replicas[w], sizes, X, Y, order,
                                       first + w, W, K, self.batch, eta,
-                                      *self.spaces[w])
+                                      *self.spaces[w], cfg, decay)
             futures = [self.pool.submit(steps, w) for w in range(1, W)] if W > 1 else []
             steps(0)
             for f in futures:

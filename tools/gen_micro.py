@@ -58,15 +58,20 @@ def fwd(rows, blocks=1):
     return "\n".join(out)
 
 
-def grad(rows, blocks=1):
-    """Gradient step over rows of W, ``blocks`` column blocks at a time."""
+def grad(rows, blocks=1, momentum=False):
+    """Gradient step over rows of W, ``blocks`` column blocks at a time;
+    with ``momentum``, through a velocity V laid out like W."""
     cols = LANES * blocks
-    name = f"grad{rows}" + (f"x{blocks}" if blocks > 1 else "")
+    name = f"grad{rows}" + (f"x{blocks}" if blocks > 1 else "") + ("_m" if momentum else "")
+    head = ("A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero" if momentum
+            else "A, D, W, i_start, i_stop, jb, m, c, decay, zero")
+    step = ("v = mu * v - c * g; w = decay * w + v" if momentum
+            else "w = decay * w - c * g")
     out = [f"@kernel",
-           f"def {name}(A, D, W, i_start, i_stop, jb, m, c, zero):",
+           f"def {name}({head}):",
            f'    """For each block of {rows} rows i0 in range(i_start, i_stop, {rows}):',
-           f'    W[i0:i0+{rows}, jb:jb+{cols}] -= c * A[:m, i0:i0+{rows}].T @ D[:m, jb:jb+{cols}],',
-           '    summing over the m examples in order (as the course does)."""',
+           f'    g = A[:m, i0:i0+{rows}].T @ D[:m, jb:jb+{cols}] summed over the m examples in',
+           f'    order (as the course does), then {step}."""',
            f"    for i0 in range(i_start, i_stop, {rows}):"]
     for k in range(rows):
         out.append("        " + " = ".join(f"g{k}_{j}" for j in range(cols)) + " = zero")
@@ -81,8 +86,20 @@ def grad(rows, blocks=1):
             out.append("            " + "; ".join(f"g{k}_{j} += x * d{j}" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"        w = W[i0 + {k}, jb:jb + {cols}]")
-        for j0 in range(0, cols, 4):
-            out.append("        " + "; ".join(f"w[{j}] -= c * g{k}_{j}" for j in range(j0, j0 + 4)))
+        if momentum:
+            out.append(f"        v = V[i0 + {k}, jb:jb + {cols}]")
+            for j in range(cols):
+                out.append(f"        v[{j}] = mu * v[{j}] - c * g{k}_{j}; w[{j}] = decay * w[{j}] + v[{j}]")
+        else:
+            # without L2 (the course) skip the multiply by 1: it costs ~5%
+            out.append("        if decay == 1.0:")
+            for j0 in range(0, cols, 4):
+                out.append("            " + "; ".join(f"w[{j}] -= c * g{k}_{j}"
+                                                      for j in range(j0, j0 + 4)))
+            out.append("        else:")
+            for j0 in range(0, cols, 4):
+                out.append("            " + "; ".join(f"w[{j}] = decay * w[{j}] - c * g{k}_{j}"
+                                                      for j in range(j0, j0 + 4)))
     return "\n".join(out)
 
 
@@ -90,7 +107,8 @@ def source():
     parts = [HEADER.format(cols=LANES * BLOCKS, fwd=FWD_ROWS, g64=GRAD_ROWS_64,
                            g32=GRAD_ROWS_32)]
     parts += [fwd(FWD_ROWS, BLOCKS), fwd(1, BLOCKS),
-              grad(GRAD_ROWS_64, BLOCKS), grad(GRAD_ROWS_32, BLOCKS), grad(1, BLOCKS)]
+              grad(GRAD_ROWS_64, BLOCKS), grad(GRAD_ROWS_32, BLOCKS), grad(1, BLOCKS),
+              grad(GRAD_ROWS_64, BLOCKS, True), grad(1, BLOCKS, True)]
     return "\n\n\n".join(parts) + "\n"
 
 

@@ -1,0 +1,102 @@
+"""The knobs in the compiled kernels: every cost x activation against
+finite differences of Engine.total_cost, and the L2 and momentum steps
+against their formulas."""
+import random
+
+import numpy as np
+import pytest
+
+from fastnet._engine import Engine
+
+KNOBS = [("sigmoid", "sigmoid", "quadratic"), ("tanh", "sigmoid", "quadratic"),
+         ("relu", "sigmoid", "quadratic"), ("sigmoid", "sigmoid", "cross_entropy"),
+         ("tanh", "sigmoid", "cross_entropy"), ("relu", "sigmoid", "cross_entropy"),
+         ("sigmoid", "softmax", "log_likelihood"), ("tanh", "softmax", "log_likelihood"),
+         ("relu", "softmax", "log_likelihood")]
+
+
+def engine(knobs, sizes=(5, 7, 6, 3), seed=0):
+    e = Engine(list(sizes), np.float64, *knobs)
+    e.params[:] = np.random.default_rng(seed).normal(0, 0.5, e.params.size)
+    return e
+
+
+def batch(seed=1, n=4):
+    rng = np.random.default_rng(seed)
+    Y = np.zeros((n, 3))
+    Y[np.arange(n), rng.integers(0, 3, n)] = 1
+    return rng.random((n, 5)), Y
+
+
+@pytest.mark.parametrize("knobs", KNOBS, ids=["-".join(k) for k in KNOBS])
+def test_gradient_matches_finite_differences(knobs):
+    e = engine(knobs)
+    X, Y = batch()
+    g = e.gradient(X, Y)
+    h = 1e-6
+    num = np.empty_like(g)
+    for t in range(e.params.size):
+        old = e.params[t]
+        e.params[t] = old + h
+        up = e.total_cost(X, Y)
+        e.params[t] = old - h
+        down = e.total_cost(X, Y)
+        e.params[t] = old
+        num[t] = (up - down) / (2 * h) * len(X)   # total_cost is a mean
+    np.testing.assert_allclose(g, num, atol=1e-8, rtol=1e-6)
+    assert np.abs(num).max() > 1e-3
+
+
+def test_unknown_or_mismatched_knobs_are_refused():
+    with pytest.raises(ValueError, match="activation: expected one of"):
+        Engine([3, 2], np.float64, "swish")
+    with pytest.raises(ValueError, match="log-likelihood cost goes with softmax"):
+        Engine([3, 2], np.float64, "sigmoid", "softmax", "quadratic")
+    with pytest.raises(ValueError, match="log-likelihood cost goes with softmax"):
+        Engine([3, 2], np.float64, "sigmoid", "sigmoid", "log_likelihood")
+
+
+def weight_mask(e):
+    mask = np.ones(e.params.size, bool)
+    for off, (_, n_out) in zip(e.layout.b_off, e.layout.shapes()):
+        mask[off:off + n_out] = False
+    return mask
+
+
+def test_l2_step_is_network2s():
+    e = engine(KNOBS[4])
+    X, Y = batch()
+    eta, lmbda, n = 0.5, 5.0, 100
+    g = e.gradient(X, Y)
+    decay = 1 - eta * lmbda / n
+    expected = np.where(weight_mask(e), decay * e.params, e.params) - eta / len(X) * g
+    np.testing.assert_allclose(e.step(X, Y, eta, lmbda, n), expected, atol=1e-15, rtol=0)
+
+
+def test_momentum_steps():
+    e = engine(KNOBS[3])
+    X, Y = batch()
+    w0 = e.params.copy()
+    eta, mu = 0.5, 0.9
+    random.seed(0)
+    gen = e.epochs(X, Y, np.arange(len(X)), 2, len(X), eta, mu=mu)
+    next(gen)
+    w1 = e.params.copy()
+    next(gen)
+    w2 = e.params.copy()
+    ref = engine(KNOBS[3])
+    v1 = -eta / len(X) * ref.gradient(X, Y)
+    np.testing.assert_allclose(w1, w0 + v1, atol=1e-15, rtol=0)
+    ref.params[:] = w1
+    v2 = mu * v1 - eta / len(X) * ref.gradient(X, Y)
+    np.testing.assert_allclose(w2, w1 + v2, atol=1e-15, rtol=0)
+    with pytest.raises(ValueError, match="momentum"):
+        next(e.epochs(X, Y, np.arange(len(X)), 1, 2, eta, parallel=True, mu=mu))
+
+
+def test_softmax_outputs_sum_to_one_and_relu_is_nonnegative():
+    e = engine(KNOBS[8])
+    X, _ = batch(n=20)
+    out = e.forward(X)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-12)
+    assert (out > 0).all()
