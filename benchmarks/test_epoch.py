@@ -111,10 +111,14 @@ def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype, blas)
 
 
 def _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, batch):
-    """Time ``Reseau.DGS`` for one epoch on the arrays ``(X float32, y int64)``."""
+    """Time ``Reseau.DGS`` for one epoch on ``(codes, y)``: the images as
+    the exact uint8 pixel codes that DGS turns float32 MNIST into, prepared
+    outside the timing like the numpy peer's arrays (that one-time step is
+    timed on its own in ``test_prepare_data``)."""
     from fastnet.parallel import default_workers
 
     (X, y), test = mnist
+    X = _pixel_codes(X)
     biais, poids = initial_params
     last = {}
 
@@ -131,6 +135,26 @@ def _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, batch):
     benchmark.extra_info["threads"] = default_workers() if parallel else 1
     net = last["net"]
     _accuracy(benchmark, net.biais, net.poids, test)
+
+
+def _pixel_codes(X):
+    """What ``DGS`` converts float32 pixel data (k/256) into, once per call."""
+    from fastnet import _data
+
+    codes = _data.training_arrays((X, np.zeros(len(X), dtype=np.int64)), X.shape[1], 10)[0]
+    assert codes.dtype == np.uint8
+    return codes
+
+
+def test_prepare_data(benchmark, mnist, fastnet_warm):
+    """DGS's one-time data step on float32 MNIST: checks every value (NaN,
+    inf) and packs the exact pixel codes, plus the one-hot targets."""
+    from fastnet import _data
+
+    (X, y), _ = mnist
+    benchmark.pedantic(_data.training_arrays, args=((X, y), X.shape[1], 10),
+                       rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
+    benchmark.extra_info.update(impl="fastnet", mode="prepare", n=len(X))
 
 
 @pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
