@@ -24,6 +24,8 @@ import time
 
 import numpy as np
 
+from .reseau import ACTIVATIONS, COUTS as COSTS, INITS
+
 PROG = "fastnet"
 MNIST_IN, MNIST_OUT = 784, 10  # 28x28 pixels in, 10 digits out
 
@@ -69,6 +71,26 @@ def positive_float(text):
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def nonnegative_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
+    return value
+
+
+def momentum_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
     return value
 
 
@@ -165,7 +187,9 @@ cache (downloaded on first use).
 examples:
   fastnet train                                  # the course's run
   fastnet train --seed 1 --limit 2000 --epochs 2 # quick, reproducible
-  fastnet train --sizes 784,100,10 --eta 0.5 --dtype float32 --parallel"""
+  fastnet train --sizes 784,100,10 --eta 0.5 --dtype float32 --parallel
+  fastnet train --cost entropie_croisee --init gauss_normalise --eta 0.5 \
+                --lmbda 5 --plot courbes.png      # chapter 3's network"""
 
 
 def _add_train(sub):
@@ -194,6 +218,23 @@ def _add_train(sub):
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="precision of the parameters (default: float64, the "
                         "course's results; float32 is faster)")
+    p.add_argument("--cost", choices=tuple(COSTS), default="quadratique",
+                   help="cost function (default: quadratique, the course's; "
+                        "log_vraisemblance puts softmax on the outputs)")
+    p.add_argument("--activation", choices=tuple(ACTIVATIONS), default="sigmoide",
+                   help="activation of the hidden layers (default: sigmoide)")
+    p.add_argument("--init", choices=INITS, default="uniforme",
+                   help="initial weights and biases: uniforme (the course's "
+                        "uniform(-1, 1), default), gauss N(0, 1), gauss_normalise "
+                        "N(0, 1/n_in) (network2's), xavier, he")
+    p.add_argument("--lmbda", type=nonnegative_float, default=0.0, metavar="X",
+                   help="L2 regularisation, as in network2 (default: 0)")
+    p.add_argument("--momentum", type=momentum_float, default=0.0, metavar="MU",
+                   help="momentum coefficient in [0, 1) (default: 0, none; not with "
+                        "--parallel)")
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="write the accuracy and cost curves to FILE.png (needs "
+                        "matplotlib: pip install fastnet[plot])")
     p.add_argument("--data", metavar="PATH", default=None,
                    help="MNIST location (default: $FASTNET_DATA, else the cache)")
     p.add_argument("--limit", type=positive_int, default=None, metavar="N",
@@ -222,6 +263,11 @@ def _train(args):
                          f"got {','.join(map(str, sizes))}")
     if args.data is not None and not os.path.exists(os.path.expanduser(args.data)):
         raise UsageError(f"argument --data: {args.data} does not exist")
+    if args.momentum and args.parallel:
+        raise UsageError("argument --momentum: not available with --parallel (averaged "
+                         "replicas have no single velocity)")
+    if args.plot is not None:
+        _check_plot(args.plot)  # before training, not after it
     from .reseau import Reseau
 
     t0 = time.perf_counter()
@@ -241,7 +287,15 @@ def _train(args):
         # from random: seed both, before building the network
         random.seed(args.seed)
         np.random.seed(args.seed)
-    net = Reseau(sizes, dtype=np.dtype(args.dtype).type, parallel=args.parallel)
+    # knobs and training options are passed only when not the course's, so
+    # that the default run makes exactly the course's calls
+    knobs = {name: value for name, value, default in (
+        ("cout", args.cost, "quadratique"), ("activation", args.activation, "sigmoide"),
+        ("init", args.init, "uniforme")) if value != default}
+    options = {name: value for name, value in (
+        ("lmbda", args.lmbda), ("mu", args.momentum), ("suivre_cout", args.plot is not None))
+        if value}
+    net = Reseau(sizes, dtype=np.dtype(args.dtype).type, parallel=args.parallel, **knobs)
 
     show_bar = not args.no_progress and _isatty(sys.stderr)
     bar = ProgressBar(args.epochs, sys.stderr) if show_bar and args.epochs else None
@@ -260,8 +314,8 @@ def _train(args):
             bar.draw()
         start = time.perf_counter()
         with contextlib.redirect_stdout(lines):
-            net.DGS((X_train, y_train), args.epochs, args.batch_size, args.eta,
-                    test_data=(X_test, y_test), callback=on_epoch)
+            history = net.DGS((X_train, y_train), args.epochs, args.batch_size, args.eta,
+                              test_data=(X_test, y_test), callback=on_epoch, **options)
     except KeyboardInterrupt:
         if bar is not None:
             bar.clear()
@@ -280,7 +334,31 @@ def _train(args):
         print(_epoch_times(np.diff([start] + ends)))
     print(f"Chargement des données : {load_s:.3f} s "
           f"({len(y_train)} images d'entraînement, {n_test} de test)")
+    if args.plot is not None:
+        from . import plots
+        # the run's settings as the figure's title: too long for a legend
+        title = "  ".join([f"[{','.join(map(str, sizes))}]", f"η = {args.eta:g}",
+                           f"mini-batch {args.batch_size}"]
+                          + list(knobs.values())
+                          + [f"{k} = {v:g}" for k, v in options.items() if k != "suivre_cout"])
+        fig = plots.courbes(history)
+        fig.suptitle(title, fontsize=10)
+        fig.tight_layout()
+        fig.savefig(os.path.expanduser(args.plot), dpi=100)
+        print(f"Courbes : {args.plot}")
     return 0
+
+
+def _check_plot(path):
+    """--plot needs matplotlib and an existing folder."""
+    folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    if not os.path.isdir(folder):
+        raise UsageError(f"argument --plot: folder {folder} does not exist")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError("--plot needs matplotlib: pip install fastnet[plot] "
+                          "(or pip install matplotlib)") from None
 
 
 def _epoch_times(seconds):
@@ -294,7 +372,14 @@ def _epoch_times(seconds):
             f"suivantes {seconds[1:].mean():.3f} s)")
 
 
-_COMMANDS = (_add_train,)
+def _add_sweep(sub):
+    """``fastnet sweep``: parser and command live in ``fastnet/sweep.py``
+    (Dask is imported only when a sweep runs)."""
+    from .sweep import add_parser
+    add_parser(sub)
+
+
+_COMMANDS = (_add_train, _add_sweep)
 
 
 def _isatty(stream):

@@ -31,6 +31,15 @@ class Network(_Facade):
         weights = [np.random.randn(y, x) for x, y in zip(ok[:-1], ok[1:])]
         self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights])
 
+    @classmethod
+    def _with_params(cls, sizes, biases, weights_in_out, dtype=np.float64, parallel=False):
+        """A network with the given (checked) parameters, weights as
+        ``(n_in, n_out)`` blocks; draws nothing."""
+        net = cls.__new__(cls)
+        net.num_layers, net.sizes = len(sizes), sizes
+        net._init_engine(sizes, dtype, parallel, biases, weights_in_out)
+        return net
+
     # the buffer holds (n_in, n_out) blocks; the book shows their transposes
     def _weight_to_view(self, w):
         return w.T
@@ -72,11 +81,12 @@ class Network(_Facade):
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None,
             parallel=None, callback=None):
         """Mini-batch stochastic gradient descent, as in the book; prints
-        ``Epoch j: correct / n_test`` or ``Epoch j complete``."""
-        self._train(training_data, epochs, mini_batch_size, eta, test_data,
-                    parallel, ("Epoch {0}: {1} / {2}", "Epoch {0} complete"),
-                    ("epochs", "mini_batch_size", "training_data", "test_data", "SGD"),
-                    callback)
+        ``Epoch j: correct / n_test`` or ``Epoch j complete``. Returns the
+        per-epoch history described in :meth:`fastnet.Reseau.DGS`."""
+        return self._train(training_data, epochs, mini_batch_size, eta, test_data,
+                           parallel, ("Epoch {0}: {1} / {2}", "Epoch {0} complete"),
+                           ("epochs", "mini_batch_size", "training_data", "test_data", "SGD"),
+                           callback)
 
     def update_mini_batch(self, mini_batch, eta):
         """One gradient step on the pairs of ``mini_batch``."""

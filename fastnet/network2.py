@@ -1,0 +1,250 @@
+"""Nielsen's ``network2.py`` (chapter 3), on fastnet's compiled engine.
+
+A drop-in: ``import fastnet.network2 as network2`` and a chapter 3 script
+runs unchanged, with the same results for the same seeds (float64)::
+
+    net = network2.Network([784, 30, 10], cost=network2.CrossEntropyCost)
+    evaluation_cost, evaluation_accuracy, training_cost, training_accuracy = net.SGD(
+        training_data, 30, 10, 0.5, lmbda=5.0, evaluation_data=validation_data,
+        monitor_evaluation_accuracy=True)
+    net.save("net.json"); net = network2.load("net.json")
+
+Same names, draws, updates (L2 as network2 does it: weights scaled by
+``1 - eta * lmbda / n`` at each mini-batch step, biases not), printed lines
+and JSON files. ``QuadraticCost`` and ``CrossEntropyCost`` keep the book's
+``fn``/``delta`` for anyone who calls them; training itself runs in the
+compiled kernels, which know these two costs (another cost class is
+refused). The ``convert`` flags of ``accuracy``/``total_cost`` are
+accepted but not needed: labels and one-hot targets are told apart by
+their shape.
+"""
+import numpy as np
+
+from . import _data
+from .io import checked_sizes, matrices, read_json, write_json
+from .network import Network as _BookNetwork
+from .reseau import check_flag, check_sizes, sigmoide, sigmoide_prime
+
+__all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "load", "vectorized_result",
+           "sigmoid", "sigmoid_prime"]
+
+sigmoid, sigmoid_prime = sigmoide, sigmoide_prime
+
+
+class QuadraticCost:
+    """C = ||a - y||^2 / 2; the output error is (a - y) * sigmoid'(z)."""
+
+    engine_name = "quadratic"
+
+    @staticmethod
+    def fn(a, y):
+        return 0.5 * float(np.sum((a - y) ** 2))
+
+    @staticmethod
+    def delta(z, a, y):
+        return (a - y) * sigmoid_prime(z)
+
+
+class CrossEntropyCost:
+    """C = -sum(y ln a + (1 - y) ln(1 - a)); the output error is a - y
+    (the sigmoid's derivative cancels; ``z`` is not used)."""
+
+    engine_name = "cross_entropy"
+
+    @staticmethod
+    def fn(a, y):
+        # 0 * ln 0 gives nan: counted as 0, as the book does
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
+
+    @staticmethod
+    def delta(z, a, y):
+        return a - y
+
+
+COSTS = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
+
+
+def _check_cost(cost):
+    if cost not in COSTS.values():
+        raise (ValueError if isinstance(cost, type) else TypeError)(
+            f"cost: expected QuadraticCost or CrossEntropyCost (fastnet.network2's: the "
+            f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}")
+
+
+def _draw(sizes, normalised):
+    """network2's draws: N(0, 1) biases, then N(0, 1) weights divided by
+    sqrt(n_in) when ``normalised``; weights as (n_out, n_in)."""
+    biases = [np.random.randn(y, 1) for y in sizes[1:]]
+    weights = []
+    for x, y in zip(sizes[:-1], sizes[1:]):
+        w = np.random.randn(y, x)
+        weights.append(w / np.sqrt(x) if normalised else w)
+    return biases, weights
+
+
+class Network(_BookNetwork):
+    """``network2.Network``: ``sizes``, ``cost`` (a class), ``weights[l]``
+    of shape ``(sizes[l+1], sizes[l])``, ``biases[l]`` ``(sizes[l+1], 1)``.
+    ``dtype`` and ``parallel`` are fastnet's, as for :class:`fastnet.Network`.
+    """
+
+    def __init__(self, sizes, cost=CrossEntropyCost, dtype=np.float64, parallel=False):
+        ok = check_sizes(sizes, "sizes")
+        self._check_options(dtype, parallel)
+        _check_cost(cost)  # all checked before the draws
+        self.num_layers = len(ok)
+        self.sizes = sizes
+        biases, weights = _draw(ok, normalised=True)
+        self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
+                          cost.engine_name)
+        self._cost_class = cost
+
+    @property
+    def cost(self):
+        """The cost class, ``CrossEntropyCost`` or ``QuadraticCost``."""
+        return self._cost_class
+
+    @cost.setter
+    def cost(self, value):
+        _check_cost(value)
+        self._reconfigure(value.engine_name)
+        self._cost_class = value
+
+    def default_weight_initializer(self):
+        """Draw again: biases N(0, 1), weights N(0, 1/n_in)."""
+        self._redraw(normalised=True)
+
+    def large_weight_initializer(self):
+        """Draw again: biases and weights N(0, 1) (chapter 1's)."""
+        self._redraw(normalised=False)
+
+    def _redraw(self, normalised):
+        biases, weights = _draw([int(s) for s in self._engine.layout.sizes], normalised)
+        self._set_params(biases, [w.T for w in weights])
+
+    def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0,
+            evaluation_data=None, monitor_evaluation_cost=False,
+            monitor_evaluation_accuracy=False, monitor_training_cost=False,
+            monitor_training_accuracy=False, parallel=None):
+        """Mini-batch SGD with L2 regularisation, as network2 does it.
+
+        After each epoch prints ``Epoch j training complete``, then, for
+        each flag set, ``Cost on training data: c``, ``Accuracy on training
+        data: k / n``, ``Cost on evaluation data: c``, ``Accuracy on
+        evaluation data: k / n``, then an empty line. Returns the four
+        per-epoch lists ``(evaluation_cost, evaluation_accuracy,
+        training_cost, training_accuracy)``, empty when not monitored.
+        Costs include the L2 term; accuracies are counts.
+        """
+        names = ("epochs", "mini_batch_size", "training_data", "evaluation_data", "SGD")
+        X, Y, items, epochs, batch, eta, parallel, lmbda, _ = self._check_training(
+            training_data, epochs, mini_batch_size, eta, parallel, lmbda, 0.0, names)
+        flags = {}
+        for name, value in (("monitor_evaluation_cost", monitor_evaluation_cost),
+                            ("monitor_evaluation_accuracy", monitor_evaluation_accuracy),
+                            ("monitor_training_cost", monitor_training_cost),
+                            ("monitor_training_accuracy", monitor_training_accuracy)):
+            if check_flag(value, name) is None:
+                raise TypeError(f"{name}: expected True or False, got None")
+            flags[name[8:]] = bool(value)
+        if evaluation_data is not None:
+            Xe, Ye, _ = _data.training_arrays(evaluation_data, *self._n(), names[3])
+            labels_e = Ye.argmax(axis=1)
+        elif flags["evaluation_cost"] or flags["evaluation_accuracy"]:
+            raise ValueError("evaluation_data: needed to monitor the evaluation cost or "
+                             "accuracy")
+        labels = Y.argmax(axis=1)
+        self._sync()
+        results = {"evaluation_cost": [], "evaluation_accuracy": [],
+                   "training_cost": [], "training_accuracy": []}
+
+        def report(key, text, value):
+            results[key].append(value)
+            print(text.format(value))
+
+        def after_epoch(j, eta_j, seconds):
+            count = self._engine.count_correct
+            print(f"Epoch {j} training complete")
+            if flags["training_cost"]:
+                report("training_cost", "Cost on training data: {}", self._cost(X, Y, lmbda))
+            if flags["training_accuracy"]:
+                report("training_accuracy", f"Accuracy on training data: {{}} / {len(Y)}",
+                       count(X, labels))
+            if flags["evaluation_cost"]:
+                report("evaluation_cost", "Cost on evaluation data: {}",
+                       self._cost(Xe, Ye, lmbda))
+            if flags["evaluation_accuracy"]:
+                report("evaluation_accuracy", f"Accuracy on evaluation data: {{}} / {len(Ye)}",
+                       count(Xe, labels_e))
+            print()
+
+        self._run(X, Y, items, epochs, batch, eta, parallel, lmbda, 0.0, after_epoch,
+                  "Epoch", "SGD", "training_data")
+        return (results["evaluation_cost"], results["evaluation_accuracy"],
+                results["training_cost"], results["training_accuracy"])
+
+    def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
+        """One step on ``mini_batch``, with network2's L2 term (``n``: the
+        size of the whole training set; default the mini-batch's)."""
+        self._update(mini_batch, eta, "mini_batch", lmbda, n)
+
+    def accuracy(self, data, convert=False):
+        """Number of pairs whose output's argmax is the label (an int, or
+        the argmax of a one-hot or target column)."""
+        X, Y, _ = _data.training_arrays(data, *self._n(), "data")
+        self._sync()
+        return self._engine.count_correct(X, Y.argmax(axis=1))
+
+    def total_cost(self, data, lmbda, convert=False):
+        """Mean cost over ``data`` plus ``0.5 * lmbda / len(data) * sum
+        ||w||^2`` (int labels count as one-hot targets)."""
+        return self._total_cost(data, lmbda)
+
+    def save(self, filename):
+        """Write network2's JSON: ``sizes``, ``weights``, ``biases`` (nested
+        lists in the book's layout) and ``cost`` (the class's name)."""
+        self._sync()
+        write_json({"sizes": [int(s) for s in self._engine.layout.sizes],
+                    "weights": [w.tolist() for w in self.weights],
+                    "biases": [b.tolist() for b in self.biases],
+                    "cost": self.cost.__name__}, filename)
+
+    def __repr__(self):
+        return (f"Network({self.sizes!r}, cost={self.cost.__name__}, "
+                f"dtype={np.dtype(self.dtype).name})")
+
+
+def from_document(doc, filename):
+    """The network of a network2 JSON document, checked (ValueError naming
+    the file). Built as network2's ``load`` does: a new Network (which
+    draws its initial values) given the saved weights."""
+    for key in ("sizes", "weights", "biases", "cost"):
+        if key not in doc:
+            raise ValueError(f"{filename}: missing key {key!r} (not a network2 file?)")
+    sizes = checked_sizes(doc["sizes"], "sizes", filename)
+    cost = COSTS.get(doc["cost"]) if isinstance(doc["cost"], str) else None
+    if cost is None:
+        raise ValueError(f"{filename}: cost: expected 'QuadraticCost' or "
+                         f"'CrossEntropyCost', got {doc['cost']!r}")
+    layers = list(zip(sizes[:-1], sizes[1:]))
+    weights = matrices(doc["weights"], [(y, x) for x, y in layers], "weights", filename)
+    biases = matrices(doc["biases"], [(y, 1) for _, y in layers], "biases", filename)
+    net = Network(sizes, cost=cost)
+    net.weights, net.biases = weights, biases
+    return net
+
+
+def load(filename):
+    """The network saved by :meth:`Network.save` (or network2's own)."""
+    doc = read_json(filename)
+    if not isinstance(doc, dict):
+        raise ValueError(f"{filename}: not a network2 file (expected a JSON object)")
+    return from_document(doc, filename)
+
+
+def vectorized_result(j):
+    """A (10, 1) column: 1.0 at row ``j``, 0 elsewhere."""
+    e = np.zeros((10, 1))
+    e[j] = 1.0
+    return e
