@@ -75,7 +75,8 @@ KNOBS = {
 # the API's own (French) names are accepted too
 ALIASES = {api: knob for knob, (_, api) in KNOBS.items() if api}
 ALIASES.update({"batch-size": "batch_size", "early-stop": "early_stop",
-                "eta-schedule": "eta_schedule", "track-cost": "track_cost"})
+                "eta-schedule": "eta_schedule", "track-cost": "track_cost",
+                "momentum": "mu"})
 # filled into every configuration (the course's main.py run, seed 0, all
 # the data); knobs not listed here are passed only when given
 DEFAULTS = {"sizes": [784, 30, 10], "epochs": 30, "batch_size": 10, "eta": 3.0,
@@ -108,8 +109,13 @@ def load_spec(path):
     else:
         try:
             import tomllib
-        except ImportError:  # Python 3.10
-            import tomli as tomllib
+        except ImportError:  # Python 3.10: the same parser, from PyPI
+            try:
+                import tomli as tomllib
+            except ImportError:
+                raise SweepError(f"{path}: reading TOML on Python 3.10 needs tomli "
+                                 f"(pip install fastnet[sweep]); or write the sweep "
+                                 f"as JSON") from None
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -892,7 +898,7 @@ _KNOB_OPTIONS = {
     "--batch-size": ("batch_size", "mini-batch sizes (default 10)"),
     "--eta": ("eta", "learning rates (default 3.0)"),
     "--lmbda": ("lmbda", "L2 regularisation"),
-    "--mu": ("mu", "momentum"),
+    "--mu": ("mu", "momentum (also --momentum, as in fastnet train)"),
     "--cost": ("cost", "quadratique, entropie_croisee, log_vraisemblance"),
     "--activation": ("activation", "sigmoide, tanh, relu"),
     "--init": ("init", "uniforme, gauss, gauss_normalise, xavier, he"),
@@ -921,7 +927,8 @@ def add_parser(sub):
     knobs.add_argument("--sizes", type=layer_sizes, nargs="+", metavar="N,N,...",
                        help="one or more architectures, e.g. 784,30,10 784,100,10")
     for option, (knob, text) in _KNOB_OPTIONS.items():
-        knobs.add_argument(option, type=_cli_list, metavar="V,V,...", dest=f"knob_{knob}",
+        names = (option, "--momentum") if knob == "mu" else (option,)
+        knobs.add_argument(*names, type=_cli_list, metavar="V,V,...", dest=f"knob_{knob}",
                            help=text)
     run = p.add_argument_group("sweep")
     run.add_argument("--samples", type=_positive, default=None, metavar="N",

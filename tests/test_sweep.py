@@ -1,0 +1,450 @@
+"""``fastnet sweep``: describing a sweep, the results file and resuming,
+failures, and real Dask clusters (a LocalCluster with a worker killed
+mid-sweep; a scheduler and two workers started from the command line; an
+interrupted command run again).
+
+Runs on real MNIST use small slices (``limit``) and few epochs. Every
+cluster and subprocess is closed in a ``finally``; everything listens on
+127.0.0.1 only. Tests that need Dask skip without it.
+"""
+import contextlib
+import faulthandler
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fastnet import cli
+from fastnet import sweep as sw
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("FASTNET_DATA") or REPO.parent / "shared/data/mnist")
+needs_mnist = pytest.mark.skipif(not DATA.exists(), reason=f"no MNIST data at {DATA}")
+try:
+    import distributed  # noqa: F401
+    HAVE_DASK = True
+except ImportError:
+    HAVE_DASK = False
+needs_dask = pytest.mark.skipif(not HAVE_DASK, reason="needs dask[distributed]")
+
+STALL = 60  # no configuration finishing for this long fails the test
+PROC_TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def hang_guard(monkeypatch):
+    """A hung cluster must not hang CI: dump the stacks and exit after a
+    while; the data is found through FASTNET_DATA in the workers too."""
+    monkeypatch.setenv("FASTNET_DATA", str(DATA))
+    faulthandler.dump_traceback_later(240, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+ROW = re.compile(r"^\s*\d+\s+[0-9a-f]{12}\s")  # a row of the ranked table
+
+
+def table_rows(out):
+    return [ln for ln in out.splitlines() if ROW.match(ln)]
+
+
+def lines(path):
+    return [json.loads(ln) for ln in Path(path).read_text().splitlines() if ln.strip()]
+
+
+def env_for_children():
+    env = dict(os.environ, FASTNET_DATA=str(DATA), PYTHONPATH=str(REPO), NUMBA_NUM_THREADS="1")
+    env.pop("FASTNET_DEBUG", None)
+    return env
+
+
+@contextlib.contextmanager
+def started(cmd, **kw):
+    """A subprocess in its own session, always stopped on the way out
+    (SIGTERM, then SIGKILL of its process group after a grace period)."""
+    proc = subprocess.Popen(cmd, start_new_session=True, env=env_for_children(), **kw)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # children left in its group
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+
+
+# -- describing a sweep (no data, no Dask) -----------------------------------
+
+def test_grid_fills_defaults_and_crosses_lists():
+    configs = sw.configurations({"eta": [0.5, 3], "batch_size": [10, 30, 50],
+                                 "sizes": [[784, 30, 10], [784, 100, 10]], "epochs": 2})
+    assert len(configs) == 12
+    assert all(c["epochs"] == 2 and c["seed"] == 0 and c["limit"] is None
+               and c["dtype"] == "float64" for c in configs)
+    assert {c["eta"] for c in configs} == {0.5, 3.0}
+    assert all(isinstance(c["eta"], float) for c in configs)
+    assert len({sw.config_key(c) for c in configs}) == 12
+    # one architecture is a single value, not a list of values
+    assert len(sw.configurations({"sizes": [784, 30, 10]})) == 1
+
+
+def test_keys_are_stable_and_aliases_agree():
+    a = sw.configurations({"eta": 3, "batch_size": 10})[0]
+    b = sw.configurations({"eta": 3.0, "taille_mini_batch": 10})[0]
+    assert sw.config_key(a) == sw.config_key(b)
+    assert sw.config_key(a) == sw.config_key(dict(reversed(list(a.items()))))
+    assert sw.config_key(a) != sw.config_key(dict(a, eta=1.0))
+    assert len(sw.config_key(a)) == 12
+
+
+def test_random_samples_are_reproducible_and_in_range():
+    knobs = {"eta": {"log_uniform": [0.1, 10]}, "lmbda": {"uniform": [0, 5]},
+             "epochs": {"int": [1, 3]}, "batch_size": [10, 20]}
+    one = sw.configurations(knobs, samples=20, seed=7)
+    assert one == sw.configurations(knobs, samples=20, seed=7)
+    assert one != sw.configurations(knobs, samples=20, seed=8)
+    assert len(one) == 20
+    for c in one:
+        assert 0.1 <= c["eta"] <= 10 and 0 <= c["lmbda"] <= 5
+        assert c["epochs"] in (1, 2, 3) and c["batch_size"] in (10, 20)
+        assert float(f"{c['eta']:.4g}") == c["eta"]
+    # draws from short lists repeat: kept once
+    assert len(sw.configurations({"eta": [1, 2]}, samples=30)) == 2
+
+
+@pytest.mark.parametrize("knobs, samples, match", [
+    ({"etta": [1]}, None, "unknown knob"),
+    ({"eta": {"log_uniform": [0.1, 1]}}, None, "needs samples"),
+    ({"eta": {"log_uniform": [0, 1]}}, 3, "low > 0"),
+    ({"eta": {"uniform": [2, 1]}}, 3, "low <= high"),
+    ({"eta": {"normal": [0, 1]}}, 3, "a range is one of"),
+    ({"eta": []}, None, "empty"),
+    ({"eta": 1, "batch_size": 1, "taille_mini_batch": 2}, None, "given twice"),
+    ({"eta": 1}, 0, "samples"),
+])
+def test_bad_descriptions_are_refused(knobs, samples, match):
+    with pytest.raises(sw.SweepError, match=match):
+        sw.configurations(knobs, samples=samples)
+
+
+def test_toml_and_json_files(tmp_path):
+    (tmp_path / "a.toml").write_text(
+        '[sweep]\nsamples = 3\nresults = "out/r.jsonl"\n'
+        '[knobs]\neta = [0.5, 1.0]\nsizes = [[784, 30, 10], [784, 60, 10]]\n')
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"sweep": {"samples": 3, "results": "out/r.jsonl"},
+         "knobs": {"eta": [0.5, 1.0], "sizes": [[784, 30, 10], [784, 60, 10]]}}))
+    kt, st = sw.load_spec(tmp_path / "a.toml")
+    kj, sj = sw.load_spec(tmp_path / "a.json")
+    assert kt == kj and st == sj
+    assert st["results"] == str(tmp_path / "out" / "r.jsonl")
+    (tmp_path / "bad.toml").write_text("[knob]\neta = 1\n")
+    with pytest.raises(sw.SweepError, match="unknown table"):
+        sw.load_spec(tmp_path / "bad.toml")
+    (tmp_path / "bad2.toml").write_text("[sweep]\nworker = 2\n")
+    with pytest.raises(sw.SweepError, match="unknown \\[sweep\\] setting"):
+        sw.load_spec(tmp_path / "bad2.toml")
+
+
+def test_example_has_24_configurations_over_several_knobs(capsys):
+    knobs, _ = sw.load_spec(REPO / "examples" / "sweep.toml")
+    configs = sw.configurations(knobs)
+    assert len(configs) >= 24
+    assert len(sw._varying([{"config": c} for c in configs])) >= 3
+    rc = cli.main(["sweep", str(REPO / "examples" / "sweep.toml"), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert rc == 0 and len(out.splitlines()) == len(configs)
+    assert f"{len(configs)} configurations" in err
+
+
+def test_command_line_knobs_and_samples(capsys):
+    rc = cli.main(["sweep", "--eta", "0.5,1,3", "--batch-size", "10,30",
+                   "--sizes", "784,30,10", "784,100,10", "--dry-run"])
+    out, _ = capsys.readouterr()
+    assert rc == 0 and len(out.splitlines()) == 12
+    rc = cli.main(["sweep", "--eta", "0.5,1,3", "--batch-size", "10,30",
+                   "--samples", "4", "--seed", "3", "--dry-run"])
+    out2, _ = capsys.readouterr()
+    assert rc == 0 and 1 <= len(out2.splitlines()) <= 4
+
+
+def test_command_line_errors(capsys):
+    assert cli.main(["sweep"]) == 2
+    assert "nothing to sweep" in capsys.readouterr().err
+    assert cli.main(["sweep", "--etta", "1"]) == 2
+    capsys.readouterr()
+    assert cli.main(["sweep", "--eta", "1", "--lmbda", "{1}", "--eta-schedule",
+                     "x", "--samples", "0"]) == 2
+    capsys.readouterr()
+    assert cli.main(["sweep", "no-such-file.toml"]) == 2
+    assert "is not a file" in capsys.readouterr().err
+
+
+def test_without_dask_says_how_to_install(monkeypatch, tmp_path, capsys):
+    # a None entry in sys.modules makes the import fail, as if not installed
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    rc = cli.main(["sweep", "--eta", "1", "--limit", "100", "--epochs", "1",
+                   "--results", str(tmp_path / "r.jsonl"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "pip install fastnet[sweep]" in err
+    assert not (tmp_path / "r.jsonl").exists()
+    with pytest.raises(ImportError, match=r"fastnet\[sweep\]"):
+        with sw.local_cluster(1):
+            pass
+
+
+@needs_mnist
+def test_without_dask_workers_0_runs_here(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    rc = cli.main(["sweep", "--eta", "1,3", "--limit", "300", "--epochs", "1",
+                   "--workers", "0", "--results", str(tmp_path / "r.jsonl"), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert "running 2 on this process" in err
+    assert len(table_rows(out)) == 2 and len(lines(tmp_path / "r.jsonl")) == 2
+
+
+@needs_mnist
+def test_same_result_whatever_else_draws_from_random():
+    # a Dask worker's own threads draw from the global random between two
+    # epochs; a configuration must still train exactly as when alone
+    import random
+    import threading
+    config = sw.configurations({"eta": 3.0, "seed": 1, "epochs": 3, "limit": 2000})[0]
+    alone = sw.run_config(config)["history"]
+    stop = threading.Event()
+
+    def chatter():
+        while not stop.is_set():
+            random.random()
+            time.sleep(0.0005)
+    t = threading.Thread(target=chatter)
+    t.start()
+    try:
+        noisy = sw.run_config(config)["history"]
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert noisy["precision"] == alone["precision"]
+    assert noisy["precision_test"] == alone["precision_test"]
+
+
+# -- results, failures, resuming (in this process, no Dask) -------------------
+
+@needs_mnist
+def test_failures_recorded_and_resume_retries_them(tmp_path, monkeypatch):
+    results = tmp_path / "r.jsonl"
+    good = sw.configurations({"eta": [1.0, 3.0], "epochs": 1, "limit": 500})
+    bad = [dict(good[0], batch_size=0), dict(good[0], activation="nope"),
+           dict(good[0], eta="fast")]
+    seen, bar = [], io.StringIO()
+    records = sw.sweep(good + bad, results, workers=0, on_result=seen.append,
+                       progress=bar)
+    assert len(seen) == len(records) == 5 == len(lines(results))
+    assert "5/5 configs (3 failed)" in bar.getvalue()
+    by_key = {r["key"]: r for r in records}
+    for c in bad:
+        r = by_key[sw.config_key(c)]
+        assert r["status"] == "failed" and r["error"] and r["history"] is None
+    assert "taille_mini_batch" in by_key[sw.config_key(bad[0])]["error"]
+    assert "activation" in by_key[sw.config_key(bad[1])]["error"]
+    assert {"key", "status", "config", "val_accuracy", "test_accuracy", "best_val_accuracy",
+            "best_epoch", "epochs_run", "seconds", "error", "worker",
+            "history"} <= set(lines(results)[0])
+    table = sw.ranking_table(records)
+    assert table.count("FAILED") == 3
+    assert f"failed {sw.config_key(bad[1])}: ValueError: activation" in table
+    oks = [r for r in records if r["status"] == "ok"]
+    assert len(oks) == 2 and records[:2] == oks  # ranked first
+    assert oks[0]["val_accuracy"] >= oks[1]["val_accuracy"]
+    for r in oks:
+        h = r["history"]
+        assert r["val_accuracy"] == h["precision"][-1]
+        assert r["test_accuracy"] == h["precision_test"][-1]
+        assert len(h["epoque"]) == r["epochs_run"] == 1
+
+    # a crash mid-write leaves a cut line; a divergence is one more failure
+    with open(results, "a") as f:
+        f.write('{"key": "abc", "status": "o')
+    from fastnet import reseau
+
+    def diverge(self, *a, **k):
+        raise reseau.DivergenceError("Époque 0: training diverged", epoch=0, eta=1.0)
+    monkeypatch.setattr(reseau.Reseau, "DGS", diverge)
+    extra = dict(good[0], seed=5)
+    ran = []
+    records = sw.sweep(good + bad + [extra], results, workers=0, on_result=ran.append)
+    # the two ok ones were skipped; the failed ones and the new one ran
+    assert sorted(r["key"] for r in ran) == sorted(sw.config_key(c) for c in bad + [extra])
+    assert by_key[sw.config_key(good[0])] in records
+    rec = {r["key"]: r for r in records}[sw.config_key(extra)]
+    assert rec["status"] == "failed" and rec["error"].startswith("DivergenceError")
+    keys = [r["key"] for r in lines(results)]
+    assert sorted(keys) == sorted({sw.config_key(c) for c in good + bad + [extra]})
+
+
+@needs_mnist
+def test_other_sweeps_lines_are_kept(tmp_path):
+    results = tmp_path / "r.jsonl"
+    other = {"key": "000000000000", "status": "failed", "config": {}, "error": "x"}
+    results.write_text(json.dumps(other) + "\n")
+    sw.sweep({"epochs": 1, "limit": 300}, results, workers=0)
+    assert [r["key"] for r in lines(results)][0] == "000000000000"
+    assert len(lines(results)) == 2
+
+
+# -- real Dask clusters ---------------------------------------------------------
+
+@needs_mnist
+@needs_dask
+def test_local_cluster_command_table_and_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    results, png = tmp_path / "r.jsonl", tmp_path / "s.png"
+    argv = ["sweep", "--eta", "1,3", "--sizes", "784,30,10", "784,40,10",
+            "--epochs", "2", "--limit", "1500", "--track-cost", "true",
+            "--results", str(results), "--plot", str(png), "--no-progress"]
+    assert cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert "running 4 on 2 local workers" in err
+    rows = [ln.split() for ln in table_rows(out)]
+    assert len(rows) == 4
+    vals = [float(r[-4]) for r in rows]
+    assert vals == sorted(vals, reverse=True)
+    assert "4 configurations: 4 ok, 0 failed" in out
+    assert png.stat().st_size > 10_000
+    recs = lines(results)
+    assert len(recs) == 4 and all(r["history"]["cout"][0] is not None for r in recs)
+    # a worker trains a configuration exactly as this process does
+    here = sw.run_config(recs[0]["config"])
+    assert here["history"]["precision"] == recs[0]["history"]["precision"]
+    assert here["history"]["cout"] == recs[0]["history"]["cout"]
+    # run again: nothing to do, same table
+    assert cli.main(argv[:-3] + ["--no-progress"]) == 0
+    out2, err2 = capsys.readouterr()
+    assert "4 already done" in err2 and "running" not in err2
+    assert table_rows(out2) == table_rows(out)
+    assert len(lines(results)) == 4
+
+
+@needs_mnist
+@needs_dask
+def test_killed_worker_tasks_run_elsewhere(tmp_path):
+    results = tmp_path / "r.jsonl"
+    configs = sw.configurations({"eta": [1.0, 2.0, 3.0], "seed": [0, 1],
+                                 "sizes": [784, 100, 10], "epochs": 4, "limit": 10000})
+    killed = {}
+    with sw.local_cluster(2) as client:
+        pids = client.run(os.getpid)  # {worker address: pid}
+        assert len(pids) == 2
+        threads = client.run(lambda: os.environ.get("NUMBA_NUM_THREADS"))
+        assert set(threads.values()) == {"1"}
+
+        def kill_once(record):
+            if killed:
+                return
+            busy = {a: ks for a, ks in client.processing().items() if ks}
+            addr = next(iter(busy or pids))
+            killed.update(pid=pids[addr], tasks=list(busy.get(addr, ())))
+            os.kill(pids[addr], signal.SIGKILL)
+
+        records = sw.sweep(configs, results, client=client, on_result=kill_once,
+                           stall_timeout=STALL)
+        after = client.run(os.getpid)
+    assert killed and killed["pid"] not in after.values()
+    recs = lines(results)
+    assert sorted(r["key"] for r in recs) == sorted(sw.config_key(c) for c in configs)
+    assert all(r["status"] == "ok" for r in recs), [r["error"] for r in recs]
+    assert len(records) == len(configs)
+    # what the killed worker was running finished in another process
+    killed_keys = {k.split("-")[2] for k in map(str, killed["tasks"])}
+    for r in recs:
+        if r["key"] in killed_keys:
+            assert not r["worker"].endswith(f":{killed['pid']}")
+
+
+@needs_mnist
+@needs_dask
+def test_scheduler_and_workers_from_the_command_line(tmp_path):
+    sched_file = tmp_path / "scheduler.json"
+    results = tmp_path / "r.jsonl"
+    dask = [sys.executable, "-m", "dask"]
+    # the HTTP servers run even with --no-dashboard: keep them on 127.0.0.1 too
+    http = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
+    log = open(tmp_path / "dask.log", "w")
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(log)
+        stack.enter_context(started(
+            dask + ["scheduler", "--host", "127.0.0.1", "--port", "0", *http,
+                    "--scheduler-file", str(sched_file)], stdout=log, stderr=log))
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() or not sched_file.read_text().strip():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.2)
+        address = json.loads(sched_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        for _ in range(2):
+            stack.enter_context(started(
+                dask + ["worker", address, "--nthreads", "1", "--nworkers", "1",
+                        "--host", "127.0.0.1", *http],
+                stdout=log, stderr=log))
+        from distributed import Client
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "fastnet", "sweep", "--eta", "1,3", "--batch-size", "10,20",
+             "--epochs", "1", "--limit", "1000", "--scheduler", address,
+             "--results", str(results), "--no-progress"],
+            capture_output=True, text=True, timeout=PROC_TIMEOUT, env=env_for_children())
+    assert proc.returncode == 0, proc.stderr
+    assert f"running 4 on the cluster at {address}" in proc.stderr
+    assert "4 configurations: 4 ok, 0 failed" in proc.stdout
+    recs = lines(results)
+    assert len(recs) == 4 and all(r["status"] == "ok" for r in recs)
+    assert len({r["worker"] for r in recs}) >= 1
+
+
+@needs_mnist
+@needs_dask
+def test_interrupted_command_resumes(tmp_path):
+    results = tmp_path / "r.jsonl"
+    cmd = [sys.executable, "-m", "fastnet", "sweep", "--eta", "0.5,1,2,3",
+           "--seeds", "0,1", "--sizes", "784,100,10", "--epochs", "3", "--limit", "10000",
+           "--results", str(results), "--no-progress"]
+    with started(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        deadline = time.monotonic() + PROC_TIMEOUT
+        while not (results.exists() and len(lines(results)) >= 2):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no results written"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = proc.communicate(timeout=60)
+    done = lines(results)
+    if proc.returncode == 0:  # finished before the signal landed: nothing to resume
+        pytest.skip("the sweep ended before it could be interrupted")
+    assert proc.returncode == 130, err
+    assert "run the same command again to resume" in err
+    assert 2 <= len(done) < 8
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PROC_TIMEOUT,
+                          env=env_for_children())
+    assert proc.returncode == 0, proc.stderr
+    n_done = sum(r["status"] == "ok" for r in done)
+    assert f"{n_done} already done" in proc.stderr
+    assert f"running {8 - n_done} on" in proc.stderr
+    recs = lines(results)
+    assert len(recs) == 8 == len({r["key"] for r in recs})
+    assert all(r["status"] == "ok" for r in recs)
+    assert "8 configurations: 8 ok, 0 failed" in proc.stdout
