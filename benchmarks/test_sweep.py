@@ -62,7 +62,7 @@ def test_sweep_two_workers_vs_serial(benchmark, mnist):
         def one_sweep():
             # a fresh results file each round, or it would skip everything
             path = Path(tmp) / f"r{next(rounds)}.jsonl"
-            return sw.sweep(configs, path, client=client, stall_timeout=300)
+            return sw.sweep(configs, path, client=client, data=data, stall_timeout=300)
 
         records = benchmark.pedantic(one_sweep, setup=serial_round,
                                      rounds=1 if smoke else ROUNDS, iterations=1)
