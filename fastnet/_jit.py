@@ -19,6 +19,7 @@ import contextlib
 import functools
 import threading
 
+import numpy as np
 from numba import njit
 from numba.core import config
 
@@ -50,7 +51,11 @@ def entry(dispatcher):
 
     @functools.wraps(dispatcher.py_func)
     def call(*args):
-        key = tuple((a.dtype, a.ndim) if hasattr(a, "ndim") else type(a) for a in args)
+        # everything Numba types an array by (a cheaper stand-in for typeof),
+        # so that no specialization is ever compiled without SLP
+        key = tuple((a.dtype, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous,
+                     a.flags.writeable, a.flags.aligned)
+                    if isinstance(a, np.ndarray) else type(a) for a in args)
         if key not in compiled:
             with _slp():
                 dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
