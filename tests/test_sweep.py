@@ -331,7 +331,11 @@ def test_local_cluster_command_table_and_plot(tmp_path, capsys):
     # a worker trains a configuration exactly as this process does
     here = sw.run_config(recs[0]["config"])
     assert here["history"]["precision"] == recs[0]["history"]["precision"]
-    assert here["history"]["cout"] == recs[0]["history"]["cout"]
+    # the training cost agrees to the last bits only: with a cold Numba cache
+    # a worker's value has been seen to differ from this process's in the
+    # 17th digit (identical once the cache is warm); the accuracies above,
+    # which rank the sweep, are equal exactly
+    assert here["history"]["cout"] == pytest.approx(recs[0]["history"]["cout"], rel=1e-12)
     # run again: nothing to do, same table
     assert cli.main(argv[:-3] + ["--no-progress"]) == 0
     out2, err2 = capsys.readouterr()
