@@ -15,9 +15,10 @@ from ._lazy import kernels, shuffle
 from .parallel import ParallelTrainer, default_workers
 
 
-def python_shuffle(order):
-    """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle)."""
-    shuffle.python_shuffle(order)
+def python_shuffle(order, rng=None):
+    """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle);
+    from ``rng`` (a ``random.Random``) if given, else the global ``random``."""
+    shuffle.python_shuffle(order, rng)
 
 DTYPES = (np.float64, np.float32)
 
@@ -200,7 +201,8 @@ class Engine:
         return 1.0 - float(eta) * (float(lmbda) / n_total) if lmbda else 1.0
 
     def epochs(self, X, Y, order, epochs, batch, eta, parallel=False,
-               workers=None, sync_every=None, lmbda=0.0, n_total=None, mu=0.0):
+               workers=None, sync_every=None, lmbda=0.0, n_total=None, mu=0.0,
+               rng=None):
         """Generator over epochs: shuffle ``order`` like ``random.shuffle``,
         train one epoch in compiled code, yield the epoch number.
 
@@ -213,7 +215,9 @@ class Engine:
         ``lmbda``: L2 regularisation with network2's semantics (``n_total``
         defaults to the number of rows); ``mu``: momentum, with a velocity
         that starts at zero on each call. Momentum is not available with
-        ``parallel`` (averaged replicas have no single velocity).
+        ``parallel`` (averaged replicas have no single velocity). ``rng``:
+        the ``random.Random`` the shuffles come from (default: the global
+        ``random``, as in the course).
         """
         if parallel and mu:
             raise ValueError("momentum (mu) is not available with parallel training")
@@ -229,7 +233,7 @@ class Engine:
             for j in range(epochs):
                 params = self.params.copy()
                 with _shuffle_lock:
-                    python_shuffle(order)
+                    python_shuffle(order, rng)
                 if trainer is not None:
                     trainer.epoch(params, X, Y, order, float(eta), self.cfg, decay)
                 else:

@@ -1,5 +1,5 @@
 """``Reseau``: the course's network, on compiled kernels."""
-import random  # noqa: F401  (the course's DGS shuffles with the global random)
+import random
 import time
 
 import numpy as np
@@ -249,7 +249,7 @@ class _Facade:
         return X, Y, items, epochs, batch, eta, parallel, lmbda, mu
 
     def _run(self, X, Y, items, epochs, batch, eta, parallel, lmbda, mu, after_epoch,
-             label, entry, data_name):
+             label, entry, data_name, rng=None):
         """Train for ``epochs``, calling ``after_epoch(j, eta, seconds)`` once
         each epoch is committed (``seconds``: that epoch's training alone).
         It returns None to go on, STOP, or a new eta; a new eta starts a new
@@ -263,7 +263,8 @@ class _Facade:
         try:
             while j < epochs:
                 run = self._engine.epochs(X, Y, order, epochs - j, batch, eta,
-                                          parallel=parallel, lmbda=lmbda, n_total=n, mu=mu)
+                                          parallel=parallel, lmbda=lmbda, n_total=n, mu=mu,
+                                          rng=rng)
                 verdict = None
                 try:
                     start = time.perf_counter()
@@ -297,12 +298,15 @@ class _Facade:
 
     def _train(self, training_data, epochs, batch, eta, test_data, parallel,
                line, names, callback, lmbda=0.0, mu=0.0, validation_data=None,
-               patience=None, halve_after=None, verbose=True, track_cost=False):
+               patience=None, halve_after=None, verbose=True, track_cost=False,
+               rng=None):
         """The course's DGS (and network.py's SGD) with the knobs; returns
         the history (see Reseau.DGS)."""
         if callback is not None and not callable(callback):
             raise TypeError(f"callback: expected a function callback(j, correct), "
                             f"got {type(callback).__name__}")
+        if rng is not None and not isinstance(rng, random.Random):
+            raise TypeError(f"rng: expected a random.Random, got {type(rng).__name__}")
         X, Y, items, epochs, batch, eta, parallel, lmbda, mu = self._check_training(
             training_data, epochs, batch, eta, parallel, lmbda, mu, names)
         patience = None if patience is None else check_count(patience, "arret_precoce", 1)
@@ -343,7 +347,7 @@ class _Facade:
 
         label = line[1].split()[0]  # "Époque" or "Epoch"
         self._run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu, after_epoch,
-                  label, names[4], names[2])
+                  label, names[4], names[2], rng)
         return history
 
 
@@ -464,7 +468,7 @@ class Reseau(_Facade):
     def DGS(self, training_data, nb_epoques, taille_mini_batch, eta,
             test_data=None, parallel=None, callback=None, *, lmbda=0.0, mu=0.0,
             validation_data=None, arret_precoce=None, reduction_eta=None,
-            verbose=True, suivre_cout=False):
+            verbose=True, suivre_cout=False, rng=None):
         """Stochastic gradient descent, as in the course; returns the history.
 
         Each epoch shuffles the data like ``random.shuffle`` (a list passed
@@ -487,6 +491,9 @@ class Reseau(_Facade):
         n epochs; ``reduction_eta=n`` halves eta when it has not improved
         for n epochs, and stops when eta has dropped to eta/128 (network2's
         chapter 3 schedule; momentum's velocity restarts at each halving).
+        ``rng``: a ``random.Random`` to draw the shuffles from instead of the
+        global ``random`` (the course's); ``random.Random(s)`` draws what
+        ``random.seed(s)`` would, whatever other code does with ``random``.
 
         Returns a dict of per-epoch lists: ``epoque``, ``precision`` (the
         fraction right on ``validation_data`` if given, else on
@@ -509,7 +516,7 @@ class Reseau(_Facade):
                            ("nb_epoques", "taille_mini_batch", "training_data", "test_data",
                             "DGS"),
                            callback, lmbda, mu, validation_data, arret_precoce,
-                           reduction_eta, verbose, suivre_cout)
+                           reduction_eta, verbose, suivre_cout, rng)
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
         """One gradient step on the pairs of ``mini_batch``; with ``lmbda``,

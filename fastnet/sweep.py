@@ -273,44 +273,6 @@ def _mnist(data):
 _NP_RANDOM_LOCK = threading.Lock()
 
 
-class _ThreadRandom:
-    """Stands in for the ``random`` module in ``fastnet.shuffle``: a thread
-    that set its own generator draws from it, any other from the module.
-
-    DGS takes each epoch's shuffle from the global ``random`` state, and a
-    Dask worker's own threads draw from it too (jitter, work stealing), so
-    between two epochs the state moves and the result would depend on the
-    worker's chatter. With its own ``random.Random(seed)`` (the state
-    ``random.seed(seed)`` gives), a configuration trains the same on any
-    worker and in this process."""
-
-    def __init__(self, module):
-        self._module = module
-        self._local = threading.local()
-
-    def __getattr__(self, name):
-        rng = getattr(self._local, "rng", None)
-        return getattr(self._module if rng is None else rng, name)
-
-
-_SHUFFLE_RANDOM_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _own_random(seed):
-    """This thread's shuffles draw from ``random.Random(seed)`` meanwhile."""
-    from . import shuffle
-    with _SHUFFLE_RANDOM_LOCK:
-        if not isinstance(shuffle.random, _ThreadRandom):
-            shuffle.random = _ThreadRandom(shuffle.random)
-        proxy = shuffle.random
-    proxy._local.rng = random.Random(seed)
-    try:
-        yield
-    finally:
-        proxy._local.rng = None
-
-
 def _fraction(correct, n):
     return None if correct is None else correct / n
 
@@ -318,8 +280,6 @@ def _fraction(correct, n):
 def _train(config, arrays):
     """Build and train one configuration: the one place that maps sweep
     knobs onto ``Reseau(...)`` and ``DGS(...)``. Returns the history."""
-    import inspect
-
     import numpy as np
 
     from .reseau import Reseau
@@ -339,51 +299,19 @@ def _train(config, arrays):
             dgs_kw[api] = value
     args = [(X, y), dgs_kw.pop("nb_epoques"), dgs_kw.pop("taille_mini_batch"),
             dgs_kw.pop("eta")]
-    def accepts(func):
-        params = inspect.signature(func).parameters
-        anything = any(p.kind is p.VAR_KEYWORD for p in params.values())
-        return lambda name: anything or name in params
-
-    init_takes, dgs_takes = accepts(Reseau.__init__), accepts(Reseau.DGS)
-    for kw, takes, what in ((net_kw, init_takes, "Reseau"), (dgs_kw, dgs_takes, "DGS")):
-        missing = [api for api in kw if not takes(api)]
-        if missing:
-            raise TypeError(f"this fastnet's {what} has no {', '.join(missing)} "
-                            f"argument (knob not supported by this version)")
     seed = config.get("seed")
     with _NP_RANDOM_LOCK:  # seed and draw the initial weights in one piece
-        if seed is not None:  # initial weights from np.random, shuffles from random
-            random.seed(seed)
+        if seed is not None:  # initial weights from np.random
             np.random.seed(seed)
         # one thread per worker: the parallel loop's replicas would oversubscribe
         net = Reseau(parallel=False, **net_kw)
-    quiet = io.StringIO()
-    if dgs_takes("validation_data"):
-        if dgs_takes("verbose"):
-            dgs_kw["verbose"] = False
-        with contextlib.redirect_stdout(quiet), _own_random(seed):
-            history = net.DGS(*args, test_data=(Xt, yt), validation_data=(Xv, yv),
-                              **dgs_kw)
-        return {k: list(v) for k, v in dict(history).items()}
-    # an older DGS (no validation_data, no history): build the same history
-    # in its per-epoch callback
-    history = {"epoque": [], "precision": [], "precision_test": [], "cout": [],
-               "secondes": [], "eta": []}
-    last = [time.perf_counter()]
-
-    def on_epoch(j, correct):
-        now = time.perf_counter()
-        history["epoque"].append(j)
-        history["precision"].append(net.evaluer((Xv, yv)) / len(yv))
-        history["precision_test"].append(_fraction(correct, len(yt)))
-        history["cout"].append(None)
-        history["secondes"].append(now - last[0])
-        history["eta"].append(args[3])
-        last[0] = time.perf_counter()
-
-    with contextlib.redirect_stdout(quiet), _own_random(seed):
-        net.DGS(*args, test_data=(Xt, yt), callback=on_epoch, **dgs_kw)
-    return history
+    # Shuffles from the configuration's own generator (what random.seed(seed)
+    # gives): a Dask worker's own threads also draw from the global random,
+    # which would make a result depend on the worker it ran on.
+    with contextlib.redirect_stdout(io.StringIO()):
+        history = net.DGS(*args, test_data=(Xt, yt), validation_data=(Xv, yv),
+                          verbose=False, rng=random.Random(seed), **dgs_kw)
+    return {k: list(v) for k, v in dict(history).items()}
 
 
 def _clean(value):

@@ -181,3 +181,17 @@ def test_callback_is_called_after_each_epoch():
                 callback=lambda j, c: seen.append((j, c)))
     assert [j for j, _ in seen] == [0, 1, 2]
     assert all(0 <= c <= 20 for _, c in seen)
+
+
+def test_rng_gives_the_shuffles_of_random_seed_whatever_else_uses_random():
+    training, _ = course_data(30, 5, 3)
+    a, _ = run(Reseau, [5, 4, 3], list(training), 3, 4, 2.0, seed=(0, 7))
+    np.random.seed(0)
+    b = Reseau([5, 4, 3])
+    random.seed(123)
+    with contextlib.redirect_stdout(io.StringIO()):
+        b.DGS(list(training), 3, 4, 2.0, rng=random.Random(7),
+              callback=lambda j, c: random.random())  # other use of random
+    assert max_diff(a.poids, b.poids) == 0
+    with pytest.raises(TypeError, match="rng: expected a random.Random"):
+        b.DGS(list(training), 1, 4, 2.0, rng=7)

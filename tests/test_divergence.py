@@ -239,7 +239,7 @@ def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
     real = _engine.python_shuffle
     calls = []
 
-    def shuffle(order):
+    def shuffle(order, rng=None):
         calls.append(1)
         if len(calls) == 3:  # the start of epoch 2
             raise KeyboardInterrupt

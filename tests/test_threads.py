@@ -20,7 +20,7 @@ JOBS = [  # tailles, n examples, mini-batch, eta, seed
 EPOCHS = 3
 
 
-def own_shuffle(order):
+def own_shuffle(order, rng=None):
     """A shuffle that depends only on ``order`` itself: each thread's
     epochs then see the same mini-batches whatever the other thread does
     (DGS's own shuffle draws from the one global ``random``)."""
