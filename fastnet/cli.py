@@ -64,34 +64,30 @@ def seed_int(text):
     return value
 
 
-def positive_float(text):
+def _float_arg(text, ok, wanted, finite_wanted):
+    """``text`` as a float for which ``ok(value)`` holds, else an argparse error
+    saying what was ``wanted``."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {finite_wanted}, got {text}")
     return value
+
+
+def positive_float(text):
+    return _float_arg(text, lambda v: math.isfinite(v) and v > 0,
+                      "a number > 0", "a finite number > 0")
 
 
 def nonnegative_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
-    return value
+    return _float_arg(text, lambda v: math.isfinite(v) and v >= 0,
+                      "a number >= 0", "a finite number >= 0")
 
 
 def momentum_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
-    return value
+    return _float_arg(text, lambda v: 0 <= v < 1, "a number in [0, 1)", "a number in [0, 1)")
 
 
 def layer_sizes(text):

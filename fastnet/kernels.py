@@ -484,8 +484,8 @@ def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
 
 
 batch_gradient = entry(_batch_gradient)
-batch_gradient.__doc__ = ("Summed quadratic-cost gradients of the rows of X/Y, "
-                          "into ``grad`` (laid out like params).")
+batch_gradient.__doc__ = ("Summed gradients of the configured cost over the rows "
+                          "of X/Y, into ``grad`` (laid out like params).")
 
 
 @kernel
