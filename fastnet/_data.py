@@ -17,6 +17,9 @@ import numbers
 
 import numpy as np
 
+from ._knobs import PIXEL_LEVELS
+from ._validation import VALUE_CUT
+
 _NUMERIC = "fiub"
 
 
@@ -30,7 +33,7 @@ def _describe(v):
     if isinstance(v, (tuple, list)):
         return f"a {type(v).__name__} of length {len(v)}"
     text = repr(v)
-    return text if len(text) <= 40 else type(v).__name__
+    return text if len(text) <= VALUE_CUT else type(v).__name__
 
 
 def _shape(v):
@@ -62,7 +65,7 @@ def _as_float(a):
     """Numeric inputs as float32 or float64; uint8 (pixel bytes) become
     ``value / 256`` in float32, exactly as :mod:`fastnet.mnist` scales."""
     if a.dtype == np.uint8:
-        return np.multiply(a, np.float32(1 / 256), dtype=np.float32)
+        return np.multiply(a, np.float32(1 / PIXEL_LEVELS), dtype=np.float32)
     if a.dtype == np.float32 or a.dtype == np.float64:
         return a
     return a.astype(np.float64)
@@ -378,14 +381,20 @@ def _array_labels(y, n, n_out, name):
     return y
 
 
+def _array_pair(data, n_in, n_out, name):
+    """``(X, y)`` of an ``(X, y)`` pair of arrays, checked, X not empty."""
+    X = _float_rows(data[0], n_in, name)
+    y = _array_labels(data[1], len(X), n_out, name)
+    if len(X) == 0:
+        raise ValueError(f"{name} is empty")
+    return X, y
+
+
 def training_arrays(data, n_in, n_out, name="training_data"):
     """``(X, Y, items)``: inputs (n, n_in), targets (n, n_out), and the
     caller's list if ``data`` was one (the course shuffles it in place)."""
     if _is_array_pair(data):
-        X = _float_rows(data[0], n_in, name)
-        y = _array_labels(data[1], len(X), n_out, name)
-        if len(X) == 0:
-            raise ValueError(f"{name} is empty")
+        X, y = _array_pair(data, n_in, n_out, name)
         if y.ndim == 1:
             Y = np.zeros((len(y), n_out))
             Y[np.arange(len(y)), y] = 1.0
@@ -401,13 +410,10 @@ def training_arrays(data, n_in, n_out, name="training_data"):
     return X, Y, (data if isinstance(data, list) else None)
 
 
-def test_arrays(data, n_in, n_out, name="test_data"):
+def labelled_arrays(data, n_in, n_out, name="test_data"):
     """``(X, labels)`` for evaluation; labels as ints (one-hot accepted)."""
     if _is_array_pair(data):
-        X = _float_rows(data[0], n_in, name)
-        y = _array_labels(data[1], len(X), n_out, name)
-        if len(X) == 0:
-            raise ValueError(f"{name} is empty")
+        X, y = _array_pair(data, n_in, n_out, name)
         if y.ndim == 1:
             return X, y
         labels, bad = _one_hot_labels(y)
@@ -417,9 +423,6 @@ def test_arrays(data, n_in, n_out, name="test_data"):
         return X, labels
     items = _pairs(data, name, n_in)
     return _stack_inputs(items, n_in, name), _pair_labels(items, n_out, name)
-
-
-test_arrays.__test__ = False  # not a pytest test, despite its name
 
 
 def input_columns(x, n_in, name="x"):

@@ -4,14 +4,15 @@ It owns the flat parameter buffer the kernels work on, its layout, and the
 training loop around the compiled epoch. Facades (``Reseau``, ``Network``)
 only validate, convert data and print.
 """
-import math
-import numbers
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._knobs import (ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS, code,
+                     english)
 from ._lazy import kernels, shuffle
+from ._validation import resolve_dtype
 from .parallel import ParallelTrainer, default_workers
 
 
@@ -19,8 +20,6 @@ def python_shuffle(order, rng=None):
     """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle);
     from ``rng`` (a ``random.Random``) if given, else the global ``random``."""
     shuffle.python_shuffle(order, rng)
-
-DTYPES = (np.float64, np.float32)
 
 # The shuffle reads random's state, shuffles in compiled code (GIL released)
 # and writes the state back: two threads training at once must not
@@ -78,16 +77,6 @@ class Layout:
         return self.sizes, self.w_off, self.b_off
 
 
-def resolve_dtype(dtype):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype: expected float64 or float32, got {dtype!r}") from None
-    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise TypeError(f"dtype: expected float64 or float32, got {dt}")
-    return dt.type
-
-
 # Rows below which a second thread costs more than it saves.
 SPLIT_ROWS = 2000
 
@@ -107,24 +96,23 @@ def split_rows(n, work):
         return [first] + [f.result() for f in futures]
 
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-OUTPUTS = ("sigmoid", "softmax")
-COSTS = ("quadratic", "cross_entropy", "log_likelihood")
-
-
 def knob_codes(activation, output, cost):
     """The kernels' ``cfg`` array; refuses unknown values and combinations
     whose gradients the kernels do not implement."""
-    for value, allowed, name in ((activation, ACTIVATIONS, "activation"),
-                                 (output, OUTPUTS, "output"), (cost, COSTS, "cost")):
+    for value, table, name in ((activation, ACTIVATIONS, "activation"),
+                               (output, OUTPUTS, "output"), (cost, COSTS, "cost")):
+        allowed = english(table)
         if value not in allowed:
             raise ValueError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
     if (cost == "log_likelihood") != (output == "softmax"):
         raise ValueError("the log-likelihood cost goes with softmax outputs, and softmax "
                          f"outputs with the log-likelihood cost (got cost={cost!r}, "
                          f"output={output!r})")
-    return np.array([ACTIVATIONS.index(activation), OUTPUTS.index(output),
-                     COSTS.index(cost)], dtype=np.int64)
+    cfg = np.zeros(3, dtype=np.int64)
+    cfg[CFG_ACTIVATION] = code(ACTIVATIONS, activation)
+    cfg[CFG_OUTPUT] = code(OUTPUTS, output)
+    cfg[CFG_COST] = code(COSTS, cost)
+    return cfg
 
 
 class Engine:
@@ -250,24 +238,3 @@ class Engine:
 
 def is_finite(buf):
     return bool(np.isfinite(buf).all())
-
-
-def check_eta(eta, name="eta"):
-    """``eta`` as a float: a real number (numpy scalars too, not bool),
-    positive and finite."""
-    if isinstance(eta, (bool, np.bool_)) or not isinstance(eta, numbers.Real):
-        raise TypeError(f"{name}: expected a positive number such as 3.0, "
-                        f"got {type(eta).__name__} {_short(eta)}")
-    try:
-        value = float(eta)
-    except OverflowError:  # an int too large for a float
-        value = math.inf
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive finite number such as 3.0, "
-                         f"got {_short(eta)}")
-    return value
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -62,5 +62,4 @@ def entry(dispatcher):
             compiled.add(key)
         return dispatcher(*args)
 
-    call.dispatcher = dispatcher
     return call

@@ -1,102 +1,195 @@
-"""The knobs beyond the course: their French names, their checks, the
-initial draws, and the validation-driven schedule (early stopping, eta
-halving). Pure Python and numpy; the facades use them, the kernels never see
-the French names."""
-import numbers
+"""The knob registry: every knob's names, default, allowed values and
+kernel code, defined once (the bottom layer, with :mod:`fastnet._validation`).
 
-import numpy as np
+The facades (``Reseau`` speaks French, ``Network``/``network2`` English),
+the command line, the sweep and the kernels all read these tables; nothing
+else spells a knob's values or codes.
 
-# French names of the knobs -> the engine's
-COUTS = {"quadratique": "quadratic", "entropie_croisee": "cross_entropy",
-         "log_vraisemblance": "log_likelihood"}
-ACTIVATIONS = {"sigmoide": "sigmoid", "tanh": "tanh", "relu": "relu"}
+- :data:`ACTIVATIONS`, :data:`OUTPUTS`, :data:`COSTS`: one :class:`Choice`
+  per value, with its French name (``Reseau``, ``fastnet train``), its
+  English name (the engine, ``network2``) and its integer code in the
+  kernels' ``cfg`` array, whose slots are :data:`CFG_ACTIVATION`,
+  :data:`CFG_OUTPUT` and :data:`CFG_COST`.
+- :data:`INITS`: how ``Reseau`` draws its initial values.
+- :data:`KNOBS`: one :class:`Knob` per training setting, with its English
+  name (CLI option, sweep key), its French keyword in the API, where it
+  goes (``Reseau(...)``, ``DGS(...)`` or the run itself) and the course's
+  default.
+"""
+from dataclasses import dataclass
+
+# -- values of the network's knobs ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value of a knob.
+
+    Parameters
+    ----------
+    fr : str
+        Its French name (``Reseau``'s argument, ``fastnet train``'s option).
+    en : str
+        Its English name (the engine's, ``network2``'s).
+    code : int
+        Its code in the kernels' ``cfg`` array.
+
+    Examples
+    --------
+    >>> COSTS[1].fr, COSTS[1].en, COSTS[1].code
+    ('entropie_croisee', 'cross_entropy', 1)
+    """
+
+    fr: str
+    en: str
+    code: int
+
+
+ACTIVATIONS = (Choice("sigmoide", "sigmoid", 0), Choice("tanh", "tanh", 1),
+               Choice("relu", "relu", 2))
+OUTPUTS = (Choice("sigmoide", "sigmoid", 0), Choice("softmax", "softmax", 1))
+COSTS = (Choice("quadratique", "quadratic", 0), Choice("entropie_croisee", "cross_entropy", 1),
+         Choice("log_vraisemblance", "log_likelihood", 2))
 INITS = ("uniforme", "gauss", "gauss_normalise", "xavier", "he")
-# the schedule stops when eta has dropped to eta0 / 2**7 = eta0 / 128
-HALVINGS = 7
+
+# the slots of the kernels' ``cfg`` array (int64)
+CFG_ACTIVATION, CFG_OUTPUT, CFG_COST = 0, 1, 2
 
 
-def check_choice(value, name, choices):
-    """One of the strings ``choices``."""
-    listed = ", ".join(repr(c) for c in choices)
-    if not isinstance(value, str):
-        raise TypeError(f"{name}: expected one of {listed}, got {type(value).__name__} "
-                        f"{value!r}"[:200])
-    if value not in choices:
-        raise ValueError(f"{name}: expected one of {listed}, got {value!r}"[:200])
-    return value
+def french(table):
+    """French name -> English name, in the table's order.
+
+    Parameters
+    ----------
+    table : tuple of Choice
+        :data:`ACTIVATIONS`, :data:`OUTPUTS` or :data:`COSTS`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> french(ACTIVATIONS)["sigmoide"]
+    'sigmoid'
+    """
+    return {c.fr: c.en for c in table}
 
 
-def check_real(value, name, below=None, example="5.0"):
-    """A finite real >= 0 (and < ``below`` when given), as a float."""
-    wanted = (f"a number in [0, {below:g}) such as {example}" if below is not None
-              else f"a finite number >= 0 such as {example}")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected {wanted}, got {type(value).__name__} "
-                        f"{value!r}"[:200])
-    v = float(value)
-    if not (np.isfinite(v) and v >= 0 and (below is None or v < below)):
-        raise ValueError(f"{name}: expected {wanted}, got {value!r}")
-    return v
+def english(table):
+    """The English names, in the table's order.
+
+    Parameters
+    ----------
+    table : tuple of Choice
+        :data:`ACTIVATIONS`, :data:`OUTPUTS` or :data:`COSTS`.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> english(OUTPUTS)
+    ('sigmoid', 'softmax')
+    """
+    return tuple(c.en for c in table)
 
 
-def initial_params(sizes, init):
-    """``(biases, weights)`` drawn from ``np.random``, weights as ``(n_in,
-    n_out)`` blocks; see :class:`Reseau` for what each ``init`` draws."""
-    layers = list(zip(sizes[:-1], sizes[1:]))  # (n_in, n_out)
-    if init == "uniforme":  # the course's order: all biases, then all weights
-        return ([np.random.uniform(-1., 1., size=(n_out, 1)) for _, n_out in layers],
-                [np.random.uniform(-1., 1., size=(n_in, n_out)) for n_in, n_out in layers])
-    if init in ("gauss", "gauss_normalise"):
-        biases = [np.random.randn(n_out, 1) for _, n_out in layers]
-    else:  # Glorot's and He's papers start biases at 0
-        biases = [np.zeros((n_out, 1)) for _, n_out in layers]
-    weights = []
-    for n_in, n_out in layers:
-        # drawn (n_out, n_in) as the book does, so that the same seed gives
-        # network.py's (gauss) and network2.py's (gauss_normalise) networks
-        if init == "xavier":
-            r = np.sqrt(6.0 / (n_in + n_out))
-            w = np.random.uniform(-r, r, size=(n_out, n_in))
-        else:
-            w = np.random.randn(n_out, n_in)
-            if init == "gauss_normalise":
-                w = w / np.sqrt(n_in)
-            elif init == "he":
-                w = w * np.sqrt(2.0 / n_in)
-        weights.append(w.T)
-    return biases, weights
+def code(table, en):
+    """The kernel code of the value named ``en`` (English).
+
+    Parameters
+    ----------
+    table : tuple of Choice
+        :data:`ACTIVATIONS`, :data:`OUTPUTS` or :data:`COSTS`.
+    en : str
+        An English name of that table.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    KeyError
+        ``en`` is not in the table.
+
+    Examples
+    --------
+    >>> code(COSTS, "log_likelihood")
+    2
+    """
+    for c in table:
+        if c.en == en:
+            return c.code
+    raise KeyError(en)
 
 
-STOP = "stop"  # what a per-epoch hook returns to end training
+# French names, as the facade and the command line take them
+COUTS = french(COSTS)
+ACTIVATIONS_FR = french(ACTIVATIONS)
+
+# -- training knobs -----------------------------------------------------------
 
 
-class Schedule:
-    """Early stopping and network2's eta schedule, both driven by the
-    accuracy on validation data ("no improvement in n epochs")."""
+@dataclass(frozen=True)
+class Knob:
+    """A setting of a training run.
 
-    def __init__(self, eta, patience, halve_after):
-        self.eta, self.patience, self.halve_after = eta, patience, halve_after
-        self.best = None
-        self.since_best = self.since_change = self.halvings = 0
+    Parameters
+    ----------
+    name : str
+        Its English name: the sweep's key, the command line's option.
+    api : str or None
+        Its keyword in ``Reseau(...)`` or ``DGS(...)`` (French); None for a
+        setting of the run itself.
+    where : {"net", "dgs", "run"}
+        Where it goes: ``Reseau(...)``, ``DGS(...)``, or the run.
+    default : object
+        The course's value (``main.py``'s run).
+    always : bool
+        The sweep fills it into every configuration (the others are passed
+        only when given).
 
-    def update(self, correct):
-        """None to go on, STOP, or the new eta."""
-        if self.best is None or correct > self.best:
-            self.best, self.since_best, self.since_change = correct, 0, 0
-        else:
-            self.since_best += 1
-            self.since_change += 1
-        if self.patience and self.since_best >= self.patience:
-            return STOP
-        if self.halve_after and self.since_change >= self.halve_after:
-            self.halvings += 1
-            if self.halvings >= HALVINGS:  # eta would be eta0 / 128: done
-                return STOP
-            self.eta /= 2
-            self.since_change = 0
-            return self.eta
-        return None
+    Examples
+    --------
+    >>> KNOB["eta"].default
+    3.0
+    """
+
+    name: str
+    api: str | None
+    where: str
+    default: object = None
+    always: bool = False
 
 
-HISTORY = ("epoque", "precision", "precision_test", "precision_validation", "cout",
-           "secondes", "eta")
+MNIST_SIZES = (784, 30, 10)  # the course's network on MNIST
+
+KNOBS = (
+    Knob("sizes", "tailles", "net", MNIST_SIZES, always=True),
+    Knob("dtype", "dtype", "net", "float64", always=True),
+    Knob("cost", "cout", "net", COSTS[0].fr),
+    Knob("activation", "activation", "net", ACTIVATIONS[0].fr),
+    Knob("init", "init", "net", INITS[0]),
+    Knob("epochs", "nb_epoques", "dgs", 30, always=True),
+    Knob("batch_size", "taille_mini_batch", "dgs", 10, always=True),
+    Knob("eta", "eta", "dgs", 3.0, always=True),
+    Knob("lmbda", "lmbda", "dgs", 0.0),
+    Knob("mu", "mu", "dgs", 0.0),
+    Knob("early_stop", "arret_precoce", "dgs"),
+    Knob("eta_schedule", "reduction_eta", "dgs"),
+    Knob("track_cost", "suivre_cout", "dgs", False),  # one more pass per epoch
+    Knob("seed", None, "run", 0, always=True),   # seeds random and np.random
+    Knob("limit", None, "run", None, always=True),  # first N images of each set
+)
+KNOB = {k.name: k for k in KNOBS}
+
+# -- data constants -----------------------------------------------------------
+
+# MNIST: 28x28 grey pixels, stored as bytes k meaning k/256 (exact in float32)
+IMAGE_SIDE = 28
+IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE
+DIGITS = 10
+PIXEL_LEVELS = 256

@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from .reseau import ACTIVATIONS, COUTS as COSTS, INITS
+from ._knobs import ACTIVATIONS_FR as ACTIVATIONS, COUTS as COSTS, INITS
 
 PROG = "fastnet"
 MNIST_IN, MNIST_OUT = 784, 10  # 28x28 pixels in, 10 digits out

@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = [
     "Perceptron", "festival", "nand", "TABLE_NAND", "demi_additionneur",
-    "sigmoide", "NeuroneSigmoide", "limite_perceptron",
+    "sigmoide", "sigmoide_prime", "NeuroneSigmoide", "limite_perceptron",
     "descente_gradient", "exercice_descente",
 ]
 
@@ -130,9 +130,48 @@ def sigmoide(z):
 
     Pour ``z`` très négatif, ``exp(-z)`` déborde vers l'infini et le résultat
     est 0, ce qui est la bonne limite : on fait taire l'avertissement de numpy.
+    C'est la seule sigmoïde de fastnet hors des noyaux compilés (``Reseau``,
+    ``network2`` l'exportent aussi).
+
+    Parameters
+    ----------
+    z : nombre, liste ou tableau numpy
+        Un tableau numpy garde son type (float32 reste float32) ; le reste
+        est lu en float64.
+
+    Returns
+    -------
+    float ou numpy.ndarray
+
+    Examples
+    --------
+    >>> float(sigmoide(0))
+    0.5
     """
+    if not isinstance(z, (np.ndarray, np.generic)):
+        z = np.asarray(z, dtype=float)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigmoide_prime(z):
+    """La dérivée de la sigmoïde : ``sigmoide(z) * (1 - sigmoide(z))``.
+
+    Parameters
+    ----------
+    z : nombre, liste ou tableau numpy
+
+    Returns
+    -------
+    float ou numpy.ndarray
+
+    Examples
+    --------
+    >>> float(sigmoide_prime(0))
+    0.25
+    """
+    s = sigmoide(z)
+    return s * (1 - s)
 
 
 class NeuroneSigmoide(Perceptron):

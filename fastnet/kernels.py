@@ -23,13 +23,16 @@ from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 from ._jit import entry, kernel
+from ._knobs import (ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS,
+                     PIXEL_LEVELS, code)
 from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
                      grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
 
-# The knobs travel as ``cfg = [activation, output, cost]`` (int64):
-SIGMOID, TANH, RELU = 0, 1, 2   # activation of the hidden layers
-SOFTMAX = 1                     # output: 0 sigmoid, 1 softmax
-QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = 0, 1, 2  # cost
+# The knobs travel as an int64 array ``cfg``, slots and codes from fastnet._knobs:
+SIGMOID, TANH, RELU = (code(ACTIVATIONS, n) for n in ("sigmoid", "tanh", "relu"))
+SOFTMAX = code(OUTPUTS, "softmax")
+QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
+    code(COSTS, n) for n in ("quadratic", "cross_entropy", "log_likelihood"))
 
 
 @kernel
@@ -142,10 +145,10 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                 fwd5x2(A, W, Z, e, jb, n_in, zero)
             for e in range(full, m):
                 fwd1x2(A, W, Z, e, jb, n_in, zero)
-        kind = cfg[0] if l < nl - 1 else SIGMOID
+        kind = cfg[CFG_ACTIVATION] if l < nl - 1 else SIGMOID
         for e in range(m):
             z = Z[e]
-            if l == nl - 1 and cfg[1] == SOFTMAX:
+            if l == nl - 1 and cfg[CFG_OUTPUT] == SOFTMAX:
                 top = z[0] + b[0]
                 for j in range(n_out):
                     z[j] = z[j] + b[j]
@@ -183,7 +186,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
     for e in range(m):
         for j in range(sizes[nl]):
             a = A[e, j]
-            if cfg[2] == QUADRATIC:
+            if cfg[CFG_COST] == QUADRATIC:
                 D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
             else:  # cross-entropy on sigmoids, log-likelihood on softmax
                 D[e, j] = a - targets[e, j]
@@ -203,7 +206,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
                     s = zero
                     for j in range(n_out):
                         s += w[j] * d[j]
-                    Dp[e, i] = s * _derivative(A[e, i], cfg[0])
+                    Dp[e, i] = s * _derivative(A[e, i], cfg[CFG_ACTIVATION])
         momentum = mu != 0.0
         for j in range(n_out):
             g = zero
@@ -236,7 +239,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
 @kernel
 def _input_scale(X, like):
     """uint8 inputs are pixel codes k standing for k/256 (exact)."""
-    return like.dtype.type(1.0 / 256.0) if X.itemsize == 1 else like.dtype.type(1.0)
+    return like.dtype.type(1.0 / PIXEL_LEVELS) if X.itemsize == 1 else like.dtype.type(1.0)
 
 
 @kernel
@@ -255,8 +258,8 @@ def _pixel_codes(X, codes):
             c = codes[r]
             bad = 0
             for i in range(x.size):
-                k = x[i] * 256.0
-                kc = min(max(k, 0.0), 255.0)  # NaN and out-of-range become 0 or 255
+                k = x[i] * float(PIXEL_LEVELS)
+                kc = min(max(k, 0.0), PIXEL_LEVELS - 1.0)  # NaN and out-of-range become 0 or 255
                 bad |= (kc != k) | (k != np.floor(k))
                 c[i] = np.uint8(kc)
             ok = bad == 0
@@ -497,9 +500,9 @@ def _total_cost(params, sizes, w_off, b_off, X, Y, cfg):
         for j in range(out.shape[1]):
             a = out[r, j]
             y = Y[r, j]
-            if cfg[2] == QUADRATIC:
+            if cfg[CFG_COST] == QUADRATIC:
                 total += 0.5 * (a - y) * (a - y)
-            elif cfg[2] == CROSS_ENTROPY:
+            elif cfg[CFG_COST] == CROSS_ENTROPY:
                 # 0 * log(0) counts as 0, as np.nan_to_num makes it in network2
                 if y != 0.0:
                     total -= y * np.log(a)

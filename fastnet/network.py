@@ -2,7 +2,9 @@
 ``network.py`` (chapter 1 of "Neural Networks and Deep Learning")."""
 import numpy as np
 
-from .reseau import _Facade, check_sizes
+from ._jsonfile import read_params
+from ._model import ENGLISH, TrainOptions, _Facade, book_draws
+from ._validation import check_sizes
 
 
 class Network(_Facade):
@@ -27,18 +29,21 @@ class Network(_Facade):
         self._check_options(dtype, parallel)
         self.num_layers = len(ok)
         self.sizes = sizes
-        biases = [np.random.randn(y, 1) for y in ok[1:]]
-        weights = [np.random.randn(y, x) for x, y in zip(ok[:-1], ok[1:])]
+        biases, weights = book_draws(ok)
         self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights])
 
     @classmethod
-    def _with_params(cls, sizes, biases, weights_in_out, dtype=np.float64, parallel=False):
-        """A network with the given (checked) parameters, weights as
-        ``(n_in, n_out)`` blocks; draws nothing."""
+    def _from_document(cls, doc, fichier):
+        """The network of a fastnet file's JSON object (``classe`` Network,
+        header checked by the caller), every value checked; draws nothing."""
+        sizes, dtype, parallel, biases, weights_in_out = read_params(doc, fichier)
         net = cls.__new__(cls)
         net.num_layers, net.sizes = len(sizes), sizes
         net._init_engine(sizes, dtype, parallel, biases, weights_in_out)
         return net
+
+    def _to_document(self):
+        return self._document("Network", {})
 
     # the buffer holds (n_in, n_out) blocks; the book shows their transposes
     def _weight_to_view(self, w):
@@ -83,10 +88,8 @@ class Network(_Facade):
         """Mini-batch stochastic gradient descent, as in the book; prints
         ``Epoch j: correct / n_test`` or ``Epoch j complete``. Returns the
         per-epoch history described in :meth:`fastnet.Reseau.DGS`."""
-        return self._train(training_data, epochs, mini_batch_size, eta, test_data,
-                           parallel, ("Epoch {0}: {1} / {2}", "Epoch {0} complete"),
-                           ("epochs", "mini_batch_size", "training_data", "test_data", "SGD"),
-                           callback)
+        opts = TrainOptions(test_data=test_data, parallel=parallel, callback=callback)
+        return self._train(training_data, epochs, mini_batch_size, eta, ENGLISH, opts)
 
     def update_mini_batch(self, mini_batch, eta):
         """One gradient step on the pairs of ``mini_batch``."""

@@ -21,14 +21,15 @@ their shape.
 import numpy as np
 
 from . import _data
-from .io import checked_sizes, matrices, read_json, write_json
+from ._jsonfile import checked_sizes, matrices, read_json, write_json
+from ._model import ENGLISH, book_draws
+from ._validation import check_bool, check_sizes
+from .cours import sigmoide as sigmoid
+from .cours import sigmoide_prime as sigmoid_prime
 from .network import Network as _BookNetwork
-from .reseau import check_flag, check_sizes, sigmoide, sigmoide_prime
 
 __all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "load", "vectorized_result",
            "sigmoid", "sigmoid_prime"]
-
-sigmoid, sigmoid_prime = sigmoide, sigmoide_prime
 
 
 class QuadraticCost:
@@ -72,17 +73,6 @@ def _check_cost(cost):
             f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}")
 
 
-def _draw(sizes, normalised):
-    """network2's draws: N(0, 1) biases, then N(0, 1) weights divided by
-    sqrt(n_in) when ``normalised``; weights as (n_out, n_in)."""
-    biases = [np.random.randn(y, 1) for y in sizes[1:]]
-    weights = []
-    for x, y in zip(sizes[:-1], sizes[1:]):
-        w = np.random.randn(y, x)
-        weights.append(w / np.sqrt(x) if normalised else w)
-    return biases, weights
-
-
 class Network(_BookNetwork):
     """``network2.Network``: ``sizes``, ``cost`` (a class), ``weights[l]``
     of shape ``(sizes[l+1], sizes[l])``, ``biases[l]`` ``(sizes[l+1], 1)``.
@@ -95,7 +85,7 @@ class Network(_BookNetwork):
         _check_cost(cost)  # all checked before the draws
         self.num_layers = len(ok)
         self.sizes = sizes
-        biases, weights = _draw(ok, normalised=True)
+        biases, weights = book_draws(ok, normalised=True)
         self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
                           cost.engine_name)
         self._cost_class = cost
@@ -120,7 +110,7 @@ class Network(_BookNetwork):
         self._redraw(normalised=False)
 
     def _redraw(self, normalised):
-        biases, weights = _draw([int(s) for s in self._engine.layout.sizes], normalised)
+        biases, weights = book_draws([int(s) for s in self._engine.layout.sizes], normalised)
         self._set_params(biases, [w.T for w in weights])
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0,
@@ -137,19 +127,17 @@ class Network(_BookNetwork):
         training_cost, training_accuracy)``, empty when not monitored.
         Costs include the L2 term; accuracies are counts.
         """
-        names = ("epochs", "mini_batch_size", "training_data", "evaluation_data", "SGD")
-        X, Y, items, epochs, batch, eta, parallel, lmbda, _ = self._check_training(
-            training_data, epochs, mini_batch_size, eta, parallel, lmbda, 0.0, names)
+        run = self._check_training(training_data, epochs, mini_batch_size, eta, parallel,
+                                   lmbda, 0.0, ENGLISH)
+        X, Y, lmbda = run.X, run.Y, run.lmbda
         flags = {}
         for name, value in (("monitor_evaluation_cost", monitor_evaluation_cost),
                             ("monitor_evaluation_accuracy", monitor_evaluation_accuracy),
                             ("monitor_training_cost", monitor_training_cost),
                             ("monitor_training_accuracy", monitor_training_accuracy)):
-            if check_flag(value, name) is None:
-                raise TypeError(f"{name}: expected True or False, got None")
-            flags[name[8:]] = bool(value)
+            flags[name[len("monitor_"):]] = check_bool(value, name)
         if evaluation_data is not None:
-            Xe, Ye, _ = _data.training_arrays(evaluation_data, *self._n(), names[3])
+            Xe, Ye, _ = _data.training_arrays(evaluation_data, *self._n(), "evaluation_data")
             labels_e = Ye.argmax(axis=1)
         elif flags["evaluation_cost"] or flags["evaluation_accuracy"]:
             raise ValueError("evaluation_data: needed to monitor the evaluation cost or "
@@ -179,8 +167,7 @@ class Network(_BookNetwork):
                        count(Xe, labels_e))
             print()
 
-        self._run(X, Y, items, epochs, batch, eta, parallel, lmbda, 0.0, after_epoch,
-                  "Epoch", "SGD", "training_data")
+        self._run(run, after_epoch, ENGLISH)
         return (results["evaluation_cost"], results["evaluation_accuracy"],
                 results["training_cost"], results["training_accuracy"])
 

@@ -1,0 +1,445 @@
+"""What the facades share: the engine behind them, their parameter views,
+the training loop with its options and wording, the initial draws and the
+validation-driven schedule.
+
+``Reseau`` (French), ``Network`` and ``network2.Network`` (English) differ
+only in names, layouts and printed lines; each passes its
+:class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
+"""
+import random
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _data
+from ._engine import DivergenceError, Engine, is_finite
+from ._jsonfile import header
+from ._validation import (check_bool, check_callable, check_count, check_eta, check_flag,
+                          check_instance, check_real, resolve_dtype)
+
+STOP = "stop"  # what a per-epoch hook returns to end training
+HISTORY = ("epoque", "precision", "precision_test", "precision_validation", "cout",
+           "secondes", "eta")
+# the schedule stops when eta has dropped to eta0 / 2**7 = eta0 / 128
+HALVINGS = 7
+
+
+def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
+    """An engine; softmax outputs go with the log-likelihood cost."""
+    output = "softmax" if cost == "log_likelihood" else "sigmoid"
+    return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
+
+
+def book_draws(sizes, normalised=False):
+    """The book's initial draws: N(0, 1) biases, then N(0, 1) weights drawn
+    ``(n_out, n_in)``, divided by ``sqrt(n_in)`` when ``normalised``
+    (``network2``'s default); returns ``(biases, weights)``."""
+    biases = [np.random.randn(y, 1) for y in sizes[1:]]
+    weights = []
+    for x, y in zip(sizes[:-1], sizes[1:]):
+        w = np.random.randn(y, x)
+        weights.append(w / np.sqrt(x) if normalised else w)
+    return biases, weights
+
+
+def initial_params(sizes, init):
+    """``(biases, weights)`` drawn from ``np.random``, weights as ``(n_in,
+    n_out)`` blocks; see :class:`fastnet.Reseau` for what each ``init`` draws."""
+    layers = list(zip(sizes[:-1], sizes[1:]))  # (n_in, n_out)
+    if init == "uniforme":  # the course's order: all biases, then all weights
+        return ([np.random.uniform(-1., 1., size=(n_out, 1)) for _, n_out in layers],
+                [np.random.uniform(-1., 1., size=(n_in, n_out)) for n_in, n_out in layers])
+    if init in ("gauss", "gauss_normalise"):
+        # the same seed gives network.py's (gauss) and network2.py's networks
+        biases, weights = book_draws(sizes, normalised=init == "gauss_normalise")
+        return biases, [w.T for w in weights]
+    biases = [np.zeros((n_out, 1)) for _, n_out in layers]  # Glorot's and He's papers
+    weights = []
+    for n_in, n_out in layers:
+        if init == "xavier":
+            r = np.sqrt(6.0 / (n_in + n_out))
+            w = np.random.uniform(-r, r, size=(n_out, n_in))
+        else:  # he
+            w = np.random.randn(n_out, n_in) * np.sqrt(2.0 / n_in)
+        weights.append(w.T)
+    return biases, weights
+
+
+class Schedule:
+    """Early stopping and network2's eta schedule, both driven by the
+    accuracy on validation data ("no improvement in n epochs")."""
+
+    def __init__(self, eta, patience, halve_after):
+        self.eta, self.patience, self.halve_after = eta, patience, halve_after
+        self.best = None
+        self.since_best = self.since_change = self.halvings = 0
+
+    def update(self, correct):
+        """None to go on, STOP, or the new eta."""
+        if self.best is None or correct > self.best:
+            self.best, self.since_best, self.since_change = correct, 0, 0
+        else:
+            self.since_best += 1
+            self.since_change += 1
+        if self.patience and self.since_best >= self.patience:
+            return STOP
+        if self.halve_after and self.since_change >= self.halve_after:
+            self.halvings += 1
+            if self.halvings >= HALVINGS:  # eta would be eta0 / 128: done
+                return STOP
+            self.eta /= 2
+            self.since_change = 0
+            return self.eta
+        return None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How a facade names the training arguments and what it prints.
+
+    Parameters
+    ----------
+    epochs, batch, training, test : str
+        The names of the epoch count, mini-batch size, training data and
+        test data arguments (in the messages).
+    entry : str
+        The training method's name (``"DGS"``, ``"SGD"``).
+    epoch : str
+        The word for an epoch in the printed lines (``"Époque"``).
+    """
+
+    epochs: str
+    batch: str
+    training: str
+    test: str
+    entry: str
+    epoch: str
+
+    def line(self, j, correct=None, n=None):
+        """The line printed after epoch ``j``."""
+        if correct is None:
+            return f"{self.epoch} {j} complete"
+        return f"{self.epoch} {j}: {correct} / {n}"
+
+
+FRENCH = Vocabulary("nb_epoques", "taille_mini_batch", "training_data", "test_data", "DGS",
+                    "Époque")
+ENGLISH = Vocabulary("epochs", "mini_batch_size", "training_data", "test_data", "SGD",
+                     "Epoch")
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """The optional arguments of a training call (see :meth:`fastnet.Reseau.DGS`);
+    ``patience`` is ``arret_precoce``, ``halve_after`` ``reduction_eta``,
+    ``track_cost`` ``suivre_cout``."""
+
+    test_data: object = None
+    parallel: object = None
+    callback: object = None
+    lmbda: object = 0.0
+    mu: object = 0.0
+    validation_data: object = None
+    patience: object = None
+    halve_after: object = None
+    verbose: object = True
+    track_cost: object = False
+    rng: object = None
+
+
+@dataclass
+class Run:
+    """The checked and converted arguments of a training call."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    items: list | None
+    epochs: int
+    batch: int
+    eta: float
+    parallel: bool
+    lmbda: float
+    mu: float
+
+
+class _Facade:
+    """What every facade shares: the engine, parameter views and syncing."""
+
+    # names of the weight/bias attributes, per facade
+    _W = _B = "_"
+
+    def _init_engine(self, sizes, dtype, parallel, biases, weights_in_out,
+                     cost="quadratic", activation="sigmoid"):
+        self._engine = new_engine(sizes, dtype, cost, activation)
+        self.parallel = bool(parallel)
+        self._set_params(biases, weights_in_out)
+
+    def _reconfigure(self, cost):
+        """Another cost on the same parameters (the buffer is shared, so the
+        views stay valid)."""
+        self._sync()
+        old = self._engine
+        eng = new_engine([int(s) for s in old.layout.sizes], old.dtype, cost, old.activation)
+        eng.params = old.params
+        self._engine = eng
+
+    @staticmethod
+    def _check_options(dtype, parallel):
+        """Checked before the initial draws, so that a refused call leaves
+        ``np.random`` as it was."""
+        resolve_dtype(dtype)
+        if not isinstance(parallel, (bool, np.bool_)):
+            raise TypeError(f"parallel: expected True or False, got {parallel!r}")
+
+    # -- parameter views -------------------------------------------------
+    def _weight_to_view(self, w):  # course layout (n_in, n_out) by default
+        return w
+
+    def _view_to_in_out(self, w):
+        return w
+
+    def _views(self):
+        lay, buf = self._engine.layout, self._engine.params
+        wviews = [self._weight_to_view(w) for w in lay.weight_views(buf)]
+        bviews = lay.bias_views(buf)
+        # one statement with no call in between: Ctrl-C cannot land halfway
+        # and leave lists that _sync would take for user replacements
+        self._wviews, self._bviews, self._wlist, self._blist = (
+            wviews, bviews, list(wviews), list(bviews))
+
+    def _set_params(self, biases, weights_in_out):
+        eng = self._engine
+        buf = np.empty_like(eng.params)
+        for dst, src in zip(eng.layout.weight_views(buf), weights_in_out):
+            dst[...] = src
+        for dst, src in zip(eng.layout.bias_views(buf), biases):
+            dst[...] = src
+        eng.params = buf
+        self._views()
+
+    def _checked(self, values, views, name):
+        if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
+            raise TypeError(f"{name}: expected a list of {len(views)} arrays")
+        if len(values) != len(views):
+            raise ValueError(f"{name}: expected {len(views)} arrays, got {len(values)}")
+        out = []
+        for l, (v, ref) in enumerate(zip(values, views)):
+            a = _data._asarray(v, f"{name}[{l}]")
+            if a.dtype.kind not in "fiu":
+                raise TypeError(f"{name}[{l}]: expected numbers, got dtype {a.dtype}")
+            if a.shape != ref.shape:
+                raise ValueError(f"{name}[{l}]: expected shape {ref.shape}, got {a.shape}")
+            if not np.isfinite(a).all():
+                raise ValueError(f"{name}[{l}]: contains NaN or inf")
+            out.append(a)
+        return out
+
+    def _sync(self):
+        """Take in list items the user replaced (``net.poids[0] = ...``)."""
+        if (any(a is not b for a, b in zip(self._wlist, self._wviews))
+                or any(a is not b for a, b in zip(self._blist, self._bviews))
+                or len(self._wlist) != len(self._wviews)
+                or len(self._blist) != len(self._bviews)):
+            w = self._checked(self._wlist, self._wviews, self._W)
+            b = self._checked(self._blist, self._bviews, self._B)
+            self._set_params(b, [self._view_to_in_out(x) for x in w])
+        if not np.isfinite(self._engine.params).all():
+            raise ValueError(f"{self._W}/{self._B}: contain NaN or inf")
+
+    def _set_weights(self, values):
+        w = self._checked(values, self._wviews, self._W)
+        self._sync()
+        self._set_params(self._bviews, [self._view_to_in_out(x) for x in w])
+
+    def _set_biases(self, values):
+        b = self._checked(values, self._bviews, self._B)
+        self._sync()
+        self._set_params(b, self._engine.layout.weight_views(self._engine.params))
+
+    def _document(self, classe, knobs):
+        """The saved file's JSON object (see :mod:`fastnet.io`)."""
+        self._sync()  # take in replaced list items; refuses NaN
+        eng = self._engine
+        return {**header(classe), "tailles": [int(s) for s in eng.layout.sizes],
+                "dtype": np.dtype(eng.dtype).name, **knobs, "parallel": bool(self.parallel),
+                "biais": [b.tolist() for b in eng.layout.bias_views(eng.params)],
+                "poids": [w.tolist() for w in eng.layout.weight_views(eng.params)]}
+
+    # -- shared operations -----------------------------------------------
+    def _n(self):
+        sizes = self._engine.layout.sizes
+        return int(sizes[0]), int(sizes[-1])
+
+    def _forward(self, x, name):
+        rows = _data.input_columns(x, self._n()[0], name)
+        self._sync()
+        out = self._engine.forward(rows)
+        # a safety net: with finite weights and inputs the kernels' fused
+        # multiply-adds saturate to +-inf rather than make NaN
+        if not is_finite(out):
+            raise FloatingPointError(f"{name}: the outputs overflowed to NaN "
+                                     f"(inputs of magnitude {np.abs(rows).max():.3g})")
+        return out.T.copy()
+
+    def _count(self, test_data, name):
+        X, labels = _data.labelled_arrays(test_data, *self._n(), name)
+        self._sync()
+        return self._engine.count_correct(X, labels)
+
+    def _gradients(self, x, y):
+        X, Y = _data.example(x, y, *self._n())
+        self._sync()
+        eng = self._engine
+        grad = eng.gradient(X, Y)
+        if not is_finite(grad):
+            raise FloatingPointError("backprop: the gradient overflowed (NaN or inf); "
+                                     "x or y hold huge values")
+        nabla_b = [b.copy() for b in eng.layout.bias_views(grad)]
+        nabla_w = [self._weight_to_view(w).copy() for w in eng.layout.weight_views(grad)]
+        return nabla_b, nabla_w
+
+    def _update(self, mini_batch, eta, name, lmbda=0.0, n=None):
+        eta = check_eta(eta)
+        lmbda = check_real(lmbda, "lmbda")
+        if n is not None:
+            n = check_count(n, "n", 1)
+        X, Y, _ = _data.training_arrays(mini_batch, *self._n(), name)
+        self._sync()
+        params = self._engine.step(X, Y, eta, lmbda, n)
+        if not is_finite(params):
+            raise DivergenceError(
+                f"update_mini_batch: the step with eta = {eta!r} made the weights NaN "
+                f"or inf; the weights are unchanged (try a smaller eta)", eta=eta)
+        self._engine.params = params
+        self._views()
+
+    def _total_cost(self, data, lmbda, name="data"):
+        """Mean cost over ``data`` (int labels taken as one-hot targets) plus
+        network2's L2 term ``0.5 * lmbda / len(data) * sum ||w||^2``."""
+        lmbda = check_real(lmbda, "lmbda")
+        X, Y, _ = _data.training_arrays(data, *self._n(), name)
+        self._sync()
+        return self._cost(X, Y, lmbda)
+
+    def _cost(self, X, Y, lmbda):
+        eng = self._engine
+        cost = eng.total_cost(X, Y)
+        if lmbda:
+            squares = sum(float(np.dot(w.ravel(), w.ravel()))
+                          for w in eng.layout.weight_views(eng.params.astype(np.float64)))
+            cost += 0.5 * (lmbda / X.shape[0]) * squares
+        return cost
+
+    def _check_training(self, training_data, epochs, batch, eta, parallel, lmbda, mu, vocab):
+        """What every training entry checks and converts first: a refused
+        call leaves the weights, the caller's list and `random` as they were."""
+        epochs = check_count(epochs, vocab.epochs, 0)
+        batch = check_count(batch, vocab.batch, 1)
+        eta = check_eta(eta)
+        parallel = check_flag(parallel, "parallel")
+        parallel = self.parallel if parallel is None else parallel
+        lmbda = check_real(lmbda, "lmbda")
+        mu = check_real(mu, "mu", below=1.0, example="0.9")
+        if mu and parallel:
+            raise ValueError("mu: momentum is not available with parallel training "
+                             "(averaged replicas have no single velocity)")
+        X, Y, items = _data.training_arrays(training_data, *self._n(), vocab.training)
+        return Run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu)
+
+    def _run(self, run, after_epoch, vocab, rng=None):
+        """Train ``run``, calling ``after_epoch(j, eta, seconds)`` once each
+        epoch is committed (``seconds``: that epoch's training alone). It
+        returns None to go on, STOP, or a new eta; a new eta starts a new
+        run of the engine (momentum's velocity restarts at zero)."""
+        X, eta = run.X, run.eta
+        n = X.shape[0]
+        # a mini-batch larger than the data is the whole data: the same
+        # steps, and the kernels' scratch space stays bounded
+        batch = min(run.batch, n)
+        order = np.arange(n, dtype=np.int64)
+        j = 0
+        try:
+            while j < run.epochs:
+                epochs = self._engine.epochs(X, run.Y, order, run.epochs - j, batch, eta,
+                                             parallel=run.parallel, lmbda=run.lmbda,
+                                             n_total=n, mu=run.mu, rng=rng)
+                verdict = None
+                try:
+                    start = time.perf_counter()
+                    for _ in epochs:
+                        seconds = time.perf_counter() - start
+                        self._views()
+                        verdict = after_epoch(j, eta, seconds)
+                        j += 1
+                        if verdict is not None:
+                            break
+                        start = time.perf_counter()
+                finally:
+                    # close now, not when the traceback is freed: parallel
+                    # training's threads stop here
+                    epochs.close()
+                if verdict is STOP:
+                    break
+                if verdict is not None:
+                    eta = verdict
+        except DivergenceError:
+            label = vocab.epoch
+            kept = f"after {label} {j - 1}" if j else f"it had before {vocab.entry}"
+            raise DivergenceError(
+                f"{label} {j}: training diverged (weights became NaN or inf) with "
+                f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
+                f"eta, or look for huge values in {vocab.training}.", epoch=j,
+                eta=eta) from None
+        finally:
+            self._views()
+            if run.items is not None:
+                # the course shuffles the caller's list in place
+                run.items[:] = [run.items[i] for i in order]
+
+    def _train(self, training_data, epochs, batch, eta, vocab, opts):
+        """The course's DGS (and network.py's SGD) with the knobs in
+        ``opts`` (a :class:`TrainOptions`); returns the history (see
+        :meth:`fastnet.Reseau.DGS`)."""
+        callback = check_callable(opts.callback, "callback", "callback(j, correct)")
+        rng = check_instance(opts.rng, "rng", random.Random)
+        run = self._check_training(training_data, epochs, batch, eta, opts.parallel,
+                                   opts.lmbda, opts.mu, vocab)
+        patience, halve_after = opts.patience, opts.halve_after
+        patience = None if patience is None else check_count(patience, "arret_precoce", 1)
+        halve_after = (None if halve_after is None
+                       else check_count(halve_after, "reduction_eta", 1))
+        validation_data, test_data = opts.validation_data, opts.test_data
+        if validation_data is None and (patience or halve_after):
+            which = "arret_precoce" if patience else "reduction_eta"
+            raise ValueError(f"{which}: needs validation_data (the accuracy it watches is "
+                             f"measured on data kept out of training, never on test_data)")
+        verbose = check_bool(opts.verbose, "verbose")
+        track_cost = check_bool(opts.track_cost, "suivre_cout")
+        if test_data is not None:
+            Xt, lt = _data.labelled_arrays(test_data, *self._n(), vocab.test)
+        if validation_data is not None:
+            Xv, lv = _data.labelled_arrays(validation_data, *self._n(), "validation_data")
+        self._sync()
+        history = {key: [] for key in HISTORY}
+        schedule = Schedule(run.eta, patience, halve_after)
+
+        def after_epoch(j, eta_j, seconds):
+            eng = self._engine
+            correct = eng.count_correct(Xt, lt) if test_data is not None else None
+            valid = eng.count_correct(Xv, lv) if validation_data is not None else None
+            if verbose:
+                print(vocab.line(j, correct, None if correct is None else len(lt)))
+            p_test = None if correct is None else correct / len(lt)
+            p_valid = None if valid is None else valid / len(lv)
+            cost = self._cost(run.X, run.Y, run.lmbda) if track_cost else None
+            for key, value in (("epoque", j), ("precision", p_test if valid is None else p_valid),
+                               ("precision_test", p_test), ("precision_validation", p_valid),
+                               ("cout", cost), ("secondes", seconds), ("eta", eta_j)):
+                history[key].append(value)
+            if callback is not None:
+                callback(j, correct)
+            return None if valid is None else schedule.update(valid)
+
+        self._run(run, after_epoch, vocab, rng)
+        return history
