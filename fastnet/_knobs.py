@@ -148,9 +148,6 @@ class Knob:
         Where it goes: ``Reseau(...)``, ``DGS(...)``, or the run.
     default : object
         The course's value (``main.py``'s run).
-    always : bool
-        The sweep fills it into every configuration (the others are passed
-        only when given).
 
     Examples
     --------
@@ -162,27 +159,26 @@ class Knob:
     api: str | None
     where: str
     default: object = None
-    always: bool = False
 
 
 MNIST_SIZES = (784, 30, 10)  # the course's network on MNIST
 
 KNOBS = (
-    Knob("sizes", "tailles", "net", MNIST_SIZES, always=True),
-    Knob("dtype", "dtype", "net", "float64", always=True),
+    Knob("sizes", "tailles", "net", MNIST_SIZES),
+    Knob("dtype", "dtype", "net", "float64"),
     Knob("cost", "cout", "net", COSTS[0].fr),
     Knob("activation", "activation", "net", ACTIVATIONS[0].fr),
     Knob("init", "init", "net", INITS[0]),
-    Knob("epochs", "nb_epoques", "dgs", 30, always=True),
-    Knob("batch_size", "taille_mini_batch", "dgs", 10, always=True),
-    Knob("eta", "eta", "dgs", 3.0, always=True),
+    Knob("epochs", "nb_epoques", "dgs", 30),
+    Knob("batch_size", "taille_mini_batch", "dgs", 10),
+    Knob("eta", "eta", "dgs", 3.0),
     Knob("lmbda", "lmbda", "dgs", 0.0),
     Knob("mu", "mu", "dgs", 0.0),
     Knob("early_stop", "arret_precoce", "dgs"),
     Knob("eta_schedule", "reduction_eta", "dgs"),
     Knob("track_cost", "suivre_cout", "dgs", False),  # one more pass per epoch
-    Knob("seed", None, "run", 0, always=True),   # seeds random and np.random
-    Knob("limit", None, "run", None, always=True),  # first N images of each set
+    Knob("seed", None, "run", 0),   # seeds random and np.random
+    Knob("limit", None, "run", None),  # first N images of each set
 )
 KNOB = {k.name: k for k in KNOBS}
 

@@ -140,7 +140,7 @@ def test_data_folder_without_mnist(capsys, tmp_path):
 def test_runtime_errors_are_one_line(capsys, monkeypatch):
     def broken(path):
         raise OSError("download failed:\n  http://a/x.gz: refused\n  http://b/x.gz: timeout")
-    monkeypatch.setattr(cli, "_load_mnist", broken)
+    monkeypatch.setattr(cli.train, "_load_mnist", broken)
     rc, out, err = run_main(capsys, "train")
     assert rc == 1
     assert err == ("fastnet: error: download failed: http://a/x.gz: refused; "
@@ -199,7 +199,7 @@ class SpyReseau(RealReseau):
 
 @pytest.fixture
 def spy(monkeypatch):
-    monkeypatch.setattr(cli, "_load_mnist", lambda path: tiny_mnist())
+    monkeypatch.setattr(cli.train, "_load_mnist", lambda path: tiny_mnist())
     monkeypatch.setattr(reseau, "Reseau", SpyReseau)
     SpyReseau.calls = []
     SpyReseau.interrupt_after = None
@@ -249,7 +249,7 @@ def test_zero_epochs_reports_the_initial_accuracy(capsys, spy):
 
 
 def test_progress_bar_on_a_terminal(capsys, spy, monkeypatch):
-    monkeypatch.setattr(cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli.train, "isatty", lambda stream: True)
     rc, out, err = run_main(capsys, "train", "--epochs", "2")
     assert rc == 0
     assert "\r[" in err and "2/2 époques" in err
@@ -261,9 +261,9 @@ def test_progress_bar_on_a_terminal(capsys, spy, monkeypatch):
 
 def test_progress_bar_is_erased_before_each_line():
     stream = io.StringIO()
-    bar = cli.ProgressBar(4, stream)
+    bar = cli.train.epoch_bar(4, stream)
     bar.update(1)
-    lines = cli._EpochLines(stream, bar, quiet=False)
+    lines = cli.train.EpochLines(stream, bar, quiet=False)
     lines.write("Époque 1: 5 / 10\n")
     text = stream.getvalue()
     assert text.index("1/4 époques") < text.rindex("\r\033[KÉpoque 1")

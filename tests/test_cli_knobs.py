@@ -42,7 +42,7 @@ class Recording(reseau.Reseau):
 
 @pytest.fixture
 def recording(monkeypatch):
-    monkeypatch.setattr(cli, "_load_mnist", lambda path: tiny_mnist())
+    monkeypatch.setattr(cli.train, "_load_mnist", lambda path: tiny_mnist())
     monkeypatch.setattr(reseau, "Reseau", Recording)
     Recording.calls = []
     return Recording

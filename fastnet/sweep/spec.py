@@ -1,0 +1,195 @@
+"""Describing a sweep: its knobs (read from the registry, :mod:`fastnet._knobs`),
+the sweep file, the configurations of a grid or of random draws, and their
+stable keys."""
+import hashlib
+import itertools
+import json
+import math
+import random
+from pathlib import Path
+
+from .._knobs import KNOBS as _REGISTRY
+
+# knob -> (where it goes, the API's keyword). "net": Reseau(...),
+# "dgs": DGS(...), "run": used by the task itself.
+KNOBS = {k.name: (k.where, k.api) for k in _REGISTRY}
+_DEFAULT = {k.name: k.default for k in _REGISTRY}
+# the API's own (French) names are accepted too
+ALIASES = {api: knob for knob, (_, api) in KNOBS.items() if api}
+ALIASES.update({"batch-size": "batch_size", "early-stop": "early_stop",
+                "eta-schedule": "eta_schedule", "track-cost": "track_cost",
+                "momentum": "mu"})
+# filled into every configuration (the course's main.py run, seed 0, all
+# the data); knobs not listed here are passed only when given
+DEFAULTS = {name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]
+            for name in ("sizes", "epochs", "batch_size", "eta", "seed", "limit", "dtype")}
+_FLOAT_KNOBS = ("eta", "lmbda", "mu")
+_RANGES = ("uniform", "log_uniform", "int")
+SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot")
+
+
+class SweepError(ValueError):
+    """A sweep description that cannot be run (unknown knob, bad range...)."""
+
+
+# -- describing a sweep ------------------------------------------------------
+
+def load_spec(path):
+    """Read a sweep file (``.toml`` or ``.json``).
+
+    Returns ``(knobs, settings)``: the ``[knobs]`` table (knob -> value or
+    list of values or range) and the ``[sweep]`` table (``samples``,
+    ``seed``, ``results``, ``workers``, ``scheduler``, ``data``, ``plot``).
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise SweepError(f"{path}: not valid JSON: {e}") from None
+    else:
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10: the same parser, from PyPI
+            try:
+                import tomli as tomllib
+            except ImportError:
+                raise SweepError(f"{path}: reading TOML on Python 3.10 needs tomli "
+                                 f"(pip install fastnet[sweep]); or write the sweep "
+                                 f"as JSON") from None
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise SweepError(f"{path}: not valid TOML: {e}") from None
+    if not isinstance(doc, dict):
+        raise SweepError(f"{path}: expected tables [sweep] and [knobs]")
+    extra = set(doc) - {"sweep", "knobs"}
+    if extra:
+        raise SweepError(f"{path}: unknown table(s) {sorted(extra)}; expected "
+                         f"[knobs] (the values to try) and [sweep] (settings)")
+    knobs, settings = doc.get("knobs", {}), doc.get("sweep", {})
+    if not isinstance(knobs, dict) or not isinstance(settings, dict):
+        raise SweepError(f"{path}: [knobs] and [sweep] must be tables")
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise SweepError(f"{path}: unknown [sweep] setting(s) {sorted(unknown)}; "
+                         f"known: {', '.join(SETTINGS)}")
+    if settings.get("results") is not None:  # relative to the file's folder
+        settings["results"] = str(path.parent / settings["results"])
+    return knobs, settings
+
+
+def _knob_name(name):
+    knob = ALIASES.get(name, name)
+    if knob not in KNOBS:
+        raise SweepError(f"unknown knob {name!r}; known knobs: {', '.join(KNOBS)}")
+    return knob
+
+
+def _normal(knob, value):
+    """One value in a canonical form, so that ``eta = 3`` and ``eta = 3.0``
+    are the same configuration. Lenient on purpose: a bad value is the
+    task's failure to record, not a reason to refuse the whole sweep."""
+    if isinstance(value, tuple):
+        value = list(value)
+    if knob in _FLOAT_KNOBS and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _values(knob, value):
+    """The list of values a knob takes (a range stays a dict)."""
+    if isinstance(value, dict):
+        kind = [k for k in value if k in _RANGES]
+        if len(value) != 1 or not kind:
+            raise SweepError(f"{knob}: a range is one of {{uniform = [a, b]}}, "
+                             f"{{log_uniform = [a, b]}}, {{int = [a, b]}}; got {value!r}")
+        lo_hi = value[kind[0]]
+        if (not isinstance(lo_hi, (list, tuple)) or len(lo_hi) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           for v in lo_hi) or lo_hi[0] > lo_hi[1]):
+            raise SweepError(f"{knob}: {kind[0]} needs [low, high] with low <= high, "
+                             f"got {lo_hi!r}")
+        if kind[0] == "log_uniform" and lo_hi[0] <= 0:
+            raise SweepError(f"{knob}: log_uniform needs low > 0, got {lo_hi!r}")
+        return {kind[0]: list(lo_hi)}
+    # sizes is itself a list: [784, 30, 10] is one value, a list of lists many
+    many = (isinstance(value, (list, tuple))
+            and (knob != "sizes" or any(isinstance(v, (list, tuple)) for v in value)))
+    values = [_normal(knob, v) for v in value] if many else [_normal(knob, value)]
+    if not values:
+        raise SweepError(f"{knob}: empty list of values")
+    return values
+
+
+def _draw(rng, values):
+    if isinstance(values, list):
+        return values[rng.randrange(len(values))]
+    (kind, (lo, hi)), = values.items()
+    if kind == "int":
+        return rng.randint(math.ceil(lo), math.floor(hi))
+    x = rng.uniform(lo, hi) if kind == "uniform" else math.exp(
+        rng.uniform(math.log(lo), math.log(hi)))
+    return float(f"{x:.4g}")  # 4 significant digits: readable, stable keys
+
+
+def configurations(knobs, samples=None, seed=0):
+    """The configurations of a sweep, in a fixed order.
+
+    Parameters
+    ----------
+    knobs : dict
+        knob -> one value, a list of values, or (with ``samples``) a range
+        ``{"uniform": [a, b]}``, ``{"log_uniform": [a, b]}`` or
+        ``{"int": [a, b]}``. Names are those of :data:`KNOBS` or the API's
+        own (``tailles``, ``taille_mini_batch``, ``cout``...).
+    samples : int, optional
+        Without it, every combination of the lists (a grid). With it, that
+        many random draws, each knob drawn independently; duplicates are
+        kept once.
+    seed : int
+        Seed of the random draws (the same seed gives the same sweep, which
+        is what lets a rerun resume it).
+
+    Returns
+    -------
+    list of dict
+        Each configuration has every knob of :data:`DEFAULTS` plus the
+        knobs given.
+    """
+    if not isinstance(knobs, dict):
+        raise SweepError(f"knobs: expected a dict, got {type(knobs).__name__}")
+    table = {}
+    for name, value in knobs.items():
+        knob = _knob_name(name)
+        if knob in table:
+            raise SweepError(f"knob {knob!r} given twice (as {name!r})")
+        table[knob] = _values(knob, value)
+    names = sorted(table)
+    if samples is None:
+        ranged = [k for k in names if isinstance(table[k], dict)]
+        if ranged:
+            raise SweepError(f"{', '.join(ranged)}: a range needs samples = N "
+                             f"(random draws)")
+        combos = itertools.product(*(table[k] for k in names))
+    else:
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise SweepError(f"samples: expected an int >= 1, got {samples!r}")
+        rng = random.Random(seed)
+        combos = [[_draw(rng, table[k]) for k in names] for _ in range(samples)]
+    out, seen = [], set()
+    for combo in combos:
+        config = dict(DEFAULTS)
+        config.update(zip(names, combo))
+        key = config_key(config)
+        if key not in seen:
+            seen.add(key)
+            out.append(config)
+    return out
+
+
+def config_key(config):
+    """A stable 12-hex-digit key: a hash of the configuration's knobs."""
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
