@@ -5,5 +5,5 @@ from .io import charger, sauvegarder
 from .network import Network
 from .reseau import DivergenceError, Reseau, sigmoide, sigmoide_prime
 
-__all__ = ["Reseau", "Network", "DivergenceError", "sigmoide", "sigmoide_prime", "charger",
-           "sauvegarder"]
+__all__ = ["__version__", "Reseau", "Network", "DivergenceError", "sigmoide", "sigmoide_prime",
+           "charger", "sauvegarder"]

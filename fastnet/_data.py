@@ -18,6 +18,7 @@ import numbers
 import numpy as np
 
 from ._knobs import PIXEL_LEVELS
+from ._lazy import kernels
 from ._validation import VALUE_CUT
 
 _NUMERIC = "fiub"
@@ -84,8 +85,6 @@ def _checked_rows(X, where_of_row):
     if X.dtype == np.uint8:
         return X
     if X.dtype == np.float32 and X.size >= COMPACT_MIN:
-        from ._lazy import kernels
-
         X = np.ascontiguousarray(X)
         codes = np.empty(X.shape, dtype=np.uint8)
         bad = int(kernels.pixel_codes(X, codes))

@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._knobs import (ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS, code,
-                     english)
+from ._knobs import ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS, code, english
 from ._lazy import kernels, shuffle
 from ._validation import resolve_dtype
 from .parallel import ParallelTrainer, default_workers

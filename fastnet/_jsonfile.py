@@ -1,6 +1,7 @@
 """Network files as JSON, below the facades: writing atomically, reading
 with errors that name the file, and the parts of the format every facade
 shares (see :mod:`fastnet.io` for the format itself)."""
+
 import json
 import os
 import tempfile
@@ -114,8 +115,9 @@ def matrices(values, shapes, name, fichier):
         try:
             a = np.array(v, dtype=np.float64)
         except (ValueError, TypeError):
-            raise ValueError(f"{fichier}: {name}[{l}]: not a rectangular array of "
-                             f"numbers") from None
+            raise ValueError(
+                f"{fichier}: {name}[{l}]: not a rectangular array of numbers"
+            ) from None
         if a.shape != shape:
             raise ValueError(f"{fichier}: {name}[{l}]: expected shape {shape}, got {a.shape}")
         if not np.isfinite(a).all():
@@ -180,13 +182,15 @@ def header(classe):
 def read_header(doc, fichier):
     """Check a fastnet file's format and version; returns its ``classe``."""
     if doc.get("format") != FORMAT:
-        raise ValueError(f"{fichier}: not a fastnet network file (no \"format\": \"fastnet\")")
+        raise ValueError(f'{fichier}: not a fastnet network file (no "format": "fastnet")')
     version = get(doc, "version", fichier)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"{fichier}: bad format version {version!r}")
     if version > VERSION:
-        raise ValueError(f"{fichier}: written by a newer fastnet (format version {version}; "
-                         f"this one reads version {VERSION})")
+        raise ValueError(
+            f"{fichier}: written by a newer fastnet (format version {version}; "
+            f"this one reads version {VERSION})"
+        )
     classe = get(doc, "classe", fichier)
     if classe not in CLASSES:
         raise ValueError(f"{fichier}: classe: expected 'Reseau' or 'Network', got {classe!r}")

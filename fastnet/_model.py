@@ -6,6 +6,7 @@ validation-driven schedule.
 only in names, layouts and printed lines; each passes its
 :class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
 """
+
 import random
 import time
 from dataclasses import dataclass
@@ -15,12 +16,27 @@ import numpy as np
 from . import _data
 from ._engine import DivergenceError, Engine, is_finite
 from ._jsonfile import header
-from ._validation import (check_bool, check_callable, check_count, check_eta, check_flag,
-                          check_instance, check_real, resolve_dtype)
+from ._validation import (
+    check_bool,
+    check_callable,
+    check_count,
+    check_eta,
+    check_flag,
+    check_instance,
+    check_real,
+    resolve_dtype,
+)
 
 STOP = "stop"  # what a per-epoch hook returns to end training
-HISTORY = ("epoque", "precision", "precision_test", "precision_validation", "cout",
-           "secondes", "eta")
+HISTORY = (
+    "epoque",
+    "precision",
+    "precision_test",
+    "precision_validation",
+    "cout",
+    "secondes",
+    "eta",
+)
 # the schedule stops when eta has dropped to eta0 / 2**7 = eta0 / 128
 HALVINGS = 7
 
@@ -48,8 +64,10 @@ def initial_params(sizes, init):
     n_out)`` blocks; see :class:`fastnet.Reseau` for what each ``init`` draws."""
     layers = list(zip(sizes[:-1], sizes[1:]))  # (n_in, n_out)
     if init == "uniforme":  # the course's order: all biases, then all weights
-        return ([np.random.uniform(-1., 1., size=(n_out, 1)) for _, n_out in layers],
-                [np.random.uniform(-1., 1., size=(n_in, n_out)) for n_in, n_out in layers])
+        return (
+            [np.random.uniform(-1.0, 1.0, size=(n_out, 1)) for _, n_out in layers],
+            [np.random.uniform(-1.0, 1.0, size=(n_in, n_out)) for n_in, n_out in layers],
+        )
     if init in ("gauss", "gauss_normalise"):
         # the same seed gives network.py's (gauss) and network2.py's networks
         biases, weights = book_draws(sizes, normalised=init == "gauss_normalise")
@@ -123,10 +141,10 @@ class Vocabulary:
         return f"{self.epoch} {j}: {correct} / {n}"
 
 
-FRENCH = Vocabulary("nb_epoques", "taille_mini_batch", "training_data", "test_data", "DGS",
-                    "Époque")
-ENGLISH = Vocabulary("epochs", "mini_batch_size", "training_data", "test_data", "SGD",
-                     "Epoch")
+FRENCH = Vocabulary(
+    "nb_epoques", "taille_mini_batch", "training_data", "test_data", "DGS", "Époque"
+)
+ENGLISH = Vocabulary("epochs", "mini_batch_size", "training_data", "test_data", "SGD", "Epoch")
 
 
 @dataclass(frozen=True)
@@ -169,8 +187,9 @@ class _Facade:
     # names of the weight/bias attributes, per facade
     _W = _B = "_"
 
-    def _init_engine(self, sizes, dtype, parallel, biases, weights_in_out,
-                     cost="quadratic", activation="sigmoid"):
+    def _init_engine(
+        self, sizes, dtype, parallel, biases, weights_in_out, cost="quadratic", activation="sigmoid"
+    ):
         self._engine = new_engine(sizes, dtype, cost, activation)
         self.parallel = bool(parallel)
         self._set_params(biases, weights_in_out)
@@ -206,7 +225,11 @@ class _Facade:
         # one statement with no call in between: Ctrl-C cannot land halfway
         # and leave lists that _sync would take for user replacements
         self._wviews, self._bviews, self._wlist, self._blist = (
-            wviews, bviews, list(wviews), list(bviews))
+            wviews,
+            bviews,
+            list(wviews),
+            list(bviews),
+        )
 
     def _set_params(self, biases, weights_in_out):
         eng = self._engine
@@ -237,10 +260,12 @@ class _Facade:
 
     def _sync(self):
         """Take in list items the user replaced (``net.poids[0] = ...``)."""
-        if (any(a is not b for a, b in zip(self._wlist, self._wviews))
-                or any(a is not b for a, b in zip(self._blist, self._bviews))
-                or len(self._wlist) != len(self._wviews)
-                or len(self._blist) != len(self._bviews)):
+        if (
+            any(a is not b for a, b in zip(self._wlist, self._wviews))
+            or any(a is not b for a, b in zip(self._blist, self._bviews))
+            or len(self._wlist) != len(self._wviews)
+            or len(self._blist) != len(self._bviews)
+        ):
             w = self._checked(self._wlist, self._wviews, self._W)
             b = self._checked(self._blist, self._bviews, self._B)
             self._set_params(b, [self._view_to_in_out(x) for x in w])
@@ -261,10 +286,15 @@ class _Facade:
         """The saved file's JSON object (see :mod:`fastnet.io`)."""
         self._sync()  # take in replaced list items; refuses NaN
         eng = self._engine
-        return {**header(classe), "tailles": [int(s) for s in eng.layout.sizes],
-                "dtype": np.dtype(eng.dtype).name, **knobs, "parallel": bool(self.parallel),
-                "biais": [b.tolist() for b in eng.layout.bias_views(eng.params)],
-                "poids": [w.tolist() for w in eng.layout.weight_views(eng.params)]}
+        return {
+            **header(classe),
+            "tailles": [int(s) for s in eng.layout.sizes],
+            "dtype": np.dtype(eng.dtype).name,
+            **knobs,
+            "parallel": bool(self.parallel),
+            "biais": [b.tolist() for b in eng.layout.bias_views(eng.params)],
+            "poids": [w.tolist() for w in eng.layout.weight_views(eng.params)],
+        }
 
     # -- shared operations -----------------------------------------------
     def _n(self):
@@ -278,8 +308,10 @@ class _Facade:
         # a safety net: with finite weights and inputs the kernels' fused
         # multiply-adds saturate to +-inf rather than make NaN
         if not is_finite(out):
-            raise FloatingPointError(f"{name}: the outputs overflowed to NaN "
-                                     f"(inputs of magnitude {np.abs(rows).max():.3g})")
+            raise FloatingPointError(
+                f"{name}: the outputs overflowed to NaN "
+                f"(inputs of magnitude {np.abs(rows).max():.3g})"
+            )
         return out.T.copy()
 
     def _count(self, test_data, name):
@@ -293,8 +325,9 @@ class _Facade:
         eng = self._engine
         grad = eng.gradient(X, Y)
         if not is_finite(grad):
-            raise FloatingPointError("backprop: the gradient overflowed (NaN or inf); "
-                                     "x or y hold huge values")
+            raise FloatingPointError(
+                "backprop: the gradient overflowed (NaN or inf); x or y hold huge values"
+            )
         nabla_b = [b.copy() for b in eng.layout.bias_views(grad)]
         nabla_w = [self._weight_to_view(w).copy() for w in eng.layout.weight_views(grad)]
         return nabla_b, nabla_w
@@ -310,7 +343,9 @@ class _Facade:
         if not is_finite(params):
             raise DivergenceError(
                 f"update_mini_batch: the step with eta = {eta!r} made the weights NaN "
-                f"or inf; the weights are unchanged (try a smaller eta)", eta=eta)
+                f"or inf; the weights are unchanged (try a smaller eta)",
+                eta=eta,
+            )
         self._engine.params = params
         self._views()
 
@@ -326,8 +361,10 @@ class _Facade:
         eng = self._engine
         cost = eng.total_cost(X, Y)
         if lmbda:
-            squares = sum(float(np.dot(w.ravel(), w.ravel()))
-                          for w in eng.layout.weight_views(eng.params.astype(np.float64)))
+            squares = sum(
+                float(np.dot(w.ravel(), w.ravel()))
+                for w in eng.layout.weight_views(eng.params.astype(np.float64))
+            )
             cost += 0.5 * (lmbda / X.shape[0]) * squares
         return cost
 
@@ -342,8 +379,10 @@ class _Facade:
         lmbda = check_real(lmbda, "lmbda")
         mu = check_real(mu, "mu", below=1.0, example="0.9")
         if mu and parallel:
-            raise ValueError("mu: momentum is not available with parallel training "
-                             "(averaged replicas have no single velocity)")
+            raise ValueError(
+                "mu: momentum is not available with parallel training "
+                "(averaged replicas have no single velocity)"
+            )
         X, Y, items = _data.training_arrays(training_data, *self._n(), vocab.training)
         return Run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu)
 
@@ -361,9 +400,19 @@ class _Facade:
         j = 0
         try:
             while j < run.epochs:
-                epochs = self._engine.epochs(X, run.Y, order, run.epochs - j, batch, eta,
-                                             parallel=run.parallel, lmbda=run.lmbda,
-                                             n_total=n, mu=run.mu, rng=rng)
+                epochs = self._engine.epochs(
+                    X,
+                    run.Y,
+                    order,
+                    run.epochs - j,
+                    batch,
+                    eta,
+                    parallel=run.parallel,
+                    lmbda=run.lmbda,
+                    n_total=n,
+                    mu=run.mu,
+                    rng=rng,
+                )
                 verdict = None
                 try:
                     start = time.perf_counter()
@@ -389,8 +438,10 @@ class _Facade:
             raise DivergenceError(
                 f"{label} {j}: training diverged (weights became NaN or inf) with "
                 f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
-                f"eta, or look for huge values in {vocab.training}.", epoch=j,
-                eta=eta) from None
+                f"eta, or look for huge values in {vocab.training}.",
+                epoch=j,
+                eta=eta,
+            ) from None
         finally:
             self._views()
             if run.items is not None:
@@ -403,17 +454,19 @@ class _Facade:
         :meth:`fastnet.Reseau.DGS`)."""
         callback = check_callable(opts.callback, "callback", "callback(j, correct)")
         rng = check_instance(opts.rng, "rng", random.Random)
-        run = self._check_training(training_data, epochs, batch, eta, opts.parallel,
-                                   opts.lmbda, opts.mu, vocab)
+        run = self._check_training(
+            training_data, epochs, batch, eta, opts.parallel, opts.lmbda, opts.mu, vocab
+        )
         patience, halve_after = opts.patience, opts.halve_after
         patience = None if patience is None else check_count(patience, "arret_precoce", 1)
-        halve_after = (None if halve_after is None
-                       else check_count(halve_after, "reduction_eta", 1))
+        halve_after = None if halve_after is None else check_count(halve_after, "reduction_eta", 1)
         validation_data, test_data = opts.validation_data, opts.test_data
         if validation_data is None and (patience or halve_after):
             which = "arret_precoce" if patience else "reduction_eta"
-            raise ValueError(f"{which}: needs validation_data (the accuracy it watches is "
-                             f"measured on data kept out of training, never on test_data)")
+            raise ValueError(
+                f"{which}: needs validation_data (the accuracy it watches is "
+                f"measured on data kept out of training, never on test_data)"
+            )
         verbose = check_bool(opts.verbose, "verbose")
         track_cost = check_bool(opts.track_cost, "suivre_cout")
         if test_data is not None:
@@ -433,9 +486,15 @@ class _Facade:
             p_test = None if correct is None else correct / len(lt)
             p_valid = None if valid is None else valid / len(lv)
             cost = self._cost(run.X, run.Y, run.lmbda) if track_cost else None
-            for key, value in (("epoque", j), ("precision", p_test if valid is None else p_valid),
-                               ("precision_test", p_test), ("precision_validation", p_valid),
-                               ("cout", cost), ("secondes", seconds), ("eta", eta_j)):
+            for key, value in (
+                ("epoque", j),
+                ("precision", p_test if valid is None else p_valid),
+                ("precision_test", p_test),
+                ("precision_validation", p_valid),
+                ("cout", cost),
+                ("secondes", seconds),
+                ("eta", eta_j),
+            ):
                 history[key].append(value)
             if callback is not None:
                 callback(j, correct)

@@ -1,5 +1,6 @@
 """The one progress bar of ``fastnet train`` and ``fastnet sweep``: tqdm's
 (``tqdm.auto``: a widget in Jupyter, a text line elsewhere), on a stream."""
+
 from tqdm.auto import tqdm
 
 WIDTH = 24  # characters of the bar itself
@@ -28,13 +29,20 @@ class ProgressBar:
 
     def __init__(self, total, stream, unit):
         self.stream, self.unit = stream, unit
-        self._bar = tqdm(total=total, file=stream, leave=False, mininterval=0,
-                         ascii=".#", bar_format=self._format(""), dynamic_ncols=False)
+        self._bar = tqdm(
+            total=total,
+            file=stream,
+            leave=False,
+            mininterval=0,
+            ascii=".#",
+            bar_format=self._format(""),
+            dynamic_ncols=False,
+        )
 
     def _format(self, note):
         note = note.replace("{", "{{").replace("}", "}}")
-        return ("[{bar:%d}] {n_fmt}/{total_fmt} %s%s  {elapsed}<{remaining}"
-                % (WIDTH, self.unit, note))
+        count = f"{{n_fmt}}/{{total_fmt}} {self.unit}{note}"
+        return f"[{{bar:{WIDTH}}}] {count}  {{elapsed}}<{{remaining}}"
 
     def update(self, steps=1, note=""):
         """Advance by ``steps`` and redraw, with ``note`` after the count.

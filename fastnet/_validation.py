@@ -5,6 +5,7 @@ returns the value converted (an ``int``, a ``float``...) or raises
 ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong
 value) naming that argument. Pure Python and numpy: no fastnet import.
 """
+
 import math
 import numbers
 
@@ -61,7 +62,7 @@ def short_repr(value):
     '3.0'
     """
     text = repr(value)
-    return text if len(text) <= VALUE_CUT else text[:VALUE_CUT - 3] + "..."
+    return text if len(text) <= VALUE_CUT else text[: VALUE_CUT - 3] + "..."
 
 
 def check_sizes(sizes, name):
@@ -90,10 +91,16 @@ def check_sizes(sizes, name):
     >>> check_sizes((784, 30, 10), "tailles")
     [784, 30, 10]
     """
-    if not (isinstance(sizes, (list, tuple, range))
-            or (isinstance(sizes, np.ndarray) and sizes.ndim == 1)):
-        raise TypeError(cut(f"{name}: expected a list of layer sizes such as [784, 30, 10], "
-                            f"got {type(sizes).__name__} {sizes!r}"))
+    if not (
+        isinstance(sizes, (list, tuple, range))
+        or (isinstance(sizes, np.ndarray) and sizes.ndim == 1)
+    ):
+        raise TypeError(
+            cut(
+                f"{name}: expected a list of layer sizes such as [784, 30, 10], "
+                f"got {type(sizes).__name__} {sizes!r}"
+            )
+        )
     out = []
     for i, s in enumerate(sizes):
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
@@ -102,8 +109,9 @@ def check_sizes(sizes, name):
             raise ValueError(f"{name}[{i}]: expected a positive int, got {s}")
         out.append(int(s))
     if len(out) < 2:
-        raise ValueError(f"{name}: need at least two layers (inputs and outputs), "
-                         f"got {list(sizes)}")
+        raise ValueError(
+            f"{name}: need at least two layers (inputs and outputs), got {list(sizes)}"
+        )
     return out
 
 
@@ -230,8 +238,9 @@ def check_choice(value, name, choices):
     """
     listed = ", ".join(repr(c) for c in choices)
     if not isinstance(value, str):
-        raise TypeError(cut(f"{name}: expected one of {listed}, got {type(value).__name__} "
-                            f"{value!r}"))
+        raise TypeError(
+            cut(f"{name}: expected one of {listed}, got {type(value).__name__} {value!r}")
+        )
     if value not in choices:
         raise ValueError(cut(f"{name}: expected one of {listed}, got {value!r}"))
     return value
@@ -267,11 +276,13 @@ def check_real(value, name, below=None, example="5.0"):
     >>> check_real(5, "lmbda")
     5.0
     """
-    wanted = (f"a number in [0, {below:g}) such as {example}" if below is not None
-              else f"a finite number >= 0 such as {example}")
+    wanted = (
+        f"a number in [0, {below:g}) such as {example}"
+        if below is not None
+        else f"a finite number >= 0 such as {example}"
+    )
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(cut(f"{name}: expected {wanted}, got {type(value).__name__} "
-                            f"{value!r}"))
+        raise TypeError(cut(f"{name}: expected {wanted}, got {type(value).__name__} {value!r}"))
     v = float(value)
     if not (np.isfinite(v) and v >= 0 and (below is None or v < below)):
         raise ValueError(f"{name}: expected {wanted}, got {value!r}")
@@ -305,15 +316,18 @@ def check_eta(eta, name="eta"):
     3.0
     """
     if isinstance(eta, (bool, np.bool_)) or not isinstance(eta, numbers.Real):
-        raise TypeError(f"{name}: expected a positive number such as 3.0, "
-                        f"got {type(eta).__name__} {short_repr(eta)}")
+        raise TypeError(
+            f"{name}: expected a positive number such as 3.0, "
+            f"got {type(eta).__name__} {short_repr(eta)}"
+        )
     try:
         value = float(eta)
     except OverflowError:  # an int too large for a float
         value = math.inf
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive finite number such as 3.0, "
-                         f"got {short_repr(eta)}")
+        raise ValueError(
+            f"{name}: expected a positive finite number such as 3.0, got {short_repr(eta)}"
+        )
     return value
 
 
@@ -409,6 +423,7 @@ def check_instance(value, name, kind):
     True
     """
     if value is not None and not isinstance(value, kind):
-        raise TypeError(f"{name}: expected a {kind.__module__}.{kind.__name__}, "
-                        f"got {type(value).__name__}")
+        raise TypeError(
+            f"{name}: expected a {kind.__module__}.{kind.__name__}, got {type(value).__name__}"
+        )
     return value

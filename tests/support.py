@@ -43,3 +43,11 @@ def run_reference(tailles, training, epochs, batch, eta, test=None, seed=(1, 2))
 def max_diff(a_list, b_list):
     return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
                for a, b in zip(a_list, b_list))
+
+
+def snapshot(net):
+    """A copy of every parameter of ``net`` (a Reseau, Network or
+    network2.Network) as one flat array, as the engine holds them: the one
+    place where the tests read the engine's buffer, to check that a refused
+    or diverged call left it untouched."""
+    return net._engine.params.copy()

@@ -13,7 +13,7 @@ import pytest
 from fastnet import Network, Reseau, cli, kernels
 from fastnet import _engine
 from fastnet.reseau import DivergenceError
-from support import course_data
+from support import course_data, snapshot
 
 TAILLES = [6, 5, 3]
 
@@ -57,7 +57,7 @@ def test_huge_eta_diverges_with_a_clear_error(parallel):
     np.random.seed(0)
     random.seed(1)
     net = Reseau(TAILLES, parallel=parallel)
-    before = net._engine.params.copy()
+    before = snapshot(net)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(DivergenceError) as info:
         net.DGS(blow_up_data(), 3, 4, 1e300)
@@ -66,12 +66,12 @@ def test_huge_eta_diverges_with_a_clear_error(parallel):
     assert str(e).startswith("Époque 0: training diverged (weights became NaN or inf) "
                              "with eta = 1e+300; the network keeps the weights it had before DGS")
     assert out.getvalue() == ""
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
     assert all(np.isfinite(w).all() for w in net.poids + net.biais)
     # still usable: a sane eta trains
     with contextlib.redirect_stdout(io.StringIO()):
         net.DGS(blow_up_data(scale=1.0), 1, 4, 1.0)
-    assert np.isfinite(net._engine.params).all()
+    assert np.isfinite(snapshot(net)).all()
 
 
 def test_divergence_at_a_later_epoch_keeps_the_last_finite_epoch(monkeypatch):
@@ -89,7 +89,7 @@ def test_divergence_at_a_later_epoch_keeps_the_last_finite_epoch(monkeypatch):
         net.DGS(list(data), 5, 4, 3.0, callback=lambda j, c: seen.append(j))
     assert info.value.epoch == 2
     assert out.getvalue() == lines and seen == [0, 1]
-    np.testing.assert_array_equal(net._engine.params, expected._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(expected))
     for a, b in zip(net.poids, expected.poids):
         np.testing.assert_array_equal(a, b)
 
@@ -104,12 +104,12 @@ def test_network_reports_divergence_in_english(monkeypatch):
 def test_update_mini_batch_divergence_changes_nothing():
     np.random.seed(0)
     net = Reseau(TAILLES)
-    before = net._engine.params.copy()
+    before = snapshot(net)
     X, Y = blow_up_data(4)
     with pytest.raises(DivergenceError, match=r"^update_mini_batch: the step with "
                                               r"eta = 1e\+300 made the weights NaN or inf"):
         net.update_mini_batch((X, Y), 1e300)
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
 
 
 def test_forward_and_backprop_never_return_nan(monkeypatch):
@@ -153,7 +153,7 @@ def test_ctrl_c_between_epochs_keeps_the_finished_epochs():
     with contextlib.redirect_stdout(io.StringIO()), pytest.raises(KeyboardInterrupt):
         net.DGS(mine, 5, 4, 3.0, test_data=test, callback=stop_after_epoch_1)
     # exactly where a 2-epoch run ends: weights, the shuffled list, random
-    np.testing.assert_array_equal(net._engine.params, two._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(two))
     for a, b in zip(net.poids + net.biais, two.poids + two.biais):
         np.testing.assert_array_equal(a, b)
     assert [id(p) for p in mine] == [id(p) for p in two_list]
@@ -161,7 +161,7 @@ def test_ctrl_c_between_epochs_keeps_the_finished_epochs():
     # and training goes on as if nothing happened
     with contextlib.redirect_stdout(io.StringIO()):
         net.DGS(mine, 1, 4, 3.0)
-    np.testing.assert_array_equal(net._engine.params, three._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(three))
 
 
 @pytest.mark.parametrize("after_kernel", [False, True])
@@ -186,7 +186,7 @@ def test_ctrl_c_inside_an_epoch_never_leaves_half_an_epoch(monkeypatch, after_ke
     net = Reseau(TAILLES)
     with contextlib.redirect_stdout(io.StringIO()), pytest.raises(KeyboardInterrupt):
         net.DGS(list(data), 4, 4, 3.0)
-    np.testing.assert_array_equal(net._engine.params, one._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(one))
     for a, b in zip(net.poids, one.poids):
         np.testing.assert_array_equal(a, b)
     monkeypatch.setattr(kernels, "train_epoch", real)
@@ -223,7 +223,7 @@ def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
     # `info`, as by an interactive session's sys.last_traceback) is alive
     assert threading.active_count() == threads
     assert info.tb is not None
-    np.testing.assert_array_equal(net._engine.params, one._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(one))
 
 
 # -- the command line ----------------------------------------------------------
@@ -235,7 +235,7 @@ def tiny_mnist(n=50):
 
 
 def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_load_mnist", lambda path: tiny_mnist())
+    monkeypatch.setattr(cli.train, "_load_mnist", lambda path: tiny_mnist())
     real = _engine.python_shuffle
     calls = []
 
@@ -256,13 +256,13 @@ def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
 def test_cli_ctrl_c_while_loading(capsys, monkeypatch):
     def loading(path):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cli, "_load_mnist", loading)
+    monkeypatch.setattr(cli.train, "_load_mnist", loading)
     assert cli.main(["train", "--no-progress"]) == 130
     assert capsys.readouterr().err == "fastnet: interrupted\n"
 
 
 def test_cli_divergence_is_one_line(capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_load_mnist", lambda path: tiny_mnist())
+    monkeypatch.setattr(cli.train, "_load_mnist", lambda path: tiny_mnist())
     poison_epoch(monkeypatch, 1)
     rc = cli.main(["train", "--epochs", "3", "--no-progress", "--sizes", "784,8,10"])
     out, err = capsys.readouterr()

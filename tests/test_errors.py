@@ -12,6 +12,7 @@ import pytest
 
 from fastnet import Network, Reseau
 from fastnet.reseau import DivergenceError
+from support import snapshot
 
 N_IN, N_OUT = 4, 3
 TAILLES = [N_IN, 5, N_OUT]
@@ -230,14 +231,14 @@ CASES = [
 ]
 
 
-def snapshot(net):
-    return (net._engine.params.copy(), [w.copy() for w in net.poids],
+def full_state(net):
+    return (snapshot(net), [w.copy() for w in net.poids],
             [b.copy() for b in net.biais])
 
 
 def assert_same(net, snap):
     params, poids, biais = snap
-    np.testing.assert_array_equal(net._engine.params, params)
+    np.testing.assert_array_equal(snapshot(net), params)
     for a, b in zip(net.poids + net.biais, poids + biais):
         np.testing.assert_array_equal(a, b)
 
@@ -251,7 +252,7 @@ def test_bad_input_is_refused_and_changes_nothing(case):
     train = good_pairs()
     args = [train if a is GOOD else a for a in args]
     order = [id(p) for p in train]
-    snap = snapshot(net)
+    snap = full_state(net)
     state = random.getstate()
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(exc, match=pattern):
@@ -309,15 +310,15 @@ def test_bad_constructor_arguments(kwargs, exc, pattern):
 ])
 def test_network_names_its_own_arguments(call, exc, pattern):
     net = Network(TAILLES)
-    before = net._engine.params.copy()
+    before = snapshot(net)
     with pytest.raises(exc, match=pattern), contextlib.redirect_stdout(io.StringIO()):
         call() if call.__code__.co_argcount == 0 else call(net)
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
 
 
 def test_weights_edited_to_nan_are_refused_at_use():
     net = Reseau(TAILLES)
-    snap = snapshot(net)
+    snap = full_state(net)
     old = net.poids[1][0, 0]
     net.poids[1][0, 0] = np.nan
     for call in (lambda: net.forward(col(0, 0, 0, 0)), lambda: net.DGS(good_pairs(), 1, 2, 1.0),
@@ -332,7 +333,7 @@ def test_weights_edited_to_nan_are_refused_at_use():
 
 def test_setters_refuse_junk():
     net = Reseau(TAILLES)
-    snap = snapshot(net)
+    snap = full_state(net)
     for values, exc, pattern in [
             (None, TypeError, r"poids: expected a list of 2 arrays"),
             (np.zeros((4, 5)), TypeError, r"poids: expected a list of 2 arrays"),
@@ -354,7 +355,7 @@ def train_copy(data, epochs=2, batch=2, eta=3.0, **kw):
     net = Reseau(TAILLES, **kw)
     with contextlib.redirect_stdout(io.StringIO()):
         net.DGS(data, epochs, batch, eta)
-    return net._engine.params.copy()
+    return snapshot(net)
 
 
 def test_accepted_forms_train_alike():
@@ -423,7 +424,7 @@ def test_backprop_and_forward_accept_1d():
 
 def test_zero_epochs_change_nothing():
     net = Reseau(TAILLES)
-    snap = snapshot(net)
+    snap = full_state(net)
     train = good_pairs()
     order = [id(p) for p in train]
     state = random.getstate()

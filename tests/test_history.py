@@ -10,7 +10,7 @@ import pytest
 
 from fastnet import Network, Reseau
 from fastnet.reference import ReseauReference
-from support import course_data, max_diff
+from support import course_data, max_diff, snapshot
 
 TAILLES = [6, 5, 3]
 KEYS = {"epoque", "precision", "precision_test", "precision_validation", "cout",
@@ -223,14 +223,14 @@ def test_bad_knob_arguments_change_nothing(kwargs, exc, pattern):
     if kwargs.get("validation_data") == "V":
         kwargs["validation_data"] = validation
     net = fresh()
-    before = net._engine.params.copy()
+    before = snapshot(net)
     items = list(training)
     order = [id(p) for p in items]
     state = random.getstate()
     with pytest.raises(exc, match=pattern), contextlib.redirect_stdout(io.StringIO()) as out:
         net.DGS(items, 2, 5, 1.0, **kwargs)
     assert out.getvalue() == ""
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
     assert [id(p) for p in items] == order and random.getstate() == state
 
 
@@ -242,10 +242,10 @@ def test_bad_knob_arguments_change_nothing(kwargs, exc, pattern):
 def test_update_mini_batch_refuses_bad_l2_arguments(kwargs, exc, pattern):
     training, _, _ = data()
     net = fresh()
-    before = net._engine.params.copy()
+    before = snapshot(net)
     with pytest.raises(exc, match=pattern):
         net.update_mini_batch(training[:4], 1.0, **kwargs)
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
 
 
 def test_divergence_after_a_halving_names_the_right_epoch(monkeypatch):
@@ -272,4 +272,4 @@ def test_divergence_after_a_halving_names_the_right_epoch(monkeypatch):
     monkeypatch.setattr(kernels, "train_epoch", real)
     three = fresh()
     quiet(three.DGS, list(training), 3, 5, 1.0, validation_data=validation, reduction_eta=1)
-    np.testing.assert_array_equal(net._engine.params, three._engine.params)
+    np.testing.assert_array_equal(snapshot(net), snapshot(three))

@@ -10,7 +10,7 @@ import pytest
 
 from fastnet import network2
 from network2_reference import Network2Reference
-from support import course_data, max_diff
+from support import course_data, max_diff, snapshot
 
 SIZES = [7, 6, 4]
 MONITORS = dict(monitor_evaluation_cost=True, monitor_evaluation_accuracy=True,
@@ -151,7 +151,7 @@ def test_cost_can_be_changed_and_bad_costs_are_refused():
 def test_sgd_checks_its_arguments_first():
     training, _ = course_data(10, SIZES[0], SIZES[-1])
     net, _ = both()
-    before = net._engine.params.copy()
+    before = snapshot(net)
     state = random.getstate()
     for kwargs, exc, pattern in (
             (dict(monitor_evaluation_accuracy=True), ValueError, r"^evaluation_data: needed"),
@@ -162,7 +162,7 @@ def test_sgd_checks_its_arguments_first():
         with pytest.raises(exc, match=pattern), contextlib.redirect_stdout(io.StringIO()) as out:
             net.SGD(list(training), 2, 5, 0.5, **kwargs)
         assert out.getvalue() == ""
-    np.testing.assert_array_equal(net._engine.params, before)
+    np.testing.assert_array_equal(snapshot(net), before)
     assert random.getstate() == state
 
 

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from fastnet import Network, Reseau
 from fastnet.reference import ReseauReference
+from support import snapshot
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -133,7 +134,7 @@ etas = st.one_of(st.floats(0.1, 5), st.floats(0.1, 5), st.floats(), st.integers(
 def test_junk_raises_only_documented_errors(cls, which, data, test, x, y, epochs, batch, eta):
     np.random.seed(0)
     net = cls([3, 2, 2])
-    before = net._engine.params.copy()
+    before = snapshot(net)
     state = random.getstate()
     train = getattr(net, "DGS" if cls is Reseau else "SGD")
     evaluate = getattr(net, "evaluer" if cls is Reseau else "evaluate")
@@ -150,7 +151,7 @@ def test_junk_raises_only_documented_errors(cls, which, data, test, x, y, epochs
             result = calls[which]()
     except DOCUMENTED as e:
         assert str(e)  # a message, always
-        np.testing.assert_array_equal(net._engine.params, before)
+        np.testing.assert_array_equal(snapshot(net), before)
         if which == "train":
             assert random.getstate() == state
         return
@@ -160,7 +161,7 @@ def test_junk_raises_only_documented_errors(cls, which, data, test, x, y, epochs
         assert isinstance(result, int) and result >= 0
     elif which == "backprop":
         assert all(np.isfinite(g).all() for part in result for g in part)
-    assert np.isfinite(net._engine.params).all()
+    assert np.isfinite(snapshot(net)).all()
 
 
 @pytest.mark.filterwarnings("error")
@@ -171,7 +172,7 @@ def test_junk_training_data_raises_only_documented_errors(cls, data, test, paral
     """The same with good numbers: only the data can be wrong."""
     np.random.seed(0)
     net = cls([3, 2, 2])
-    before = net._engine.params.copy()
+    before = snapshot(net)
     state = random.getstate()
     listed = list(data) if isinstance(data, list) else None
     train = getattr(net, "DGS" if cls is Reseau else "SGD")
@@ -180,10 +181,10 @@ def test_junk_training_data_raises_only_documented_errors(cls, data, test, paral
             train(data, 2, 2, 1.0, test_data=test, parallel=parallel)
     except DOCUMENTED as e:
         assert str(e)
-        np.testing.assert_array_equal(net._engine.params, before)
+        np.testing.assert_array_equal(snapshot(net), before)
         assert random.getstate() == state
         if listed is not None:  # the caller's list is not shuffled
             assert all(a is b for a, b in zip(data, listed))
         return
-    assert np.isfinite(net._engine.params).all()
-    assert not np.array_equal(net._engine.params, before)
+    assert np.isfinite(snapshot(net)).all()
+    assert not np.array_equal(snapshot(net), before)

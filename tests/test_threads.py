@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from fastnet import Reseau, _engine
-from support import course_data
+from support import course_data, snapshot
 
 JOBS = [  # tailles, n examples, mini-batch, eta, seed
     ([12, 16, 10, 4], 900, 5, 3.0, 1),
@@ -68,7 +68,7 @@ def run_both(parallel, threaded):
                 t.join(timeout=120)
             assert not any(t.is_alive() for t in threads), "a training thread hangs"
             assert not errors, errors
-    return [net._engine.params.copy() for net, _, _ in nets], outs
+    return [snapshot(net) for net, _, _ in nets], outs
 
 
 @pytest.mark.parametrize("parallel", [False, True])

@@ -14,6 +14,7 @@ Each command is a module with ``add_parser(sub)`` (registers its parser and
 sets ``func`` to a function ``(args) -> int``) and ``command(args)``; to add
 one, write the module and list it in ``COMMANDS``.
 """
+
 import argparse
 import os
 import sys
@@ -41,8 +42,8 @@ def build_parser():
     """
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="fastnet: the course's sigmoid network (Reseau), compiled "
-                    "with Numba.")
+        description="fastnet: the course's sigmoid network (Reseau), compiled with Numba.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:

@@ -1,5 +1,6 @@
 """What the commands share: the program's name, usage errors, argparse
 types, the progress bar, and one-line error messages."""
+
 import argparse
 import math
 import os
@@ -7,9 +8,21 @@ import sys
 
 from .._progress import ProgressBar
 
-__all__ = ["PROG", "UsageError", "ProgressBar", "positive_int", "count_int", "seed_int",
-           "positive_float", "nonnegative_float", "momentum_float", "layer_sizes", "isatty",
-           "one_line", "check_plot"]
+__all__ = [
+    "PROG",
+    "UsageError",
+    "ProgressBar",
+    "positive_int",
+    "count_int",
+    "seed_int",
+    "positive_float",
+    "nonnegative_float",
+    "momentum_float",
+    "layer_sizes",
+    "isatty",
+    "one_line",
+    "check_plot",
+]
 
 PROG = "fastnet"
 
@@ -26,6 +39,7 @@ class UsageError(Exception):
 
 # -- argument types: each raises ArgumentTypeError with a readable message --
 
+
 def _int_at_least(minimum, what):
     def parse(text):
         try:
@@ -35,6 +49,7 @@ def _int_at_least(minimum, what):
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
         return value
+
     parse.__name__ = what  # argparse names the type in some messages
     parse.__doc__ = f"Parse {what} (argparse type)."
     return parse
@@ -70,8 +85,8 @@ def seed_int(text):
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-    if not 0 <= value < 2 ** 32:  # np.random.seed's range
-        raise argparse.ArgumentTypeError(f"expected an int in 0..{2 ** 32 - 1}, got {value}")
+    if not 0 <= value < 2**32:  # np.random.seed's range
+        raise argparse.ArgumentTypeError(f"expected an int in 0..{2**32 - 1}, got {value}")
     return value
 
 
@@ -107,8 +122,9 @@ def positive_float(text):
     >>> positive_float("3")
     3.0
     """
-    return _float_arg(text, lambda v: math.isfinite(v) and v > 0,
-                      "a number > 0", "a finite number > 0")
+    return _float_arg(
+        text, lambda v: math.isfinite(v) and v > 0, "a number > 0", "a finite number > 0"
+    )
 
 
 def nonnegative_float(text):
@@ -131,8 +147,9 @@ def nonnegative_float(text):
     >>> nonnegative_float("0")
     0.0
     """
-    return _float_arg(text, lambda v: math.isfinite(v) and v >= 0,
-                      "a number >= 0", "a finite number >= 0")
+    return _float_arg(
+        text, lambda v: math.isfinite(v) and v >= 0, "a number >= 0", "a finite number >= 0"
+    )
 
 
 def momentum_float(text):
@@ -183,10 +200,12 @@ def layer_sizes(text):
         sizes = [int(p) for p in parts]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated layer sizes such as 784,30,10, got {text!r}") from None
+            f"expected comma-separated layer sizes such as 784,30,10, got {text!r}"
+        ) from None
     if len(sizes) < 2:
         raise argparse.ArgumentTypeError(
-            f"need at least two layers (inputs and outputs) such as 784,30,10, got {text!r}")
+            f"need at least two layers (inputs and outputs) such as 784,30,10, got {text!r}"
+        )
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
     return sizes
@@ -241,8 +260,9 @@ def check_plot(path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise ImportError("--plot needs matplotlib: pip install fastnet[plot] "
-                          "(or pip install matplotlib)") from None
+        raise ImportError(
+            "--plot needs matplotlib: pip install fastnet[plot] (or pip install matplotlib)"
+        ) from None
 
 
 def one_line(exc):

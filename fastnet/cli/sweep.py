@@ -1,5 +1,6 @@
 """``fastnet sweep``: the command line of :mod:`fastnet.sweep` (its options
 map onto the sweep's knobs; Dask is imported only when a sweep runs)."""
+
 import argparse
 import os
 import sys
@@ -7,8 +8,16 @@ from pathlib import Path
 
 from .. import sweep as sw
 from ..sweep.report import _show, _varying
-from .common import (PROG, UsageError, check_plot, count_int, isatty, layer_sizes, positive_int,
-                     seed_int)
+from .common import (
+    PROG,
+    UsageError,
+    check_plot,
+    count_int,
+    isatty,
+    layer_sizes,
+    positive_int,
+    seed_int,
+)
 
 _HELP = """\
 Train many configurations of Reseau on MNIST, on this machine or a Dask
@@ -88,41 +97,81 @@ def add_parser(sub):
     argparse.ArgumentParser
         The command's parser.
     """
-    p = sub.add_parser("sweep", help="train many knob settings, on this machine "
-                                     "or a Dask cluster, and rank them",
-                       description=_HELP, epilog=_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("config", nargs="?", metavar="CONFIG",
-                   help="sweep file (.toml or .json)")
+    p = sub.add_parser(
+        "sweep",
+        help="train many knob settings, on this machine or a Dask cluster, and rank them",
+        description=_HELP,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("config", nargs="?", metavar="CONFIG", help="sweep file (.toml or .json)")
     knobs = p.add_argument_group("knobs (comma-separated lists of values)")
-    knobs.add_argument("--sizes", type=layer_sizes, nargs="+", metavar="N,N,...",
-                       help="one or more architectures, e.g. 784,30,10 784,100,10")
+    knobs.add_argument(
+        "--sizes",
+        type=layer_sizes,
+        nargs="+",
+        metavar="N,N,...",
+        help="one or more architectures, e.g. 784,30,10 784,100,10",
+    )
     for option, (knob, text) in _KNOB_OPTIONS.items():
         names = (option, "--momentum") if knob == "mu" else (option,)
-        knobs.add_argument(*names, type=_cli_list, metavar="V,V,...", dest=f"knob_{knob}",
-                           help=text)
+        knobs.add_argument(
+            *names, type=_cli_list, metavar="V,V,...", dest=f"knob_{knob}", help=text
+        )
     run = p.add_argument_group("sweep")
-    run.add_argument("--samples", type=positive_int, default=None, metavar="N",
-                     help="N random draws instead of the whole grid")
-    run.add_argument("--seed", type=seed_int, default=None, metavar="N",
-                     help="seed of the random draws (default 0)")
-    run.add_argument("--workers", type=count_int, default=None, metavar="N",
-                     help="local worker processes, one thread each (default 2; "
-                          "0: one after another in this process, no Dask)")
-    run.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                     help="use this running Dask scheduler and its workers")
-    run.add_argument("--results", metavar="FILE", default=None,
-                     help="JSON-lines results file (default: <CONFIG stem>.results.jsonl "
-                          "or sweep.results.jsonl, in the current folder)")
-    run.add_argument("--data", metavar="PATH", default=None,
-                     help="MNIST location on the workers (default: $FASTNET_DATA, "
-                          "else the cache)")
-    run.add_argument("--plot", metavar="FILE.png", default=None,
-                     help="write a figure of the best curves (needs matplotlib)")
-    run.add_argument("--dry-run", action="store_true",
-                     help="list the configurations and exit")
-    run.add_argument("--no-progress", action="store_true",
-                     help="no progress bar (shown on stderr only when it is a terminal)")
+    run.add_argument(
+        "--samples",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="N random draws instead of the whole grid",
+    )
+    run.add_argument(
+        "--seed",
+        type=seed_int,
+        default=None,
+        metavar="N",
+        help="seed of the random draws (default 0)",
+    )
+    run.add_argument(
+        "--workers",
+        type=count_int,
+        default=None,
+        metavar="N",
+        help="local worker processes, one thread each (default 2; "
+        "0: one after another in this process, no Dask)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="use this running Dask scheduler and its workers",
+    )
+    run.add_argument(
+        "--results",
+        metavar="FILE",
+        default=None,
+        help="JSON-lines results file (default: <CONFIG stem>.results.jsonl "
+        "or sweep.results.jsonl, in the current folder)",
+    )
+    run.add_argument(
+        "--data",
+        metavar="PATH",
+        default=None,
+        help="MNIST location on the workers (default: $FASTNET_DATA, else the cache)",
+    )
+    run.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help="write a figure of the best curves (needs matplotlib)",
+    )
+    run.add_argument("--dry-run", action="store_true", help="list the configurations and exit")
+    run.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (shown on stderr only when it is a terminal)",
+    )
     p.set_defaults(func=command, parser=p)
     return p
 
@@ -158,23 +207,29 @@ def command(args):
     given["sizes"] = args.sizes
     given = {k: v for k, v in given.items() if v is not None}
     if not knobs and not given:
-        raise UsageError("nothing to sweep: give a sweep file or knobs such as "
-                         "--eta 0.5,1,3 (see fastnet sweep --help)")
+        raise UsageError(
+            "nothing to sweep: give a sweep file or knobs such as "
+            "--eta 0.5,1,3 (see fastnet sweep --help)"
+        )
     for knob in given:  # the command line replaces the file's value
         knobs = {k: v for k, v in knobs.items() if sw.ALIASES.get(k, k) != knob}
     knobs.update(given)
-    opts = {name: getattr(args, name) for name in
-            ("samples", "seed", "workers", "scheduler", "results", "data", "plot")}
+    opts = {
+        name: getattr(args, name)
+        for name in ("samples", "seed", "workers", "scheduler", "results", "data", "plot")
+    }
     for name, value in settings.items():
         if opts.get(name) is None:
             opts[name] = value
     try:
-        configs = sw.configurations(knobs, samples=opts["samples"],
-                                 seed=opts["seed"] if opts["seed"] is not None else 0)
+        configs = sw.configurations(
+            knobs, samples=opts["samples"], seed=opts["seed"] if opts["seed"] is not None else 0
+        )
     except sw.SweepError as e:
         raise UsageError(str(e)) from None
-    results = opts["results"] or (f"{Path(args.config).stem}.results.jsonl"
-                                  if args.config else "sweep.results.jsonl")
+    results = opts["results"] or (
+        f"{Path(args.config).stem}.results.jsonl" if args.config else "sweep.results.jsonl"
+    )
     if args.dry_run:
         varying = _varying([{"config": c} for c in configs]) or list(configs[0])
         for c in configs:
@@ -189,32 +244,57 @@ def command(args):
     workers = 2 if opts["workers"] is None else opts["workers"]
 
     keys = {sw.config_key(c) for c in configs}
-    earlier = {r["key"] for r in sw.read_results(results)[0]
-               if r.get("status") == "ok" and r["key"] in keys}
-    where = (f"the cluster at {opts['scheduler']}" if opts["scheduler"]
-             else "this process" if workers == 0 else f"{workers} local workers")
-    print(f"{PROG} sweep: {len(configs)} configurations"
-          + (f", {len(earlier)} already done in {results}" if earlier else "")
-          + (f"; running {len(configs) - len(earlier)} on {where}"
-             if len(earlier) < len(configs) else ""), file=sys.stderr)
+    earlier = {
+        r["key"]
+        for r in sw.read_results(results)[0]
+        if r.get("status") == "ok" and r["key"] in keys
+    }
+    where = (
+        f"the cluster at {opts['scheduler']}"
+        if opts["scheduler"]
+        else "this process"
+        if workers == 0
+        else f"{workers} local workers"
+    )
+    print(
+        f"{PROG} sweep: {len(configs)} configurations"
+        + (f", {len(earlier)} already done in {results}" if earlier else "")
+        + (
+            f"; running {len(configs) - len(earlier)} on {where}"
+            if len(earlier) < len(configs)
+            else ""
+        ),
+        file=sys.stderr,
+    )
     saved = [0]
 
     def count(_record):
         saved[0] += 1
 
     try:
-        records = sw.sweep(configs, results, workers=workers, scheduler=opts["scheduler"],
-                        data=opts["data"], on_result=count,
-                        progress=not args.no_progress and isatty(sys.stderr))
+        records = sw.sweep(
+            configs,
+            results,
+            workers=workers,
+            scheduler=opts["scheduler"],
+            data=opts["data"],
+            on_result=count,
+            progress=not args.no_progress and isatty(sys.stderr),
+        )
     except KeyboardInterrupt:
-        print(f"{PROG} sweep: interrupted; {saved[0]} more configuration(s) saved in "
-              f"{results} ({saved[0] + len(earlier)} of {len(configs)}); run the same "
-              f"command again to resume", file=sys.stderr)
+        print(
+            f"{PROG} sweep: interrupted; {saved[0]} more configuration(s) saved in "
+            f"{results} ({saved[0] + len(earlier)} of {len(configs)}); run the same "
+            f"command again to resume",
+            file=sys.stderr,
+        )
         return 130
     print(sw.ranking_table(records))
     n_ok = sum(r.get("status") == "ok" for r in records)
-    print(f"{len(records)} configurations: {n_ok} ok, {len(records) - n_ok} failed "
-          f"(ranked by validation accuracy; results in {results})")
+    print(
+        f"{len(records)} configurations: {n_ok} ok, {len(records) - n_ok} failed "
+        f"(ranked by validation accuracy; results in {results})"
+    )
     if opts["plot"] is not None and n_ok:
         sw.plot_curves(records, opts["plot"])
         print(f"figure: {opts['plot']}")

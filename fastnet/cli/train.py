@@ -7,6 +7,7 @@ train it for 30 epochs with mini-batches of 10 and ``eta = 3.0``, printing
 the mean time per epoch and the time spent loading the data. Defaults and
 choices come from the knob registry (:mod:`fastnet._knobs`).
 """
+
 import argparse
 import contextlib
 import os
@@ -16,10 +17,22 @@ import time
 
 import numpy as np
 
-from .. import mnist, reseau
+from .. import mnist, plots, reseau
 from .._knobs import ACTIVATIONS_FR, COUTS, DIGITS, IMAGE_PIXELS, INITS, KNOB
-from .common import (PROG, ProgressBar, UsageError, check_plot, count_int, isatty, layer_sizes,
-                     momentum_float, nonnegative_float, positive_float, positive_int, seed_int)
+from .common import (
+    PROG,
+    ProgressBar,
+    UsageError,
+    check_plot,
+    count_int,
+    isatty,
+    layer_sizes,
+    momentum_float,
+    nonnegative_float,
+    positive_float,
+    positive_int,
+    seed_int,
+)
 
 MNIST_IN, MNIST_OUT = IMAGE_PIXELS, DIGITS
 # the knobs Reseau(...) takes, as (option's dest, Reseau's keyword)
@@ -108,57 +121,126 @@ def add_parser(sub):
         The command's parser.
     """
     p = sub.add_parser(
-        "train", help="train Reseau on MNIST (the course's main.py)",
-        description=_TRAIN_HELP, epilog=_TRAIN_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", type=layer_sizes, default=list(_default("sizes")),
-                   metavar="N,N,...",
-                   help="layer sizes, inputs first; MNIST needs 784 first and 10 "
-                        "last (default: 784,30,10)")
-    p.add_argument("--epochs", type=count_int, default=_default("epochs"), metavar="N",
-                   help="number of epochs (default: 30)")
-    p.add_argument("--batch-size", type=positive_int, default=_default("batch_size"), metavar="N",
-                   help="mini-batch size (default: 10)")
-    p.add_argument("--eta", type=positive_float, default=_default("eta"), metavar="X",
-                   help="learning rate (default: 3.0)")
-    p.add_argument("--seed", type=seed_int, default=None, metavar="N",
-                   help="seed random and numpy.random before building the network, "
-                        "for a reproducible run (default: no seed, so every run "
-                        "differs, as in the course)")
-    p.add_argument("--parallel", action="store_true",
-                   help="train with the parallel epoch loop: replicas on the "
-                        "cores, averaged every few mini-batches (faster; not the "
-                        "course's exact updates)")
-    p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
-                   help="precision of the parameters (default: float64, the "
-                        "course's results; float32 is faster)")
-    p.add_argument("--cost", choices=tuple(COUTS), default=_default("cost"),
-                   help="cost function (default: quadratique, the course's; "
-                        "log_vraisemblance puts softmax on the outputs)")
-    p.add_argument("--activation", choices=tuple(ACTIVATIONS_FR), default=_default("activation"),
-                   help="activation of the hidden layers (default: sigmoide)")
-    p.add_argument("--init", choices=INITS, default=_default("init"),
-                   help="initial weights and biases: uniforme (the course's "
-                        "uniform(-1, 1), default), gauss N(0, 1), gauss_normalise "
-                        "N(0, 1/n_in) (network2's), xavier, he")
-    p.add_argument("--lmbda", type=nonnegative_float, default=_default("lmbda"), metavar="X",
-                   help="L2 regularisation, as in network2 (default: 0)")
-    p.add_argument("--momentum", type=momentum_float, default=_default("mu"), metavar="MU",
-                   help="momentum coefficient in [0, 1) (default: 0, none; not with "
-                        "--parallel)")
-    p.add_argument("--plot", metavar="FILE.png", default=None,
-                   help="write the accuracy and cost curves to FILE.png (needs "
-                        "matplotlib: pip install fastnet[plot])")
-    p.add_argument("--data", metavar="PATH", default=None,
-                   help="MNIST location (default: $FASTNET_DATA, else the cache)")
-    p.add_argument("--limit", type=positive_int, default=None, metavar="N",
-                   help="use only the first N training and N test images "
-                        "(quick runs)")
-    p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar (it is shown on stderr only when "
-                        "stderr is a terminal)")
-    p.add_argument("--quiet", action="store_true",
-                   help="do not print the per-epoch lines, only the summary")
+        "train",
+        help="train Reseau on MNIST (the course's main.py)",
+        description=_TRAIN_HELP,
+        epilog=_TRAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--sizes",
+        type=layer_sizes,
+        default=list(_default("sizes")),
+        metavar="N,N,...",
+        help="layer sizes, inputs first; MNIST needs 784 first and 10 last (default: 784,30,10)",
+    )
+    p.add_argument(
+        "--epochs",
+        type=count_int,
+        default=_default("epochs"),
+        metavar="N",
+        help="number of epochs (default: 30)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=_default("batch_size"),
+        metavar="N",
+        help="mini-batch size (default: 10)",
+    )
+    p.add_argument(
+        "--eta",
+        type=positive_float,
+        default=_default("eta"),
+        metavar="X",
+        help="learning rate (default: 3.0)",
+    )
+    p.add_argument(
+        "--seed",
+        type=seed_int,
+        default=None,
+        metavar="N",
+        help="seed random and numpy.random before building the network, "
+        "for a reproducible run (default: no seed, so every run "
+        "differs, as in the course)",
+    )
+    p.add_argument(
+        "--parallel",
+        action="store_true",
+        help="train with the parallel epoch loop: replicas on the "
+        "cores, averaged every few mini-batches (faster; not the "
+        "course's exact updates)",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float64", "float32"),
+        default="float64",
+        help="precision of the parameters (default: float64, the "
+        "course's results; float32 is faster)",
+    )
+    p.add_argument(
+        "--cost",
+        choices=tuple(COUTS),
+        default=_default("cost"),
+        help="cost function (default: quadratique, the course's; "
+        "log_vraisemblance puts softmax on the outputs)",
+    )
+    p.add_argument(
+        "--activation",
+        choices=tuple(ACTIVATIONS_FR),
+        default=_default("activation"),
+        help="activation of the hidden layers (default: sigmoide)",
+    )
+    p.add_argument(
+        "--init",
+        choices=INITS,
+        default=_default("init"),
+        help="initial weights and biases: uniforme (the course's "
+        "uniform(-1, 1), default), gauss N(0, 1), gauss_normalise "
+        "N(0, 1/n_in) (network2's), xavier, he",
+    )
+    p.add_argument(
+        "--lmbda",
+        type=nonnegative_float,
+        default=_default("lmbda"),
+        metavar="X",
+        help="L2 regularisation, as in network2 (default: 0)",
+    )
+    p.add_argument(
+        "--momentum",
+        type=momentum_float,
+        default=_default("mu"),
+        metavar="MU",
+        help="momentum coefficient in [0, 1) (default: 0, none; not with --parallel)",
+    )
+    p.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help="write the accuracy and cost curves to FILE.png (needs "
+        "matplotlib: pip install fastnet[plot])",
+    )
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        default=None,
+        help="MNIST location (default: $FASTNET_DATA, else the cache)",
+    )
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="use only the first N training and N test images (quick runs)",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it is shown on stderr only when stderr is a terminal)",
+    )
+    p.add_argument(
+        "--quiet", action="store_true", help="do not print the per-epoch lines, only the summary"
+    )
     p.set_defaults(func=command, parser=p)
     return p
 
@@ -188,14 +270,18 @@ def command(args):
     """
     sizes = args.sizes
     if sizes[0] != MNIST_IN or sizes[-1] != MNIST_OUT:
-        raise UsageError(f"argument --sizes: MNIST needs {MNIST_IN} inputs and "
-                         f"{MNIST_OUT} outputs (e.g. {MNIST_IN},30,{MNIST_OUT}), "
-                         f"got {','.join(map(str, sizes))}")
+        raise UsageError(
+            f"argument --sizes: MNIST needs {MNIST_IN} inputs and "
+            f"{MNIST_OUT} outputs (e.g. {MNIST_IN},30,{MNIST_OUT}), "
+            f"got {','.join(map(str, sizes))}"
+        )
     if args.data is not None and not os.path.exists(os.path.expanduser(args.data)):
         raise UsageError(f"argument --data: {args.data} does not exist")
     if args.momentum and args.parallel:
-        raise UsageError("argument --momentum: not available with --parallel (averaged "
-                         "replicas have no single velocity)")
+        raise UsageError(
+            "argument --momentum: not available with --parallel (averaged "
+            "replicas have no single velocity)"
+        )
     if args.plot is not None:
         check_plot(args.plot)  # before training, not after it
 
@@ -207,8 +293,8 @@ def command(args):
             raise
         raise FileNotFoundError(f"--data: {e}") from e
     if args.limit is not None:
-        X_train, y_train = X_train[:args.limit], y_train[:args.limit]
-        X_test, y_test = X_test[:args.limit], y_test[:args.limit]
+        X_train, y_train = X_train[: args.limit], y_train[: args.limit]
+        X_test, y_test = X_test[: args.limit], y_test[: args.limit]
     load_s = time.perf_counter() - t0
 
     if args.seed is not None:
@@ -218,11 +304,18 @@ def command(args):
         np.random.seed(args.seed)
     # knobs and training options are passed only when not the course's, so
     # that the default run makes exactly the course's calls
-    knobs = {api: getattr(args, dest) for dest, api in NET_KNOBS
-             if getattr(args, dest) != _default(dest)}
-    options = {name: value for name, value in (
-        ("lmbda", args.lmbda), ("mu", args.momentum), ("suivre_cout", args.plot is not None))
-        if value}
+    knobs = {
+        api: getattr(args, dest) for dest, api in NET_KNOBS if getattr(args, dest) != _default(dest)
+    }
+    options = {
+        name: value
+        for name, value in (
+            ("lmbda", args.lmbda),
+            ("mu", args.momentum),
+            ("suivre_cout", args.plot is not None),
+        )
+        if value
+    }
     net = reseau.Reseau(sizes, dtype=np.dtype(args.dtype).type, parallel=args.parallel, **knobs)
 
     show_bar = not args.no_progress and isatty(sys.stderr)
@@ -240,14 +333,24 @@ def command(args):
     try:
         start = time.perf_counter()
         with contextlib.redirect_stdout(lines):
-            history = net.DGS((X_train, y_train), args.epochs, args.batch_size, args.eta,
-                              test_data=(X_test, y_test), callback=on_epoch, **options)
+            history = net.DGS(
+                (X_train, y_train),
+                args.epochs,
+                args.batch_size,
+                args.eta,
+                test_data=(X_test, y_test),
+                callback=on_epoch,
+                **options,
+            )
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
         done = len(ends)
-        where = (f"after epoch {done - 1} ({done} of {args.epochs} epochs done)"
-                 if done else "during epoch 0 (no epoch done)")
+        where = (
+            f"after epoch {done - 1} ({done} of {args.epochs} epochs done)"
+            if done
+            else "during epoch 0 (no epoch done)"
+        )
         print(f"{PROG}: interrupted {where}", file=sys.stderr)
         return 130
     if bar is not None:
@@ -258,15 +361,17 @@ def command(args):
     print(f"Précision finale : {100.0 * correct / n_test:.2f} % ({correct} / {n_test})")
     if ends:
         print(_epoch_times(np.diff([start] + ends)))
-    print(f"Chargement des données : {load_s:.3f} s "
-          f"({len(y_train)} images d'entraînement, {n_test} de test)")
+    print(
+        f"Chargement des données : {load_s:.3f} s "
+        f"({len(y_train)} images d'entraînement, {n_test} de test)"
+    )
     if args.plot is not None:
-        from .. import plots  # needs matplotlib, checked above
         # the run's settings as the figure's title: too long for a legend
-        title = "  ".join([f"[{','.join(map(str, sizes))}]", f"η = {args.eta:g}",
-                           f"mini-batch {args.batch_size}"]
-                          + list(knobs.values())
-                          + [f"{k} = {v:g}" for k, v in options.items() if k != "suivre_cout"])
+        title = "  ".join(
+            [f"[{','.join(map(str, sizes))}]", f"η = {args.eta:g}", f"mini-batch {args.batch_size}"]
+            + list(knobs.values())
+            + [f"{k} = {v:g}" for k, v in options.items() if k != "suivre_cout"]
+        )
         fig = plots.courbes(history)
         fig.suptitle(title, fontsize=10)
         fig.tight_layout()
@@ -281,6 +386,8 @@ def _epoch_times(seconds):
     apart from the steady pace of the others."""
     if len(seconds) == 1:
         return f"Temps par époque : {seconds[0]:.3f} s (1 époque, compilation comprise)"
-    return (f"Temps par époque : {seconds.mean():.3f} s en moyenne sur {len(seconds)} "
-            f"époques (première {seconds[0]:.3f} s, compilation comprise ; "
-            f"suivantes {seconds[1:].mean():.3f} s)")
+    return (
+        f"Temps par époque : {seconds.mean():.3f} s en moyenne sur {len(seconds)} "
+        f"époques (première {seconds[0]:.3f} s, compilation comprise ; "
+        f"suivantes {seconds[1:].mean():.3f} s)"
+    )

@@ -37,13 +37,39 @@ configurations), :mod:`~fastnet.sweep.task` (one configuration in a worker),
 :mod:`~fastnet.sweep.runner` (Dask) and :mod:`~fastnet.sweep.report` (table,
 figure). It imports nothing from :mod:`fastnet.cli`.
 """
-from .report import _varying, plot_curves, ranking_table
+
+from .report import _varying as _varying  # the CLI and tests list varying knobs
+from .report import plot_curves, ranking_table
 from .results import rank, read_results
 from .runner import INSTALL_HINT, WORKER_ENV, local_cluster, sweep
-from .spec import (ALIASES, DEFAULTS, KNOBS, SETTINGS, SweepError, config_key, configurations,
-                   load_spec)
+from .spec import (
+    ALIASES,
+    DEFAULTS,
+    KNOBS,
+    SETTINGS,
+    SweepError,
+    config_key,
+    configurations,
+    load_spec,
+)
 from .task import run_config
 
-__all__ = ["KNOBS", "DEFAULTS", "SweepError", "load_spec", "configurations",
-           "config_key", "run_config", "read_results", "local_cluster",
-           "sweep", "rank", "ranking_table", "plot_curves"]
+__all__ = [
+    "KNOBS",
+    "ALIASES",
+    "DEFAULTS",
+    "SETTINGS",
+    "INSTALL_HINT",
+    "WORKER_ENV",
+    "SweepError",
+    "load_spec",
+    "configurations",
+    "config_key",
+    "run_config",
+    "read_results",
+    "local_cluster",
+    "sweep",
+    "rank",
+    "ranking_table",
+    "plot_curves",
+]

@@ -1,6 +1,8 @@
 """Reporting a sweep: the ranked table and the figure of the best curves."""
+
 import json
 
+from .. import plots
 from .results import rank
 from .spec import KNOBS
 
@@ -40,18 +42,24 @@ def ranking_table(records):
     for i, r in enumerate(records, 1):
         ok = r.get("status") == "ok"
         sec = r.get("seconds")
-        row = [str(i), r["key"], *(_show(r["config"].get(k)) for k in knobs),
-               pct(r.get("val_accuracy")) if ok else "FAILED",
-               pct(r.get("test_accuracy")) if ok else "-",
-               str(r.get("epochs_run") or 0) if ok else "-",
-               "-" if sec is None else f"{sec:.2f}"]
+        row = [
+            str(i),
+            r["key"],
+            *(_show(r["config"].get(k)) for k in knobs),
+            pct(r.get("val_accuracy")) if ok else "FAILED",
+            pct(r.get("test_accuracy")) if ok else "-",
+            str(r.get("epochs_run") or 0) if ok else "-",
+            "-" if sec is None else f"{sec:.2f}",
+        ]
         rows.append(row)
     widths = [max(len(row[c]) for row in rows + [head]) for c in range(len(head))]
     numeric = set(range(len(head))) - {1}
 
     def line(row):
-        return "  ".join(cell.rjust(w) if c in numeric else cell.ljust(w)
-                         for c, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        return "  ".join(
+            cell.rjust(w) if c in numeric else cell.ljust(w)
+            for c, (cell, w) in enumerate(zip(row, widths))
+        ).rstrip()
 
     out = [line(head), line(["-" * w for w in widths])]
     out += [line(row) for row in rows]
@@ -74,8 +82,6 @@ def plot_curves(records, path, top=10):
     """Validation accuracy (and training cost, where recorded with
     ``track_cost``) per epoch of the ``top`` best configurations, drawn by
     :func:`fastnet.plots.courbes` and written to ``path``."""
-    from .. import plots  # needs matplotlib, imported only to draw
-
     best = [r for r in rank(records) if r.get("status") == "ok" and r.get("history")]
     best = best[:top]
     if not best:
@@ -94,8 +100,13 @@ def plot_curves(records, path, top=10):
     if not ax_cost.get_lines():  # no cost recorded: that panel holds the legend
         ax_cost.clear()
         ax_cost.axis("off")
-        ax_cost.legend(handles, texts, loc="center", fontsize="small",
-                       title="meilleures configurations (validation)")
+        ax_cost.legend(
+            handles,
+            texts,
+            loc="center",
+            fontsize="small",
+            title="meilleures configurations (validation)",
+        )
     else:  # one legend for both panels, below them
         fig.set_size_inches(11, 4.2 + 0.22 * len(best))
         fig.legend(handles, texts, loc="lower center", ncol=2, fontsize="small")

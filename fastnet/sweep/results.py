@@ -1,5 +1,6 @@
 """The results file: JSON lines, one per configuration, appended as each
 finishes (a crash loses nothing already done), and the ranking of records."""
+
 import json
 import os
 from pathlib import Path
@@ -45,8 +46,7 @@ def _prepare_results(path, keys):
         key = rec["key"]
         if key not in done and key not in keys:
             last_failed[key] = rec
-    kept = [r for r in records
-            if done.get(r["key"]) is r or last_failed.get(r["key"]) is r]
+    kept = [r for r in records if done.get(r["key"]) is r or last_failed.get(r["key"]) is r]
     if bad or len(kept) != len(records):
         tmp = Path(f"{path}.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -65,7 +65,7 @@ def _append(path, record):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -74,8 +74,10 @@ def _append(path, record):
 def rank(records):
     """Records best first: ``ok`` by validation accuracy (ties: key), then
     failed ones. Test accuracy plays no part."""
+
     def order(r):
         val = r.get("val_accuracy")
         ok = r.get("status") == "ok" and val is not None
         return (not ok, -(val or 0.0), r["key"])
+
     return sorted(records, key=order)

@@ -1,6 +1,7 @@
 """Running a sweep: on a Dask cluster (a local one of worker processes, or a
 running scheduler), or one configuration after another in this process.
 Dask is imported only when a sweep runs on it."""
+
 import asyncio
 import contextlib
 import logging
@@ -15,8 +16,10 @@ from .results import _append, _prepare_results, rank
 from .spec import SweepError, config_key, configurations, load_spec
 from .task import _record, run_config
 
-INSTALL_HINT = ("fastnet sweep needs Dask (dask.distributed): "
-                "pip install fastnet[sweep]  (or: pip install \"dask[distributed]\")")
+INSTALL_HINT = (
+    "fastnet sweep needs Dask (dask.distributed): "
+    'pip install fastnet[sweep]  (or: pip install "dask[distributed]")'
+)
 
 
 def _dask():
@@ -28,8 +31,12 @@ def _dask():
 
 
 # worker processes: one thread each, and nothing below spawning more
-WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-              "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+WORKER_ENV = {
+    "NUMBA_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 
 
 @contextlib.contextmanager
@@ -41,9 +48,15 @@ def local_cluster(workers=2, timeout=60):
     out."""
     distributed = _dask()
     cluster = distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-        env=dict(WORKER_ENV))
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+        env=dict(WORKER_ENV),
+    )
     try:
         client = distributed.Client(cluster, timeout=timeout)
         try:
@@ -65,26 +78,33 @@ def _on_cluster(client, todo, data, stall_timeout):
     (``KilledWorker``) comes back as a failed record."""
     distributed = _dask()
     token = os.urandom(4).hex()
-    futures = {client.submit(run_config, config, data, pure=False,
-                             key=f"fastnet-sweep-{config_key(config)}-{token}"): config
-               for config in todo}
+    futures = {
+        client.submit(
+            run_config, config, data, pure=False, key=f"fastnet-sweep-{config_key(config)}-{token}"
+        ): config
+        for config in todo
+    }
     pending = set(futures)
     try:
         while pending:
             try:
-                done, pending = distributed.wait(pending, timeout=stall_timeout,
-                                                 return_when="FIRST_COMPLETED")
+                done, pending = distributed.wait(
+                    pending, timeout=stall_timeout, return_when="FIRST_COMPLETED"
+                )
             except (TimeoutError, asyncio.TimeoutError):
-                raise TimeoutError(f"no configuration finished in {stall_timeout} s "
-                                   f"({len(pending)} still running or waiting)") from None
+                raise TimeoutError(
+                    f"no configuration finished in {stall_timeout} s "
+                    f"({len(pending)} still running or waiting)"
+                ) from None
             for fut in done:
                 config = futures[fut]
                 if fut.status == "finished":
                     record = fut.result()
                 else:
                     exc = fut.exception() if fut.status == "error" else None
-                    msg = (f"{type(exc).__name__}: {exc}" if exc is not None
-                           else f"task {fut.status}")
+                    msg = (
+                        f"{type(exc).__name__}: {exc}" if exc is not None else f"task {fut.status}"
+                    )
                     record = _record(config, "failed", error=" ".join(msg.split())[:ERROR_CUT])
                 fut.release()
                 yield record
@@ -93,8 +113,20 @@ def _on_cluster(client, todo, data, stall_timeout):
             client.cancel(list(pending))
 
 
-def sweep(spec, results=None, *, samples=None, seed=None, workers=None, scheduler=None,
-          client=None, data=None, progress=False, on_result=None, stall_timeout=None):
+def sweep(
+    spec,
+    results=None,
+    *,
+    samples=None,
+    seed=None,
+    workers=None,
+    scheduler=None,
+    client=None,
+    data=None,
+    progress=False,
+    on_result=None,
+    stall_timeout=None,
+):
     """Run a sweep and return the records of its configurations, best first.
 
     Parameters

@@ -1,6 +1,7 @@
 """Describing a sweep: its knobs (read from the registry, :mod:`fastnet._knobs`),
 the sweep file, the configurations of a grid or of random draws, and their
 stable keys."""
+
 import hashlib
 import itertools
 import json
@@ -16,13 +17,21 @@ KNOBS = {k.name: (k.where, k.api) for k in _REGISTRY}
 _DEFAULT = {k.name: k.default for k in _REGISTRY}
 # the API's own (French) names are accepted too
 ALIASES = {api: knob for knob, (_, api) in KNOBS.items() if api}
-ALIASES.update({"batch-size": "batch_size", "early-stop": "early_stop",
-                "eta-schedule": "eta_schedule", "track-cost": "track_cost",
-                "momentum": "mu"})
+ALIASES.update(
+    {
+        "batch-size": "batch_size",
+        "early-stop": "early_stop",
+        "eta-schedule": "eta_schedule",
+        "track-cost": "track_cost",
+        "momentum": "mu",
+    }
+)
 # filled into every configuration (the course's main.py run, seed 0, all
 # the data); knobs not listed here are passed only when given
-DEFAULTS = {name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]
-            for name in ("sizes", "epochs", "batch_size", "eta", "seed", "limit", "dtype")}
+DEFAULTS = {
+    name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]
+    for name in ("sizes", "epochs", "batch_size", "eta", "seed", "limit", "dtype")
+}
 _FLOAT_KNOBS = ("eta", "lmbda", "mu")
 _RANGES = ("uniform", "log_uniform", "int")
 SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot")
@@ -33,6 +42,7 @@ class SweepError(ValueError):
 
 
 # -- describing a sweep ------------------------------------------------------
+
 
 def load_spec(path):
     """Read a sweep file (``.toml`` or ``.json``).
@@ -55,9 +65,11 @@ def load_spec(path):
             try:
                 import tomli as tomllib
             except ImportError:
-                raise SweepError(f"{path}: reading TOML on Python 3.10 needs tomli "
-                                 f"(pip install fastnet[sweep]); or write the sweep "
-                                 f"as JSON") from None
+                raise SweepError(
+                    f"{path}: reading TOML on Python 3.10 needs tomli "
+                    f"(pip install fastnet[sweep]); or write the sweep "
+                    f"as JSON"
+                ) from None
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -66,15 +78,18 @@ def load_spec(path):
         raise SweepError(f"{path}: expected tables [sweep] and [knobs]")
     extra = set(doc) - {"sweep", "knobs"}
     if extra:
-        raise SweepError(f"{path}: unknown table(s) {sorted(extra)}; expected "
-                         f"[knobs] (the values to try) and [sweep] (settings)")
+        raise SweepError(
+            f"{path}: unknown table(s) {sorted(extra)}; expected "
+            f"[knobs] (the values to try) and [sweep] (settings)"
+        )
     knobs, settings = doc.get("knobs", {}), doc.get("sweep", {})
     if not isinstance(knobs, dict) or not isinstance(settings, dict):
         raise SweepError(f"{path}: [knobs] and [sweep] must be tables")
     unknown = set(settings) - set(SETTINGS)
     if unknown:
-        raise SweepError(f"{path}: unknown [sweep] setting(s) {sorted(unknown)}; "
-                         f"known: {', '.join(SETTINGS)}")
+        raise SweepError(
+            f"{path}: unknown [sweep] setting(s) {sorted(unknown)}; known: {', '.join(SETTINGS)}"
+        )
     if settings.get("results") is not None:  # relative to the file's folder
         settings["results"] = str(path.parent / settings["results"])
     return knobs, settings
@@ -103,20 +118,25 @@ def _values(knob, value):
     if isinstance(value, dict):
         kind = [k for k in value if k in _RANGES]
         if len(value) != 1 or not kind:
-            raise SweepError(f"{knob}: a range is one of {{uniform = [a, b]}}, "
-                             f"{{log_uniform = [a, b]}}, {{int = [a, b]}}; got {value!r}")
+            raise SweepError(
+                f"{knob}: a range is one of {{uniform = [a, b]}}, "
+                f"{{log_uniform = [a, b]}}, {{int = [a, b]}}; got {value!r}"
+            )
         lo_hi = value[kind[0]]
-        if (not isinstance(lo_hi, (list, tuple)) or len(lo_hi) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                           for v in lo_hi) or lo_hi[0] > lo_hi[1]):
-            raise SweepError(f"{knob}: {kind[0]} needs [low, high] with low <= high, "
-                             f"got {lo_hi!r}")
+        if (
+            not isinstance(lo_hi, (list, tuple))
+            or len(lo_hi) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in lo_hi)
+            or lo_hi[0] > lo_hi[1]
+        ):
+            raise SweepError(f"{knob}: {kind[0]} needs [low, high] with low <= high, got {lo_hi!r}")
         if kind[0] == "log_uniform" and lo_hi[0] <= 0:
             raise SweepError(f"{knob}: log_uniform needs low > 0, got {lo_hi!r}")
         return {kind[0]: list(lo_hi)}
     # sizes is itself a list: [784, 30, 10] is one value, a list of lists many
-    many = (isinstance(value, (list, tuple))
-            and (knob != "sizes" or any(isinstance(v, (list, tuple)) for v in value)))
+    many = isinstance(value, (list, tuple)) and (
+        knob != "sizes" or any(isinstance(v, (list, tuple)) for v in value)
+    )
     values = [_normal(knob, v) for v in value] if many else [_normal(knob, value)]
     if not values:
         raise SweepError(f"{knob}: empty list of values")
@@ -126,11 +146,14 @@ def _values(knob, value):
 def _draw(rng, values):
     if isinstance(values, list):
         return values[rng.randrange(len(values))]
-    (kind, (lo, hi)), = values.items()
+    ((kind, (lo, hi)),) = values.items()
     if kind == "int":
         return rng.randint(math.ceil(lo), math.floor(hi))
-    x = rng.uniform(lo, hi) if kind == "uniform" else math.exp(
-        rng.uniform(math.log(lo), math.log(hi)))
+    x = (
+        rng.uniform(lo, hi)
+        if kind == "uniform"
+        else math.exp(rng.uniform(math.log(lo), math.log(hi)))
+    )
     return float(f"{x:.4g}")  # 4 significant digits: readable, stable keys
 
 
@@ -170,8 +193,7 @@ def configurations(knobs, samples=None, seed=0):
     if samples is None:
         ranged = [k for k in names if isinstance(table[k], dict)]
         if ranged:
-            raise SweepError(f"{', '.join(ranged)}: a range needs samples = N "
-                             f"(random draws)")
+            raise SweepError(f"{', '.join(ranged)}: a range needs samples = N (random draws)")
         combos = itertools.product(*(table[k] for k in names))
     else:
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:

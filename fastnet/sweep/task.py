@@ -1,5 +1,6 @@
 """One configuration, trained in a worker process: its data (loaded once per
 process) and :func:`run_config`, which never raises for a bad configuration."""
+
 import contextlib
 import io
 import math
@@ -54,8 +55,7 @@ def _train(config, arrays):
             net_kw[api] = np.dtype(value).type if knob == "dtype" else value
         elif where == "dgs":
             dgs_kw[api] = value
-    args = [(X, y), dgs_kw.pop("nb_epoques"), dgs_kw.pop("taille_mini_batch"),
-            dgs_kw.pop("eta")]
+    args = [(X, y), dgs_kw.pop("nb_epoques"), dgs_kw.pop("taille_mini_batch"), dgs_kw.pop("eta")]
     seed = config.get("seed")
     with _NP_RANDOM_LOCK:  # seed and draw the initial weights in one piece
         if seed is not None:  # initial weights from np.random
@@ -66,8 +66,14 @@ def _train(config, arrays):
     # gives): a Dask worker's own threads also draw from the global random,
     # which would make a result depend on the worker it ran on.
     with contextlib.redirect_stdout(io.StringIO()):
-        history = net.DGS(*args, test_data=(Xt, yt), validation_data=(Xv, yv),
-                          verbose=False, rng=random.Random(seed), **dgs_kw)
+        history = net.DGS(
+            *args,
+            test_data=(Xt, yt),
+            validation_data=(Xv, yv),
+            verbose=False,
+            rng=random.Random(seed),
+            **dgs_kw,
+        )
     return {k: list(v) for k, v in dict(history).items()}
 
 
@@ -85,10 +91,20 @@ def _clean(value):
 
 
 def _record(config, status, **fields):
-    rec = {"key": config_key(config), "status": status, "config": config,
-           "val_accuracy": None, "test_accuracy": None, "best_val_accuracy": None,
-           "best_epoch": None, "epochs_run": 0, "seconds": None, "error": None,
-           "worker": None, "history": None}
+    rec = {
+        "key": config_key(config),
+        "status": status,
+        "config": config,
+        "val_accuracy": None,
+        "test_accuracy": None,
+        "best_val_accuracy": None,
+        "best_epoch": None,
+        "epochs_run": 0,
+        "seconds": None,
+        "error": None,
+        "worker": None,
+        "history": None,
+    }
     rec.update(fields)
     return rec
 
@@ -111,18 +127,29 @@ def run_config(config, data=None):
         history = _clean(_train(config, arrays))
     except Exception as e:  # recorded, not raised: one bad config must not stop the sweep
         msg = " ".join(str(e).split()) or type(e).__name__
-        return _record(config, "failed", error=f"{type(e).__name__}: {msg}"[:ERROR_CUT],
-                       seconds=time.perf_counter() - loaded, worker=worker,
-                       fastnet=__version__)
+        return _record(
+            config,
+            "failed",
+            error=f"{type(e).__name__}: {msg}"[:ERROR_CUT],
+            seconds=time.perf_counter() - loaded,
+            worker=worker,
+            fastnet=__version__,
+        )
     val = [v for v in history.get("precision") or []]
     test = history.get("precision_test") or []
     scored = [(v, i) for i, v in enumerate(val) if v is not None]
     best = max(scored, key=lambda t: (t[0], -t[1])) if scored else None
     return _record(
-        config, "ok", val_accuracy=val[-1] if val else None,
+        config,
+        "ok",
+        val_accuracy=val[-1] if val else None,
         test_accuracy=test[-1] if test else None,
         best_val_accuracy=best[0] if best else None,
         best_epoch=history["epoque"][best[1]] if best else None,
         epochs_run=len(history.get("epoque") or []),
-        seconds=time.perf_counter() - loaded, load_seconds=loaded - start,
-        worker=worker, fastnet=__version__, history=history)
+        seconds=time.perf_counter() - loaded,
+        load_seconds=loaded - start,
+        worker=worker,
+        fastnet=__version__,
+        history=history,
+    )
