@@ -3,16 +3,15 @@ weights every round starts from, and a warm-up that compiles fastnet's
 kernels before anything is timed.
 
 MNIST is read from ``$FASTNET_DATA``, else ``<repo>/../shared/data/mnist``
-(the four gzip'd IDX files), through ``fastnet.mnist.load_arrays`` when
-that module exists, else through the small reader below.
+(the four gzip'd IDX files), through ``fastnet.mnist.load_arrays``.
 """
-import gzip
 import os
-import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from fastnet.mnist import load_arrays
 
 from . import workload as wl
 
@@ -25,34 +24,6 @@ def data_dir():
     return Path(env) if env else REPO.parent / "shared" / "data" / "mnist"
 
 
-def _read_idx(path, magic, ndim):
-    """uint8 payload of a gzip'd IDX file, shaped by its header."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    head = 4 + 4 * ndim
-    fields = struct.unpack(">" + "I" * (1 + ndim), raw[:head])
-    if fields[0] != magic:
-        raise ValueError(f"{path}: bad IDX magic {fields[0]}, expected {magic}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=head).reshape(fields[1:])
-
-
-def _read_arrays(path):
-    """((Xtr, ytr), (Xva, yva), (Xte, yte)) like ``fastnet.mnist.load_arrays``:
-    float32 pixels / 256, int64 labels, train = first 50,000."""
-    path = Path(path)
-
-    def images(name):
-        raw = _read_idx(path / name, 2051, 3)
-        return raw.reshape(raw.shape[0], -1).astype(np.float32) / np.float32(256)
-
-    def labels(name):
-        return _read_idx(path / name, 2049, 1).astype(np.int64)
-
-    X, y = images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")
-    Xte, yte = images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")
-    return (X[:50000], y[:50000]), (X[50000:], y[50000:]), (Xte, yte)
-
-
 @pytest.fixture(scope="session")
 def mnist():
     """``((Xtr, ytr), (Xte, yte))``: 50,000 training and 10,000 test images,
@@ -60,10 +31,6 @@ def mnist():
     path = data_dir()
     if not (path / "train-images-idx3-ubyte.gz").exists():
         pytest.skip(f"MNIST not found in {path} (set FASTNET_DATA)")
-    try:
-        from fastnet.mnist import load_arrays
-    except ImportError:
-        load_arrays = _read_arrays
     (Xtr, ytr), _, (Xte, yte) = load_arrays(path)
     assert Xtr.shape == (50000, 784) and Xte.shape == (10000, 784)
     assert Xtr.dtype == np.float32

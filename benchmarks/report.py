@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python -m pytest benchmarks --benchmark-only --benchmark-json=bench.json
     python benchmarks/report.py bench.json
 
-Prints the machine, the issue-3 targets (measured ratio, PASS/MISS), then
+Prints the machine, the performance targets (measured ratio, PASS/MISS), then
 one table per group: ``epoch`` and ``evaluer`` (speed-up vs the course's
 reference and vs the numpy peer with one BLAS thread, GFLOP/s, fraction of
 the same-run GEMM peak), ``scaling`` (seconds per example relative to the
@@ -134,7 +134,7 @@ def epoch_of(benches, dtype="float64", mode="serial", batch=10):
 
 
 def targets(benches):
-    """Rows ``(target, measured, goal, result)`` for the issue-3 targets."""
+    """Rows ``(target, measured, goal, result)`` for the performance targets."""
     rows = []
 
     def add(name, value, goal, ok, shown):
@@ -381,7 +381,7 @@ def report(data):
     out = ["# fastnet benchmarks", "", *machine_lines(data)]
     for dtype, (gf, threads, note) in sorted(peaks.items()):
         out.append(f"- GEMM peak {dtype}: {gf:.1f} GFLOP/s ({note})")
-    out += ["", "## Targets (issue 3)", "",
+    out += ["", "## Targets", "",
             *table(["target", "measured", "goal", "result"], targets(benches))]
     groups = []
     for b in benches:

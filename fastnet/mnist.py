@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._knobs import DIGITS, IMAGE_PIXELS, IMAGE_SIDE, PIXEL_LEVELS
+
 __all__ = ["MNIST_FILES", "MIRRORS", "cache_dir", "find_data", "read_idx",
            "load_arrays", "load_data", "load_data_wrapper"]
 
@@ -299,17 +301,17 @@ def _from_idx(folder):
         X = read_idx(folder / f"{part}-images-idx3-ubyte.gz")
         y = read_idx(folder / f"{part}-labels-idx1-ubyte.gz")
         where = f"{folder / part}-{{images,labels}}-idx?-ubyte.gz"
-        if X.ndim != 3 or X.shape[1:] != (28, 28) or y.ndim != 1:
+        if X.ndim != 3 or X.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE) or y.ndim != 1:
             raise ValueError(f"{where}: expected 28x28 images and 1-d labels, "
                              f"got {X.shape} and {y.shape}")
         if len(X) != len(y):
             raise ValueError(f"{where}: {len(X)} images but {len(y)} labels")
-        if y.size and y.max() > 9:
+        if y.size and y.max() >= DIGITS:
             raise ValueError(f"{folder / part}-labels-idx1-ubyte.gz: labels outside "
                              f"0..9 (found {y.max()})")
         # Dividing by 256, not 255, gives exactly the values of Nielsen's
         # pickle (multiples of 1/256, max 255/256); exact in float32.
-        X = np.multiply(X.reshape(len(X), 784), np.float32(1 / 256), dtype=np.float32)
+        X = np.multiply(X.reshape(len(X), IMAGE_PIXELS), np.float32(1 / PIXEL_LEVELS), dtype=np.float32)
         imgs[part] = (X, y.astype(np.int64))
     (X, y), test = imgs["train"], imgs["t10k"]
     if len(X) <= _N_VALID:
@@ -334,7 +336,7 @@ def _from_pickle(filename):
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise bad
         X, y = (np.asarray(a) for a in pair)
-        if (X.ndim != 2 or X.shape[1] != 784 or y.ndim != 1
+        if (X.ndim != 2 or X.shape[1] != IMAGE_PIXELS or y.ndim != 1
                 or len(X) != len(y) or X.dtype.kind not in "fiu"
                 or y.dtype.kind not in "iu"):
             raise bad
@@ -419,6 +421,6 @@ def load_data_wrapper(path=None, download=True):
     onehot = np.zeros((len(ytr), 10, 1))
     onehot[np.arange(len(ytr)), ytr, 0] = 1.0
     # Iterating a (n, 784, 1) view yields (784, 1) views: no copy per image.
-    return (zip(Xtr.reshape(-1, 784, 1), onehot),
-            zip(Xva.reshape(-1, 784, 1), yva),
-            zip(Xte.reshape(-1, 784, 1), yte))
+    return (zip(Xtr.reshape(-1, IMAGE_PIXELS, 1), onehot),
+            zip(Xva.reshape(-1, IMAGE_PIXELS, 1), yva),
+            zip(Xte.reshape(-1, IMAGE_PIXELS, 1), yte))

@@ -2,8 +2,9 @@
 ``network.py`` (chapter 1 of "Neural Networks and Deep Learning")."""
 import numpy as np
 
+from ._draws import book_draws
 from ._jsonfile import read_params
-from ._model import ENGLISH, TrainOptions, _Facade, book_draws
+from ._model import ENGLISH, TrainOptions, _Facade
 from ._validation import check_sizes
 
 

@@ -21,8 +21,9 @@ their shape.
 import numpy as np
 
 from . import _data
+from ._draws import book_draws
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
-from ._model import ENGLISH, book_draws
+from ._model import ENGLISH
 from ._validation import check_bool, check_sizes
 from .cours import sigmoide as sigmoid
 from .cours import sigmoide_prime as sigmoid_prime

@@ -197,6 +197,17 @@ def _grille(n):
     return math.ceil(n / colonnes), colonnes
 
 
+def _cases(fig, n, lignes, colonnes):
+    """The first ``n`` axes of a grid, without ticks; the others hidden."""
+    axes = fig.subplots(lignes, colonnes, squeeze=False).ravel()
+    for i, ax in enumerate(axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.set_axis_off()
+    return axes[:n]
+
+
 def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
     """A grid of the first ``n`` images of ``X`` with the network's answers.
 
@@ -238,14 +249,8 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
 
     lignes, colonnes = _grille(n)
     fig = _figure((1.3 * colonnes, 1.45 * lignes + 0.5), afficher)
-    axes = fig.subplots(lignes, colonnes, squeeze=False).ravel()
     erreurs = 0
-    for i, ax in enumerate(axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i >= n:
-            ax.set_axis_off()
-            continue
+    for i, ax in enumerate(_cases(fig, n, lignes, colonnes)):
         ax.imshow(X[i].reshape(cote, cote), cmap="gray_r", interpolation="nearest")
         if vrais is not None and preds[i] != vrais[i]:
             erreurs += 1
@@ -295,14 +300,8 @@ def poids_caches(reseau, fichier=None, n=None, afficher=False):
 
     lignes, colonnes = _grille(n)
     fig = _figure((1.3 * colonnes + 0.9, 1.4 * lignes + 0.5), afficher)
-    axes = fig.subplots(lignes, colonnes, squeeze=False).ravel()
     image = None
-    for j, ax in enumerate(axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if j >= n:
-            ax.set_axis_off()
-            continue
+    for j, ax in enumerate(_cases(fig, n, lignes, colonnes)):
         image = ax.imshow(W[:, j].reshape(cote, cote), cmap="RdBu_r",
                           vmin=-vmax, vmax=vmax, interpolation="nearest")
         ax.set_title(f"neurone {j}", fontsize=8)

@@ -1,10 +1,11 @@
 """``Reseau``: the course's network, on compiled kernels."""
 import numpy as np
 
+from ._draws import initial_params
 from ._engine import DivergenceError
 from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
-from ._model import FRENCH, TrainOptions, _Facade, initial_params
+from ._model import FRENCH, TrainOptions, _Facade
 from ._validation import check_choice, check_sizes
 from .cours import sigmoide, sigmoide_prime
 

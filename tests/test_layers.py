@@ -21,6 +21,7 @@ LAYERS = (
             "fastnet._version",
             "fastnet._lazy",
             "fastnet._progress",
+            "fastnet._draws",
             "fastnet.cours",
             "fastnet.reference",
         ),
@@ -62,7 +63,8 @@ def layer_of(module):
     best = None
     for rank, (_, members) in enumerate(LAYERS):
         for m in members:
-            if module == m or module.startswith(m + "."):
+            # a subpackage stands for its modules; the top package for itself only
+            if module == m or (m != "fastnet" and module.startswith(m + ".")):
                 if best is None or len(m) > best[1]:
                     best = (rank, len(m))
     return None if best is None else best[0]

@@ -3,8 +3,11 @@
 import json
 
 from .. import plots
+from .._validation import cut
 from .results import rank
 from .spec import KNOBS
+
+LINE_CUT = 300  # a failed configuration's line in the table
 
 
 def _show(value):
@@ -65,7 +68,7 @@ def ranking_table(records):
     out += [line(row) for row in rows]
     failed = [r for r in records if r.get("status") != "ok"]
     for r in failed:
-        out.append(f"failed {r['key']}: {r.get('error') or 'unknown error'}"[:300])
+        out.append(cut(f"failed {r['key']}: {r.get('error') or 'unknown error'}", LINE_CUT))
     return "\n".join(out)
 
 
