@@ -69,6 +69,7 @@ def read_json(fichier):
 
     Examples
     --------
+    >>> write_json({"a": 1}, "/tmp/fastnet-doctest.json")
     >>> read_json("/tmp/fastnet-doctest.json")
     {'a': 1}
     """

@@ -90,6 +90,7 @@ def charger(fichier):
     Examples
     --------
     >>> import fastnet
+    >>> fastnet.sauvegarder(fastnet.Reseau([2, 3, 1]), "/tmp/reseau.json")
     >>> fastnet.charger("/tmp/reseau.json")
     Reseau([2, 3, 1], dtype=float64)
     """

@@ -11,16 +11,28 @@ from ._validation import check_sizes
 class Network(_Facade):
     """Nielsen's ``network.Network``, trained by compiled mini-batch SGD.
 
+    ``weights[l]`` has shape ``(sizes[l+1], sizes[l])`` (the book's layout)
+    and ``biases[l]`` shape ``(sizes[l+1], 1)``. They start as
+    ``np.random.randn`` draws in the book's order (biases, then weights), so
+    that after ``np.random.seed(s)`` the network is the book's.
+
     Parameters
     ----------
     sizes : list of int
         Layer sizes, inputs first.
     dtype, parallel : as for :class:`fastnet.Reseau`.
 
-    ``weights[l]`` has shape ``(sizes[l+1], sizes[l])`` (the book's layout)
-    and ``biases[l]`` shape ``(sizes[l+1], 1)``. They start as
-    ``np.random.randn`` draws in the book's order (biases, then weights), so
-    that after ``np.random.seed(s)`` the network is the book's.
+    Raises
+    ------
+    TypeError, ValueError
+        A bad argument, named in the message (nothing drawn then).
+
+    Examples
+    --------
+    >>> from fastnet import Network
+    >>> net = Network([784, 30, 10])
+    >>> net.weights[0].shape
+    (30, 784)
     """
 
     _W, _B = "weights", "biases"
@@ -77,28 +89,147 @@ class Network(_Facade):
         self._set_biases(values)
 
     def feedforward(self, a):
-        """Output for ``a`` of shape ``(sizes[0], 1)`` or ``(sizes[0], m)``."""
+        """Output of the network.
+
+        Parameters
+        ----------
+        a : array ``(sizes[0], 1)`` or ``(sizes[0], m)``
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(sizes[-1], 1)`` or ``(sizes[-1], m)``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Not numbers of that shape, or NaN/inf.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 3, 1]).feedforward(np.zeros((2, 1))).shape
+        (1, 1)
+        """
         return self._forward(a, "a")
 
     def evaluate(self, test_data):
-        """Number of test inputs whose output's argmax equals the label."""
+        """Number of test inputs whose output's argmax equals the label.
+
+        Parameters
+        ----------
+        test_data : list or iterator of pairs ``(x, y)``, or ``(X, y)`` arrays
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad pairs.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 3, 2]).evaluate([(np.zeros((2, 1)), 0)]) in (0, 1)
+        True
+        """
         return self._count(test_data, "test_data")
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None,
             parallel=None, callback=None):
-        """Mini-batch stochastic gradient descent, as in the book; prints
-        ``Epoch j: correct / n_test`` or ``Epoch j complete``. Returns the
-        per-epoch history described in :meth:`fastnet.Reseau.DGS`."""
+        """Mini-batch stochastic gradient descent, as in the book.
+
+        Prints ``Epoch j: correct / n_test`` (with ``test_data``) or
+        ``Epoch j complete`` after each epoch.
+
+        Parameters
+        ----------
+        training_data : list or iterator of pairs, or ``(X, y)`` arrays
+        epochs, mini_batch_size : int
+        eta : float
+        test_data : like ``training_data``, optional
+        parallel : bool, optional
+        callback : callable, optional
+            ``callback(j, correct)`` after each epoch.
+
+        Returns
+        -------
+        dict
+            The per-epoch history described in :meth:`fastnet.Reseau.DGS`.
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad argument (nothing changed).
+        DivergenceError
+            The weights became NaN or inf (the last whole epoch's are kept).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> X, y = np.random.rand(10, 2), np.random.randint(0, 2, 10)
+        >>> Network([2, 3, 2]).SGD((X, y), 1, 5, 3.0)["epoque"]
+        Epoch 0 complete
+        [0]
+        """
         opts = TrainOptions(test_data=test_data, parallel=parallel, callback=callback)
         return self._train(training_data, epochs, mini_batch_size, eta, ENGLISH, opts)
 
     def update_mini_batch(self, mini_batch, eta):
-        """One gradient step on the pairs of ``mini_batch``."""
+        """One gradient step on the pairs of ``mini_batch``.
+
+        Parameters
+        ----------
+        mini_batch : list of pairs ``(x, y)``
+        eta : float
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        TypeError, ValueError, DivergenceError
+            As :meth:`fastnet.Reseau.update_mini_batch`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 1]).update_mini_batch([(np.ones((2, 1)), np.ones((1, 1)))], 1.0)
+        """
         self._update(mini_batch, eta, "mini_batch")
 
     def backprop(self, x, y):
-        """``(nabla_b, nabla_w)`` for one example, shaped like
-        ``biases``/``weights``."""
+        """Gradient of the cost for one example.
+
+        Parameters
+        ----------
+        x : array ``(sizes[0], 1)``
+        y : array ``(sizes[-1], 1)`` or int
+
+        Returns
+        -------
+        nabla_b, nabla_w : list of numpy.ndarray
+            Shaped like ``biases`` and ``weights``.
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`fastnet.Reseau.backprop`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 3, 1]).backprop(np.ones((2, 1)), np.ones((1, 1)))[1][0].shape
+        (3, 2)
+        """
         return self._gradients(x, y)
 
     def __repr__(self):

@@ -23,6 +23,7 @@ import numpy as np
 from . import _data
 from ._draws import book_draws
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
+from ._knobs import DIGITS
 from ._model import ENGLISH
 from ._validation import check_bool, check_sizes
 from .cours import sigmoide as sigmoid
@@ -34,33 +35,129 @@ __all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "load", "vectorized_r
 
 
 class QuadraticCost:
-    """C = ||a - y||^2 / 2; the output error is (a - y) * sigmoid'(z)."""
+    """C = ||a - y||^2 / 2; the output error is (a - y) * sigmoid'(z).
+
+    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
+    anyone who calls them. Used as a class, never instantiated.
+
+    Parameters
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([2, 1], cost=network2.QuadraticCost).cost is network2.QuadraticCost
+    True
+    """
 
     engine_name = "quadratic"
 
     @staticmethod
     def fn(a, y):
+        """The cost of one example.
+
+        Parameters
+        ----------
+        a, y : numpy.ndarray
+            The output and the target, columns of the same shape.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(QuadraticCost.fn(np.array([[0.5]]), np.array([[1.0]])))
+        0.125
+        """
         return 0.5 * float(np.sum((a - y) ** 2))
 
     @staticmethod
     def delta(z, a, y):
+        """The output layer's error.
+
+        Parameters
+        ----------
+        z, a, y : numpy.ndarray
+            Weighted input, output and target of the output layer.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> QuadraticCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
+        array([[-0.125]])
+        """
         return (a - y) * sigmoid_prime(z)
 
 
 class CrossEntropyCost:
     """C = -sum(y ln a + (1 - y) ln(1 - a)); the output error is a - y
-    (the sigmoid's derivative cancels; ``z`` is not used)."""
+    (the sigmoid's derivative cancels; ``z`` is not used).
+
+    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
+    anyone who calls them. Used as a class, never instantiated.
+
+    Parameters
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([2, 1], cost=network2.CrossEntropyCost).cost is network2.CrossEntropyCost
+    True
+    """
 
     engine_name = "cross_entropy"
 
     @staticmethod
     def fn(a, y):
+        """The cost of one example.
+
+        Parameters
+        ----------
+        a, y : numpy.ndarray
+            The output and the target, columns of the same shape.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(CrossEntropyCost.fn(np.array([[0.5]]), np.array([[1.0]])))
+        0.6931471805599453
+        """
         # 0 * ln 0 gives nan: counted as 0, as the book does
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
 
     @staticmethod
     def delta(z, a, y):
+        """The output layer's error.
+
+        Parameters
+        ----------
+        z, a, y : numpy.ndarray
+            Weighted input, output and target of the output layer.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> CrossEntropyCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
+        array([[-0.5]])
+        """
         return a - y
 
 
@@ -75,9 +172,30 @@ def _check_cost(cost):
 
 
 class Network(_BookNetwork):
-    """``network2.Network``: ``sizes``, ``cost`` (a class), ``weights[l]``
-    of shape ``(sizes[l+1], sizes[l])``, ``biases[l]`` ``(sizes[l+1], 1)``.
-    ``dtype`` and ``parallel`` are fastnet's, as for :class:`fastnet.Network`.
+    """``network2.Network``: Nielsen's chapter 3 network, compiled.
+
+    ``weights[l]`` has shape ``(sizes[l+1], sizes[l])``, ``biases[l]``
+    ``(sizes[l+1], 1)``; they start as network2's default draws (N(0, 1)
+    biases, N(0, 1/n_in) weights).
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer sizes, inputs first.
+    cost : {CrossEntropyCost, QuadraticCost}
+        The cost class.
+    dtype, parallel : as for :class:`fastnet.Network`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad argument (nothing drawn then).
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([784, 30, 10])
+    Network([784, 30, 10], cost=CrossEntropyCost, dtype=float64)
     """
 
     def __init__(self, sizes, cost=CrossEntropyCost, dtype=np.float64, parallel=False):
@@ -103,11 +221,31 @@ class Network(_BookNetwork):
         self._cost_class = value
 
     def default_weight_initializer(self):
-        """Draw again: biases N(0, 1), weights N(0, 1/n_in)."""
+        """Draw again: biases N(0, 1), weights N(0, 1/n_in).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from fastnet import network2
+        >>> network2.Network([2, 3, 1]).default_weight_initializer()
+        """
         self._redraw(normalised=True)
 
     def large_weight_initializer(self):
-        """Draw again: biases and weights N(0, 1) (chapter 1's)."""
+        """Draw again: biases and weights N(0, 1) (chapter 1's).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from fastnet import network2
+        >>> network2.Network([2, 3, 1]).large_weight_initializer()
+        """
         self._redraw(normalised=False)
 
     def _redraw(self, normalised):
@@ -123,10 +261,44 @@ class Network(_BookNetwork):
         After each epoch prints ``Epoch j training complete``, then, for
         each flag set, ``Cost on training data: c``, ``Accuracy on training
         data: k / n``, ``Cost on evaluation data: c``, ``Accuracy on
-        evaluation data: k / n``, then an empty line. Returns the four
-        per-epoch lists ``(evaluation_cost, evaluation_accuracy,
-        training_cost, training_accuracy)``, empty when not monitored.
-        Costs include the L2 term; accuracies are counts.
+        evaluation data: k / n``, then an empty line. Costs include the L2
+        term; accuracies are counts.
+
+        Parameters
+        ----------
+        training_data : list or iterator of pairs, or ``(X, y)`` arrays
+        epochs, mini_batch_size : int
+        eta : float
+        lmbda : float
+            L2 regularisation (weights scaled by ``1 - eta * lmbda / n``).
+        evaluation_data : like ``training_data``, optional
+        monitor_evaluation_cost, monitor_evaluation_accuracy : bool
+        monitor_training_cost, monitor_training_accuracy : bool
+        parallel : bool, optional
+
+        Returns
+        -------
+        tuple of four lists
+            ``(evaluation_cost, evaluation_accuracy, training_cost,
+            training_accuracy)``, per epoch, empty when not monitored.
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad argument (nothing changed).
+        DivergenceError
+            The weights became NaN or inf.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import network2
+        >>> X, y = np.random.rand(10, 2), np.random.randint(0, 2, 10)
+        >>> out = network2.Network([2, 3, 2]).SGD((X, y), 1, 5, 0.5)
+        Epoch 0 training complete
+        <BLANKLINE>
+        >>> out
+        ([], [], [], [])
         """
         run = self._check_training(training_data, epochs, mini_batch_size, eta, parallel,
                                    lmbda, 0.0, ENGLISH)
@@ -173,25 +345,119 @@ class Network(_BookNetwork):
                 results["training_cost"], results["training_accuracy"])
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
-        """One step on ``mini_batch``, with network2's L2 term (``n``: the
-        size of the whole training set; default the mini-batch's)."""
+        """One step on ``mini_batch``, with network2's L2 term.
+
+        Parameters
+        ----------
+        mini_batch : list of pairs ``(x, y)``
+        eta, lmbda : float
+        n : int, optional
+            Size of the whole training set (default: the mini-batch's).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        TypeError, ValueError, DivergenceError
+            As :meth:`fastnet.Reseau.update_mini_batch`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import network2
+        >>> net = network2.Network([2, 1])
+        >>> net.update_mini_batch([(np.ones((2, 1)), np.ones((1, 1)))], 0.5, 5.0, 100)
+        """
         self._update(mini_batch, eta, "mini_batch", lmbda, n)
 
     def accuracy(self, data, convert=False):
-        """Number of pairs whose output's argmax is the label (an int, or
-        the argmax of a one-hot or target column)."""
+        """Number of pairs whose output's argmax is the label.
+
+        Parameters
+        ----------
+        data : list of pairs ``(x, y)``, or ``(X, y)`` arrays
+            ``y`` an int, or a one-hot or target column (its argmax).
+        convert : bool
+            Accepted for the book's calls; not needed.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad pairs.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import network2
+        >>> network2.Network([2, 2]).accuracy([(np.ones((2, 1)), 1)]) in (0, 1)
+        True
+        """
         X, Y, _ = _data.training_arrays(data, *self._n(), "data")
         self._sync()
         return self._engine.count_correct(X, Y.argmax(axis=1))
 
     def total_cost(self, data, lmbda, convert=False):
-        """Mean cost over ``data`` plus ``0.5 * lmbda / len(data) * sum
-        ||w||^2`` (int labels count as one-hot targets)."""
+        """Mean cost over ``data`` plus ``0.5 * lmbda / len(data) * sum ||w||^2``.
+
+        Parameters
+        ----------
+        data : list of pairs ``(x, y)``, or ``(X, y)`` arrays
+            Int labels count as one-hot targets.
+        lmbda : float
+        convert : bool
+            Accepted for the book's calls; not needed.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad data or ``lmbda``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import network2
+        >>> network2.Network([2, 2]).total_cost([(np.ones((2, 1)), 1)], 0.0) > 0
+        True
+        """
         return self._total_cost(data, lmbda)
 
     def save(self, filename):
-        """Write network2's JSON: ``sizes``, ``weights``, ``biases`` (nested
-        lists in the book's layout) and ``cost`` (the class's name)."""
+        """Write network2's JSON file.
+
+        Parameters
+        ----------
+        filename : str or path
+            Gets ``sizes``, ``weights``, ``biases`` (nested lists in the
+            book's layout) and ``cost`` (the class's name).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        ValueError
+            The weights hold NaN or inf.
+        OSError
+            The file cannot be written.
+
+        Examples
+        --------
+        >>> from fastnet import network2
+        >>> network2.Network([2, 1]).save("/tmp/net2.json")
+        >>> network2.load("/tmp/net2.json").sizes
+        [2, 1]
+        """
         self._sync()
         write_json({"sizes": [int(s) for s in self._engine.layout.sizes],
                     "weights": [w.tolist() for w in self.weights],
@@ -204,9 +470,34 @@ class Network(_BookNetwork):
 
 
 def from_document(doc, filename):
-    """The network of a network2 JSON document, checked (ValueError naming
-    the file). Built as network2's ``load`` does: a new Network (which
-    draws its initial values) given the saved weights."""
+    """The network of a network2 JSON document, checked.
+
+    Built as network2's ``load`` does: a new Network (which draws its
+    initial values) given the saved weights.
+
+    Parameters
+    ----------
+    doc : dict
+        The file's JSON object.
+    filename : str or path
+        The file, for the messages.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        A missing key, a bad cost, or a matrix of the wrong shape or with NaN
+        (the message names the file).
+
+    Examples
+    --------
+    >>> from_document({"sizes": [1, 1], "weights": [[[0.5]]], "biases": [[[0.0]]],
+    ...                "cost": "QuadraticCost"}, "f.json").cost.__name__
+    'QuadraticCost'
+    """
     for key in ("sizes", "weights", "biases", "cost"):
         if key not in doc:
             raise ValueError(f"{filename}: missing key {key!r} (not a network2 file?)")
@@ -224,7 +515,30 @@ def from_document(doc, filename):
 
 
 def load(filename):
-    """The network saved by :meth:`Network.save` (or network2's own)."""
+    """The network saved by :meth:`Network.save` (or network2's own).
+
+    Parameters
+    ----------
+    filename : str or path
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        Not a network2 file, or bad values in it.
+    OSError
+        The file cannot be read.
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([3, 2]).save("/tmp/n2.json")
+    >>> network2.load("/tmp/n2.json").sizes
+    [3, 2]
+    """
     doc = read_json(filename)
     if not isinstance(doc, dict):
         raise ValueError(f"{filename}: not a network2 file (expected a JSON object)")
@@ -232,7 +546,22 @@ def load(filename):
 
 
 def vectorized_result(j):
-    """A (10, 1) column: 1.0 at row ``j``, 0 elsewhere."""
-    e = np.zeros((10, 1))
+    """A (10, 1) column: 1.0 at row ``j``, 0 elsewhere.
+
+    Parameters
+    ----------
+    j : int
+        A digit, 0 to 9.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> vectorized_result(3).ravel()
+    array([0., 0., 0., 1., 0., 0., 0., 0., 0., 0.])
+    """
+    e = np.zeros((DIGITS, 1))
     e[j] = 1.0
     return e

@@ -51,6 +51,23 @@ class Reseau(_Facade):
     draws in the course's order (all biases, then all weights), so that
     after ``np.random.seed(s)`` the network is the course's. ``gauss`` and
     ``gauss_normalise`` draw what ``network.py`` and ``network2.py`` draw.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad argument, named in the message; nothing is drawn from
+        ``np.random`` then.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastnet import Reseau
+    >>> np.random.seed(0)
+    >>> net = Reseau([2, 3, 1])
+    >>> net.poids[0].shape, net.biais[0].shape
+    ((2, 3), (3, 1))
+    >>> Reseau([784, 30, 10], cout="entropie_croisee")
+    Reseau([784, 30, 10], dtype=float64, cout='entropie_croisee')
     """
 
     _W, _B = "poids", "biais"
@@ -125,14 +142,59 @@ class Reseau(_Facade):
         self._set_biases(values)
 
     def forward(self, x):
-        """Output of the network for ``x`` of shape ``(tailles[0], 1)``
-        (one example) or ``(tailles[0], m)`` (m examples as columns); a 1-D
-        ``x`` of length ``tailles[0]`` is taken as a column."""
+        """Output of the network.
+
+        Parameters
+        ----------
+        x : array
+            One example as a column ``(tailles[0], 1)``, m examples as
+            columns ``(tailles[0], m)``, or a 1-D array of length
+            ``tailles[0]`` (taken as a column).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(tailles[-1], 1)`` or ``(tailles[-1], m)``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``x`` is not numbers of that shape, or holds NaN or inf.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> Reseau([2, 3, 1]).forward(np.zeros((2, 4))).shape
+        (1, 4)
+        """
         return self._forward(x, "x")
 
     def evaluer(self, test_data):
-        """Number of pairs ``(x, y)`` whose output's argmax equals ``y``
-        (an int label or a one-hot column)."""
+        """Number of examples whose output's argmax is the right digit.
+
+        Parameters
+        ----------
+        test_data : list or iterator of pairs ``(x, y)``, or ``(X, y)`` arrays
+            ``y`` an int label or a one-hot column.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad pairs (the message names the first bad one).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> net = Reseau([2, 3, 2])
+        >>> 0 <= net.evaluer((np.zeros((5, 2)), np.zeros(5, dtype=int))) <= 5
+        True
+        """
         return self._count(test_data, "test_data")
 
     def DGS(self, training_data, nb_epoques, taille_mini_batch, eta,
@@ -174,36 +236,180 @@ class Reseau(_Facade):
         (that epoch's training time, evaluations excluded) and ``eta``.
         ``fastnet.plots.courbes(history)`` draws it.
 
-        Every argument is checked before anything changes: a bad one raises
-        ``TypeError`` or ``ValueError`` naming it (and the index of a bad
-        pair) and leaves the network, the list and ``random`` untouched.
-        An epoch whose weights become NaN or inf raises
-        :class:`DivergenceError`; the network keeps the weights of the last
-        whole epoch, as it does when interrupted (Ctrl-C).
+        Parameters
+        ----------
+        training_data : list or iterator of pairs ``(x, y)``, or ``(X, y)`` arrays
+            The examples trained on (a list is shuffled in place).
+        nb_epoques : int
+            Number of epochs (0 trains nothing).
+        taille_mini_batch : int
+            Examples per gradient step.
+        eta : float
+            Learning rate, > 0.
+        test_data, validation_data : like ``training_data``, optional
+            Counted after each epoch, never trained on.
+        parallel : bool, optional
+            Overrides the constructor's ``parallel``.
+        callback : callable, optional
+            ``callback(j, correct)`` after each epoch.
+        lmbda, mu : float
+            L2 regularisation (>= 0) and momentum (in [0, 1)).
+        arret_precoce, reduction_eta : int, optional
+            Early stopping and eta halving after that many epochs without
+            progress on ``validation_data``.
+        verbose, suivre_cout : bool
+            Print the epoch lines; record the training cost.
+        rng : random.Random, optional
+            Where the shuffles come from.
+
+        Returns
+        -------
+        dict of str to list
+            The history described above.
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad argument, named in the message (with the index of a bad
+            pair); the network, the list and ``random`` are left untouched.
+        DivergenceError
+            An epoch made the weights NaN or inf; the network keeps the
+            weights of the last whole epoch, as it does when interrupted
+            (Ctrl-C).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> X, y = np.random.rand(20, 4), np.random.randint(0, 2, 20)
+        >>> h = Reseau([4, 5, 2]).DGS((X, y), 2, 5, 3.0, test_data=(X, y), verbose=False)
+        >>> h["epoque"]
+        [0, 1]
         """
         opts = TrainOptions(test_data, parallel, callback, lmbda, mu, validation_data,
                             arret_precoce, reduction_eta, verbose, suivre_cout, rng)
         return self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts)
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
-        """One gradient step on the pairs of ``mini_batch``; with ``lmbda``,
-        network2's L2 step, ``n`` being the size of the whole training set
-        (default: the mini-batch's)."""
+        """One gradient step on the pairs of ``mini_batch``.
+
+        Parameters
+        ----------
+        mini_batch : list of pairs ``(x, y)``, or ``(X, y)`` arrays
+            The examples of the step.
+        eta : float
+            Learning rate, > 0.
+        lmbda : float
+            network2's L2 step (weights scaled by ``1 - eta * lmbda / n``).
+        n : int, optional
+            Size of the whole training set (default: the mini-batch's).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad argument; the weights are unchanged.
+        DivergenceError
+            The step would make the weights NaN or inf; they are unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> net = Reseau([2, 3, 1])
+        >>> net.update_mini_batch([(np.ones((2, 1)), np.ones((1, 1)))], 3.0)
+        """
         self._update(mini_batch, eta, "mini_batch", lmbda, n)
 
     def backprop(self, x, y):
-        """``(nabla_b, nabla_w)``: gradient of the cost for one example,
-        shaped like ``biais`` and ``poids``."""
+        """Gradient of the cost for one example.
+
+        Parameters
+        ----------
+        x : array ``(tailles[0], 1)``
+            The input.
+        y : array ``(tailles[-1], 1)`` or int
+            The target (an int label counts as one-hot).
+
+        Returns
+        -------
+        nabla_b, nabla_w : list of numpy.ndarray
+            Shaped like ``biais`` and ``poids``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad shapes or values.
+        FloatingPointError
+            The gradient overflowed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> nb, nw = Reseau([2, 3, 1]).backprop(np.ones((2, 1)), np.ones((1, 1)))
+        >>> nw[0].shape
+        (2, 3)
+        """
         return self._gradients(x, y)
 
     def cout_total(self, data, lmbda=0.0):
-        """Mean cost over the pairs of ``data`` (int labels count as one-hot
-        targets), plus ``0.5 * lmbda / len(data) * sum ||w||^2``."""
+        """Mean cost over ``data``, plus the L2 term.
+
+        Parameters
+        ----------
+        data : list of pairs ``(x, y)``, or ``(X, y)`` arrays
+            Int labels count as one-hot targets.
+        lmbda : float
+            Adds ``0.5 * lmbda / len(data) * sum ||w||^2``.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad data or ``lmbda``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Reseau
+        >>> Reseau([2, 3, 1]).cout_total([(np.ones((2, 1)), np.ones((1, 1)))]) >= 0
+        True
+        """
         return self._total_cost(data, lmbda)
 
     def sauvegarder(self, fichier):
-        """Write the network to ``fichier`` (JSON; see :mod:`fastnet.io`);
-        ``fastnet.charger(fichier)`` reads it back."""
+        """Write the network to a JSON file (see :mod:`fastnet.io`).
+
+        Parameters
+        ----------
+        fichier : str or path
+            Where to write it; ``fastnet.charger(fichier)`` reads it back.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        ValueError
+            The weights hold NaN or inf.
+        OSError
+            The file cannot be written.
+
+        Examples
+        --------
+        >>> from fastnet import Reseau, charger
+        >>> Reseau([2, 3, 1]).sauvegarder("/tmp/net.json")
+        >>> charger("/tmp/net.json")
+        Reseau([2, 3, 1], dtype=float64)
+        """
         write_json(self._to_document(), fichier)
 
     def __repr__(self):

@@ -29,9 +29,26 @@ def _varying(records):
 
 
 def ranking_table(records):
-    """The ranked table: one row per configuration, best validation
-    accuracy first, test accuracy in its own column; failed ones last with
-    their error."""
+    """The ranked table of a sweep's records, as text.
+
+    One row per configuration, best validation accuracy first, test
+    accuracy in its own column, a column per knob that varies; failed ones
+    last, with their error.
+
+    Parameters
+    ----------
+    records : list of dict
+        Records as :func:`fastnet.sweep.run_config` returns them.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(ranking_table([]))
+    no configurations
+    """
     records = rank(records)
     if not records:
         return "no configurations"
@@ -82,9 +99,36 @@ def _label(config, knobs):
 
 
 def plot_curves(records, path, top=10):
-    """Validation accuracy (and training cost, where recorded with
+    """Draw the curves of the best configurations and write the figure.
+
+    Validation accuracy (and training cost, where recorded with
     ``track_cost``) per epoch of the ``top`` best configurations, drawn by
-    :func:`fastnet.plots.courbes` and written to ``path``."""
+    :func:`fastnet.plots.courbes`.
+
+    Parameters
+    ----------
+    records : list of dict
+        The sweep's records.
+    path : str or path
+        The image file to write.
+    top : int
+        How many configurations to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        No successful configuration to plot.
+    ImportError
+        matplotlib is not installed.
+
+    Examples
+    --------
+    >>> plot_curves(records, "sweep.png")  # doctest: +SKIP
+    """
     best = [r for r in rank(records) if r.get("status") == "ok" and r.get("history")]
     best = best[:top]
     if not best:

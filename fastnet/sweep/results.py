@@ -7,9 +7,25 @@ from pathlib import Path
 
 
 def read_results(path):
-    """``(records, bad_lines)``: the records of a results file in file
-    order, and how many lines could not be read (a line cut short by a
-    crash). A missing file is empty."""
+    """Read a results file.
+
+    Parameters
+    ----------
+    path : str or path
+        A JSON-lines results file; a missing file is empty.
+
+    Returns
+    -------
+    records : list of dict
+        Its records, in file order.
+    bad_lines : int
+        How many lines could not be read (a line cut short by a crash).
+
+    Examples
+    --------
+    >>> read_results("/nonexistent/results.jsonl")
+    ([], 0)
+    """
     records, bad = [], 0
     try:
         f = open(path, encoding="utf-8")
@@ -72,8 +88,24 @@ def _append(path, record):
 
 
 def rank(records):
-    """Records best first: ``ok`` by validation accuracy (ties: key), then
-    failed ones. Test accuracy plays no part."""
+    """Records best first.
+
+    Parameters
+    ----------
+    records : list of dict
+
+    Returns
+    -------
+    list of dict
+        ``ok`` records by validation accuracy (ties: by key), then the
+        failed ones. Test accuracy plays no part.
+
+    Examples
+    --------
+    >>> [r["key"] for r in rank([{"key": "a", "status": "ok", "val_accuracy": 0.5},
+    ...                          {"key": "b", "status": "ok", "val_accuracy": 0.9}])]
+    ['b', 'a']
+    """
 
     def order(r):
         val = r.get("val_accuracy")

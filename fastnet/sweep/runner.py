@@ -165,6 +165,21 @@ def sweep(
     list of dict
         One record per configuration of this sweep (those found in the
         results file too), sorted by validation accuracy, failed ones last.
+
+    Raises
+    ------
+    SweepError
+        A bad description or setting.
+    ImportError
+        Dask is needed (``workers`` > 0 or a scheduler) but not installed.
+    TimeoutError
+        Nothing finished within ``stall_timeout``.
+
+    Examples
+    --------
+    >>> records = sweep({"eta": [1.0, 3.0], "epochs": 1, "limit": 500},
+    ...                 "eta.jsonl", workers=0)  # doctest: +SKIP
+    >>> print(ranking_table(records))  # doctest: +SKIP
     """
     settings = {}
     if isinstance(spec, (str, os.PathLike)):

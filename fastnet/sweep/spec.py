@@ -38,7 +38,20 @@ SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot"
 
 
 class SweepError(ValueError):
-    """A sweep description that cannot be run (unknown knob, bad range...)."""
+    """A sweep description that cannot be run (unknown knob, bad range...).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the knob or setting.
+
+    Examples
+    --------
+    >>> configurations({"nope": 1})
+    Traceback (most recent call last):
+    ...
+    fastnet.sweep.spec.SweepError: unknown knob 'nope'; known knobs: sizes, dtype, cost, activation, init, epochs, batch_size, eta, lmbda, mu, early_stop, eta_schedule, track_cost, seed, limit
+    """
 
 
 # -- describing a sweep ------------------------------------------------------
@@ -47,9 +60,30 @@ class SweepError(ValueError):
 def load_spec(path):
     """Read a sweep file (``.toml`` or ``.json``).
 
-    Returns ``(knobs, settings)``: the ``[knobs]`` table (knob -> value or
-    list of values or range) and the ``[sweep]`` table (``samples``,
-    ``seed``, ``results``, ``workers``, ``scheduler``, ``data``, ``plot``).
+    Parameters
+    ----------
+    path : str or path
+        The sweep file.
+
+    Returns
+    -------
+    knobs : dict
+        The ``[knobs]`` table: knob -> value, list of values or range.
+    settings : dict
+        The ``[sweep]`` table (``samples``, ``seed``, ``results``,
+        ``workers``, ``scheduler``, ``data``, ``plot``); ``results`` made
+        relative to the file's folder.
+
+    Raises
+    ------
+    SweepError
+        Not valid TOML/JSON, or unknown tables or settings.
+    OSError
+        The file cannot be read.
+
+    Examples
+    --------
+    >>> knobs, settings = load_spec("examples/sweep.toml")  # doctest: +SKIP
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
@@ -180,6 +214,18 @@ def configurations(knobs, samples=None, seed=0):
     list of dict
         Each configuration has every knob of :data:`DEFAULTS` plus the
         knobs given.
+
+    Raises
+    ------
+    SweepError
+        An unknown knob, a knob given twice, a bad range or ``samples``.
+
+    Examples
+    --------
+    >>> [c["eta"] for c in configurations({"eta": [1, 3]})]
+    [1.0, 3.0]
+    >>> len(configurations({"eta": {"log_uniform": [0.1, 10]}}, samples=4))
+    4
     """
     if not isinstance(knobs, dict):
         raise SweepError(f"knobs: expected a dict, got {type(knobs).__name__}")
@@ -212,6 +258,21 @@ def configurations(knobs, samples=None, seed=0):
 
 
 def config_key(config):
-    """A stable 12-hex-digit key: a hash of the configuration's knobs."""
+    """A stable 12-hex-digit key: a hash of the configuration's knobs.
+
+    Parameters
+    ----------
+    config : dict
+        A configuration (JSON-able values).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> config_key({"eta": 3.0}) == config_key({"eta": 3.0})
+    True
+    """
     text = json.dumps(config, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]

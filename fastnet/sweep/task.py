@@ -118,6 +118,26 @@ def run_config(config, data=None):
     ``best_epoch`` tell where validation peaked. ``seconds`` is the
     training time (with the per-epoch evaluations); ``load_seconds`` the
     data's (0 once the worker has it in memory).
+
+    Parameters
+    ----------
+    config : dict
+        One configuration (see :func:`fastnet.sweep.configurations`).
+    data : str or path, optional
+        The MNIST folder (default: ``$FASTNET_DATA``, else the cache).
+
+    Returns
+    -------
+    dict
+        The record: ``key``, ``status``, ``config``, ``val_accuracy``,
+        ``test_accuracy``, ``best_val_accuracy``, ``best_epoch``,
+        ``epochs_run``, ``seconds``, ``error``, ``worker``, ``history``...
+
+    Examples
+    --------
+    >>> from fastnet.sweep import configurations
+    >>> run_config(configurations({"epochs": 1, "limit": 100})[0])["status"]  # doctest: +SKIP
+    'ok'
     """
     worker = f"{socket.gethostname()}:{os.getpid()}"
     start = loaded = time.perf_counter()
