@@ -6,9 +6,27 @@ import numpy as np
 
 
 def book_draws(sizes, normalised=False):
-    """The book's initial draws: N(0, 1) biases, then N(0, 1) weights drawn
-    ``(n_out, n_in)``, divided by ``sqrt(n_in)`` when ``normalised``
-    (``network2``'s default); returns ``(biases, weights)``."""
+    """The book's initial draws.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer sizes.
+    normalised : bool
+        Divide the weights by ``sqrt(n_in)`` (``network2``'s default).
+
+    Returns
+    -------
+    biases, weights : list of numpy.ndarray
+        N(0, 1) biases ``(n_out, 1)``, then N(0, 1) weights ``(n_out, n_in)``,
+        drawn in that order.
+
+    Examples
+    --------
+    >>> b, w = book_draws([2, 3, 1])
+    >>> w[0].shape
+    (3, 2)
+    """
     biases = [np.random.randn(y, 1) for y in sizes[1:]]
     weights = []
     for x, y in zip(sizes[:-1], sizes[1:]):
@@ -18,8 +36,26 @@ def book_draws(sizes, normalised=False):
 
 
 def initial_params(sizes, init):
-    """``(biases, weights)`` drawn from ``np.random``, weights as ``(n_in,
-    n_out)`` blocks; see :class:`fastnet.Reseau` for what each ``init`` draws."""
+    """``Reseau``'s initial values, drawn from ``np.random``.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer sizes.
+    init : str
+        One of :data:`fastnet._knobs.INITS` (see :class:`fastnet.Reseau`).
+
+    Returns
+    -------
+    biases, weights : list of numpy.ndarray
+        Biases ``(n_out, 1)`` and weights as ``(n_in, n_out)`` blocks.
+
+    Examples
+    --------
+    >>> b, w = initial_params([2, 3, 1], "uniforme")
+    >>> w[0].shape
+    (2, 3)
+    """
     layers = list(zip(sizes[:-1], sizes[1:]))  # (n_in, n_out)
     if init == "uniforme":  # the course's order: all biases, then all weights
         return (

@@ -1,6 +1,6 @@
-"""What the facades share: the engine behind them, their parameter views,
-the training loop with its options and wording, and the validation-driven
-schedule (the initial draws are in :mod:`fastnet._draws`).
+"""What the facades share: the engine behind them, their parameter views
+and the training loop (its options, wording and schedule are in
+:mod:`fastnet._options`, the initial draws in :mod:`fastnet._draws`).
 
 ``Reseau`` (French), ``Network`` and ``network2.Network`` (English) differ
 only in names, layouts and printed lines; each passes its
@@ -9,13 +9,13 @@ only in names, layouts and printed lines; each passes its
 
 import random
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import _data
 from ._engine import DivergenceError, Engine, is_finite
 from ._jsonfile import header
+from ._options import HISTORY, STOP, Run, Schedule
 from ._validation import (
     check_bool,
     check_callable,
@@ -27,121 +27,29 @@ from ._validation import (
     resolve_dtype,
 )
 
-STOP = "stop"  # what a per-epoch hook returns to end training
-HISTORY = (
-    "epoque",
-    "precision",
-    "precision_test",
-    "precision_validation",
-    "cout",
-    "secondes",
-    "eta",
-)
-# the schedule stops when eta has dropped to eta0 / 2**7 = eta0 / 128
-HALVINGS = 7
-
 
 def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
-    """An engine; softmax outputs go with the log-likelihood cost."""
-    output = "softmax" if cost == "log_likelihood" else "sigmoid"
-    return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
-
-
-class Schedule:
-    """Early stopping and network2's eta schedule, both driven by the
-    accuracy on validation data ("no improvement in n epochs")."""
-
-    def __init__(self, eta, patience, halve_after):
-        self.eta, self.patience, self.halve_after = eta, patience, halve_after
-        self.best = None
-        self.since_best = self.since_change = self.halvings = 0
-
-    def update(self, correct):
-        """None to go on, STOP, or the new eta."""
-        if self.best is None or correct > self.best:
-            self.best, self.since_best, self.since_change = correct, 0, 0
-        else:
-            self.since_best += 1
-            self.since_change += 1
-        if self.patience and self.since_best >= self.patience:
-            return STOP
-        if self.halve_after and self.since_change >= self.halve_after:
-            self.halvings += 1
-            if self.halvings >= HALVINGS:  # eta would be eta0 / 128: done
-                return STOP
-            self.eta /= 2
-            self.since_change = 0
-            return self.eta
-        return None
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """How a facade names the training arguments and what it prints.
+    """An engine for a facade; softmax outputs go with the log-likelihood cost.
 
     Parameters
     ----------
-    epochs, batch, training, test : str
-        The names of the epoch count, mini-batch size, training data and
-        test data arguments (in the messages).
-    entry : str
-        The training method's name (``"DGS"``, ``"SGD"``).
-    epoch : str
-        The word for an epoch in the printed lines (``"Époque"``).
+    sizes : list of int
+        Layer sizes.
+    dtype : numpy.float64 or numpy.float32
+    cost, activation : str
+        English names (see :mod:`fastnet._knobs`).
+
+    Returns
+    -------
+    fastnet._engine.Engine
+
+    Examples
+    --------
+    >>> new_engine([2, 3, 1], "float64", "log_likelihood").output
+    'softmax'
     """
-
-    epochs: str
-    batch: str
-    training: str
-    test: str
-    entry: str
-    epoch: str
-
-    def line(self, j, correct=None, n=None):
-        """The line printed after epoch ``j``."""
-        if correct is None:
-            return f"{self.epoch} {j} complete"
-        return f"{self.epoch} {j}: {correct} / {n}"
-
-
-FRENCH = Vocabulary(
-    "nb_epoques", "taille_mini_batch", "training_data", "test_data", "DGS", "Époque"
-)
-ENGLISH = Vocabulary("epochs", "mini_batch_size", "training_data", "test_data", "SGD", "Epoch")
-
-
-@dataclass(frozen=True)
-class TrainOptions:
-    """The optional arguments of a training call (see :meth:`fastnet.Reseau.DGS`);
-    ``patience`` is ``arret_precoce``, ``halve_after`` ``reduction_eta``,
-    ``track_cost`` ``suivre_cout``."""
-
-    test_data: object = None
-    parallel: object = None
-    callback: object = None
-    lmbda: object = 0.0
-    mu: object = 0.0
-    validation_data: object = None
-    patience: object = None
-    halve_after: object = None
-    verbose: object = True
-    track_cost: object = False
-    rng: object = None
-
-
-@dataclass
-class Run:
-    """The checked and converted arguments of a training call."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    items: list | None
-    epochs: int
-    batch: int
-    eta: float
-    parallel: bool
-    lmbda: float
-    mu: float
+    output = "softmax" if cost == "log_likelihood" else "sigmoid"
+    return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
 
 
 class _Facade:

@@ -53,19 +53,33 @@ class ProgressBar:
             Steps done since the last update.
         note : str
             Text shown after the unit (``" (2 failed)"``).
+
+        Returns
+        -------
+        None
         """
         self._bar.bar_format = self._format(note)
         self._bar.update(steps)
 
     def clear(self):
         """Erase the bar, so that other output starts on a clean line (it
-        comes back at the next update)."""
+        comes back at the next update).
+
+        Returns
+        -------
+        None
+        """
         self._bar.clear()
         self.stream.write(ERASE)
         self.stream.flush()
 
     def close(self):
-        """Erase the bar for good."""
+        """Erase the bar for good.
+
+        Returns
+        -------
+        None
+        """
         self._bar.close()
         self.stream.write(ERASE)
         self.stream.flush()

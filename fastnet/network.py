@@ -4,7 +4,8 @@ import numpy as np
 
 from ._draws import book_draws
 from ._jsonfile import read_params
-from ._model import ENGLISH, TrainOptions, _Facade
+from ._model import _Facade
+from ._options import ENGLISH, TrainOptions
 from ._validation import check_sizes
 
 

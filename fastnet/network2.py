@@ -24,7 +24,7 @@ from . import _data
 from ._draws import book_draws
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._knobs import DIGITS
-from ._model import ENGLISH
+from ._options import ENGLISH
 from ._validation import check_bool, check_sizes
 from .cours import sigmoide as sigmoid
 from .cours import sigmoide_prime as sigmoid_prime

@@ -55,7 +55,26 @@ def courbe_sigmoide(fichier=None, afficher=False):
     « on n'est pas si loin du perceptron ». The step panel repeats the
     sigmoid in grey so the two can be compared.
 
-    Returns the Figure; writes it to ``fichier`` if given.
+    Parameters
+    ----------
+    fichier : path, optional
+        Where to write the figure (PNG, or any format matplotlib knows).
+    afficher : bool
+        Show it on screen (pyplot) as well.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ImportError
+        matplotlib is not installed.
+
+    Examples
+    --------
+    >>> from fastnet import plots
+    >>> fig = plots.courbe_sigmoide("sigmoide.png")  # doctest: +SKIP
     """
     fig = _figure((10, 4), afficher)
     gauche, droite = fig.subplots(1, 2, sharey=True)
@@ -145,6 +164,22 @@ def courbes(historiques, etiquettes=None, fichier=None, afficher=False):
     colour in both. A run without any accuracy (or cost) is left out of that
     panel; a panel with no data says so. When ``"secondes"`` is given, the
     legend shows the mean time per epoch.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not histories, or labels that do not match them.
+    ImportError
+        matplotlib is not installed.
+
+    Examples
+    --------
+    >>> history = net.DGS(training, 30, 10, 3.0, test_data=test)  # doctest: +SKIP
+    >>> plots.courbes(history, fichier="courbes.png")  # doctest: +SKIP
     """
     historiques, etiquettes = _liste_historiques(historiques, etiquettes)
     fig = _figure((11, 4.2), afficher)
@@ -226,6 +261,21 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
         How many images (at most ``len(X)``).
 
     The figure's title counts the errors.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        ``reseau`` has no ``forward``/``feedforward``.
+    ValueError
+        ``X``, ``y`` or ``n`` do not fit.
+
+    Examples
+    --------
+    >>> plots.grille_chiffres(net, X_test, y_test, n=25)  # doctest: +SKIP
     """
     X = np.asarray(X)
     if X.ndim != 2 or len(X) == 0:
@@ -280,6 +330,32 @@ def poids_caches(reseau, fichier=None, n=None, afficher=False):
     Red is positive, blue negative, on one symmetric scale shared by every
     image (the colour bar), so the neurons can be compared: a neuron looks
     for ink where it is red and for blank paper where it is blue.
+
+    Parameters
+    ----------
+    reseau : Reseau or Network
+        The network (its first weight matrix is drawn).
+    fichier : path, optional
+        Where to write the figure.
+    n : int, optional
+        How many neurons (default: all).
+    afficher : bool
+        Show it on screen as well.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        ``reseau`` has no ``poids``/``weights``.
+    ValueError
+        A weight matrix that is not square images, or a bad ``n``.
+
+    Examples
+    --------
+    >>> plots.poids_caches(net, "poids.png", n=16)  # doctest: +SKIP
     """
     if hasattr(reseau, "poids"):
         W = np.asarray(reseau.poids[0], dtype=float)

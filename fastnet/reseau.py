@@ -5,7 +5,8 @@ from ._draws import initial_params
 from ._engine import DivergenceError
 from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
-from ._model import FRENCH, TrainOptions, _Facade
+from ._model import _Facade
+from ._options import FRENCH, TrainOptions
 from ._validation import check_choice, check_sizes
 from .cours import sigmoide, sigmoide_prime
 

@@ -22,6 +22,7 @@ LAYERS = (
             "fastnet._lazy",
             "fastnet._progress",
             "fastnet._draws",
+            "fastnet._options",
             "fastnet.cours",
             "fastnet.reference",
         ),
