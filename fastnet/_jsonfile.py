@@ -160,14 +160,59 @@ def checked_sizes(sizes, name, fichier):
 
 
 def get(doc, key, fichier):
-    """``doc[key]``; ValueError naming the file when it is missing."""
+    """``doc[key]``.
+
+    Parameters
+    ----------
+    doc : dict
+    key : str
+    fichier : str or path
+        The file, for the message.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    ValueError
+        ``key`` is missing (the message names the file).
+
+    Examples
+    --------
+    >>> get({"a": 1}, "a", "f.json")
+    1
+    """
     if key not in doc:
         raise ValueError(f"{fichier}: missing key {key!r}")
     return doc[key]
 
 
 def checked_choice(doc, key, choices, fichier):
-    """``doc[key]``, one of ``choices``; ValueError naming the file."""
+    """``doc[key]``, one of ``choices``.
+
+    Parameters
+    ----------
+    doc : dict
+    key : str
+    choices : sequence of str
+    fichier : str or path
+        The file, for the message.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        Missing, or not one of ``choices`` (the message names the file).
+
+    Examples
+    --------
+    >>> checked_choice({"init": "he"}, "init", ("he", "xavier"), "f.json")
+    'he'
+    """
     value = get(doc, key, fichier)
     try:
         return check_choice(value, key, choices)
@@ -176,12 +221,49 @@ def checked_choice(doc, key, choices, fichier):
 
 
 def header(classe):
-    """The first keys of a fastnet file."""
+    """The first keys of a fastnet file.
+
+    Parameters
+    ----------
+    classe : {"Reseau", "Network"}
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> header("Reseau")
+    {'format': 'fastnet', 'version': 1, 'classe': 'Reseau'}
+    """
     return {"format": FORMAT, "version": VERSION, "classe": classe}
 
 
 def read_header(doc, fichier):
-    """Check a fastnet file's format and version; returns its ``classe``."""
+    """Check a fastnet file's format and version.
+
+    Parameters
+    ----------
+    doc : dict
+        The file's JSON object.
+    fichier : str or path
+        The file, for the messages.
+
+    Returns
+    -------
+    str
+        Its ``classe``.
+
+    Raises
+    ------
+    ValueError
+        Not a fastnet file, a bad or newer version, or an unknown class.
+
+    Examples
+    --------
+    >>> read_header(header("Network"), "f.json")
+    'Network'
+    """
     if doc.get("format") != FORMAT:
         raise ValueError(f'{fichier}: not a fastnet network file (no "format": "fastnet")')
     version = get(doc, "version", fichier)
@@ -199,8 +281,33 @@ def read_header(doc, fichier):
 
 
 def read_params(doc, fichier):
-    """``(tailles, dtype, parallel, biais, poids)`` of a fastnet file, checked
-    (weights as ``(n_in, n_out)`` blocks, ``dtype`` a numpy type)."""
+    """The parameters of a fastnet file, checked.
+
+    Parameters
+    ----------
+    doc : dict
+        The file's JSON object.
+    fichier : str or path
+        The file, for the messages.
+
+    Returns
+    -------
+    tuple
+        ``(tailles, dtype, parallel, biais, poids)``: weights as ``(n_in,
+        n_out)`` blocks, ``dtype`` a numpy type.
+
+    Raises
+    ------
+    ValueError
+        A missing key, bad sizes, dtype or flag, or a bad matrix.
+
+    Examples
+    --------
+    >>> doc = {"tailles": [1, 1], "dtype": "float64", "parallel": False,
+    ...        "biais": [[[0.0]]], "poids": [[[1.0]]]}
+    >>> read_params(doc, "f.json")[0]
+    [1, 1]
+    """
     tailles = checked_sizes(get(doc, "tailles", fichier), "tailles", fichier)
     dtype = get(doc, "dtype", fichier)
     if dtype not in ("float64", "float32"):

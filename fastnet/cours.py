@@ -33,13 +33,23 @@ def _vecteur(valeurs, nom):
 class Perceptron:
     """Un perceptron : renvoie 1 (« oui ») si ``w · x + b > 0``, 0 (« non ») sinon.
 
-    Paramètres
+    Parameters
     ----------
     poids : suite de nombres
         Les poids ``w_1, ..., w_n`` : l'importance de chaque entrée.
     biais : nombre
         Le biais ``b`` : plus il est grand, plus le perceptron dit « oui »
         facilement (``-b`` est le seuil que ``w · x`` doit dépasser).
+
+    Raises
+    ------
+    ValueError
+        Des poids vides.
+
+    Examples
+    --------
+    >>> Perceptron((-2, -2), 3).sortie((1, 1))
+    0
     """
 
     def __init__(self, poids, biais):
@@ -47,7 +57,27 @@ class Perceptron:
         self.biais = float(biais)
 
     def somme(self, x):
-        """``w · x + b`` pour l'entrée ``x`` (autant de valeurs que de poids)."""
+        """``w · x + b`` pour l'entrée ``x``.
+
+        Parameters
+        ----------
+        x : suite de nombres
+            Autant de valeurs que de poids.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            Pas autant de valeurs que de poids.
+
+        Examples
+        --------
+        >>> Perceptron((1, 2), -1).somme((1, 1))
+        2.0
+        """
         x = _vecteur(x, "x")
         if x.size != self.poids.size:
             raise ValueError(f"x a {x.size} valeurs, le perceptron a "
@@ -56,7 +86,22 @@ class Perceptron:
 
     def sortie(self, x):
         """1 si ``w · x + b > 0``, 0 sinon (exactement 0 donne 0 : l'inégalité
-        du cours est stricte)."""
+        du cours est stricte).
+
+        Parameters
+        ----------
+        x : suite de nombres
+
+        Returns
+        -------
+        int
+            0 ou 1.
+
+        Examples
+        --------
+        >>> Perceptron((1, 1), -1).sortie((1, 0))
+        0
+        """
         return 1 if self.somme(x) > 0 else 0
 
     def __repr__(self):
@@ -84,7 +129,21 @@ def festival(beau, bus, ami, poids=(6, 2, 2), biais=-5):
       aussi sous la pluie si le bus et l'ami sont là (4 > 3), mais pas avec
       un seul des deux (2 < 3).
 
-    Renvoie ``True`` (on y va) ou ``False``.
+    Parameters
+    ----------
+    beau, bus, ami : 0 ou 1
+    poids : suite de trois nombres
+    biais : nombre
+
+    Returns
+    -------
+    bool
+        ``True`` (on y va) ou ``False``.
+
+    Examples
+    --------
+    >>> festival(1, 0, 0), festival(0, 1, 1)
+    (True, False)
     """
     return Perceptron(poids, biais).sortie((beau, bus, ami)) == 1
 
@@ -103,6 +162,19 @@ def nand(x1, x2):
     ``-2 x1 - 2 x2 + 3`` vaut 3 pour (0, 0), 1 pour (1, 0) et (0, 1), et -1
     pour (1, 1) : le perceptron répond 0 seulement quand les deux entrées
     valent 1. Voir ``TABLE_NAND``.
+
+    Parameters
+    ----------
+    x1, x2 : 0 ou 1
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> [nand(*x) for x in TABLE_NAND] == list(TABLE_NAND.values())
+    True
     """
     return _NAND.sortie((x1, x2))
 
@@ -118,6 +190,20 @@ def demi_additionneur(x1, x2):
         n3 = NAND(x2, n1)          # vaut x1 OU NON(x2)
         somme   = NAND(n2, n3)     # XOR : 4 portes NAND
         retenue = NAND(n1, n1)     # NON(n1) = x1 ET x2
+
+    Parameters
+    ----------
+    x1, x2 : 0 ou 1
+
+    Returns
+    -------
+    tuple of int
+        ``(somme, retenue)``.
+
+    Examples
+    --------
+    >>> demi_additionneur(1, 0)
+    (1, 0)
     """
     n1 = nand(x1, x2)
     n2 = nand(x1, n1)
@@ -177,10 +263,35 @@ def sigmoide_prime(z):
 class NeuroneSigmoide(Perceptron):
     """Comme un perceptron, mais la sortie vaut ``sigmoide(w · x + b)``, un
     nombre entre 0 et 1 qui varie doucement quand les poids varient (c'est ce
-    qui permet d'apprendre par petites corrections)."""
+    qui permet d'apprendre par petites corrections).
+
+    Parameters
+    ----------
+    poids : suite de nombres
+    biais : nombre
+
+    Examples
+    --------
+    >>> NeuroneSigmoide((1, 1), 0).sortie((0, 0))
+    0.5
+    """
 
     def sortie(self, x):
-        """``sigmoide(w · x + b)``."""
+        """``sigmoide(w · x + b)``.
+
+        Parameters
+        ----------
+        x : suite de nombres
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> NeuroneSigmoide((2,), 0).sortie((0,))
+        0.5
+        """
         return float(sigmoide(self.somme(x)))
 
     def __repr__(self):
@@ -195,6 +306,19 @@ def limite_perceptron(poids, biais, x, facteurs=(1, 10, 100, 1000)):
     la sortie tend vers 1 ou 0 : celle du perceptron ``(w, b)``. Seul cas
     à part, ``w · x + b = 0`` : la sortie reste 0,5 (le perceptron, lui, dit 0).
 
+    Parameters
+    ----------
+    poids : suite de nombres
+    biais : nombre
+    x : suite de nombres
+    facteurs : suite de nombres
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
     >>> limite_perceptron((-2, -2), 3, (1, 1), facteurs=(1, 10))  # doctest: +ELLIPSIS
     [0.268..., 4.539...e-05]
     """
@@ -205,7 +329,7 @@ def limite_perceptron(poids, biais, x, facteurs=(1, 10, 100, 1000)):
 def descente_gradient(f_grad, v0, eta=0.1, iterations=3):
     """La descente de gradient du cours : répéter ``v <- v - eta * grad C(v)``.
 
-    Paramètres
+    Parameters
     ----------
     f_grad : fonction
         ``f_grad(v)`` renvoie le gradient de ``C`` en ``v`` (un nombre si ``v``
@@ -217,11 +341,21 @@ def descente_gradient(f_grad, v0, eta=0.1, iterations=3):
     iterations : entier >= 0
         Le nombre de pas.
 
-    Renvoie
+    Returns
     -------
     list
         ``[v0, v1, ..., v_iterations]`` : des ``float`` si ``v0`` est un
         nombre, des tableaux numpy 1-D sinon.
+
+    Raises
+    ------
+    ValueError
+        ``eta`` ou ``iterations`` hors de leur domaine.
+
+    Examples
+    --------
+    >>> descente_gradient(lambda v: 2 * v, 1.0, eta=0.25, iterations=2)
+    [1.0, 0.5, 0.25]
     """
     if not (isinstance(eta, (int, float, np.number)) and math.isfinite(eta)
             and eta > 0):
@@ -302,6 +436,20 @@ def exercice_descente(eta=0.1, iterations=3):
     Points de départ (le cours n'en donne pas) : ``x0 = 1`` pour
     ``x^4 - x^3``, ``(1, 1)`` pour ``-v1^3 + v2^2``, ``(1, 2)`` pour
     ``v1^2 v2^2``.
+
+    Parameters
+    ----------
+    eta : nombre > 0
+    iterations : entier >= 0
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> [e["iteres"] for e in exercice_descente()][0]
+    [1.0, 0.9, 0.8514, 0.8219987877024]
     """
     resultats = []
     for formule, gradient, f, grad, depart, commentaire in _EXERCICE:

@@ -21,6 +21,7 @@ their shape.
 import numpy as np
 
 from . import _data
+from ._costs import COSTS, CrossEntropyCost, QuadraticCost, check_cost
 from ._draws import book_draws
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._knobs import DIGITS
@@ -32,143 +33,6 @@ from .network import Network as _BookNetwork
 
 __all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "load", "vectorized_result",
            "sigmoid", "sigmoid_prime"]
-
-
-class QuadraticCost:
-    """C = ||a - y||^2 / 2; the output error is (a - y) * sigmoid'(z).
-
-    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
-    anyone who calls them. Used as a class, never instantiated.
-
-    Parameters
-    ----------
-    None
-
-    Examples
-    --------
-    >>> from fastnet import network2
-    >>> network2.Network([2, 1], cost=network2.QuadraticCost).cost is network2.QuadraticCost
-    True
-    """
-
-    engine_name = "quadratic"
-
-    @staticmethod
-    def fn(a, y):
-        """The cost of one example.
-
-        Parameters
-        ----------
-        a, y : numpy.ndarray
-            The output and the target, columns of the same shape.
-
-        Returns
-        -------
-        float
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> float(QuadraticCost.fn(np.array([[0.5]]), np.array([[1.0]])))
-        0.125
-        """
-        return 0.5 * float(np.sum((a - y) ** 2))
-
-    @staticmethod
-    def delta(z, a, y):
-        """The output layer's error.
-
-        Parameters
-        ----------
-        z, a, y : numpy.ndarray
-            Weighted input, output and target of the output layer.
-
-        Returns
-        -------
-        numpy.ndarray
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> QuadraticCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
-        array([[-0.125]])
-        """
-        return (a - y) * sigmoid_prime(z)
-
-
-class CrossEntropyCost:
-    """C = -sum(y ln a + (1 - y) ln(1 - a)); the output error is a - y
-    (the sigmoid's derivative cancels; ``z`` is not used).
-
-    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
-    anyone who calls them. Used as a class, never instantiated.
-
-    Parameters
-    ----------
-    None
-
-    Examples
-    --------
-    >>> from fastnet import network2
-    >>> network2.Network([2, 1], cost=network2.CrossEntropyCost).cost is network2.CrossEntropyCost
-    True
-    """
-
-    engine_name = "cross_entropy"
-
-    @staticmethod
-    def fn(a, y):
-        """The cost of one example.
-
-        Parameters
-        ----------
-        a, y : numpy.ndarray
-            The output and the target, columns of the same shape.
-
-        Returns
-        -------
-        float
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> float(CrossEntropyCost.fn(np.array([[0.5]]), np.array([[1.0]])))
-        0.6931471805599453
-        """
-        # 0 * ln 0 gives nan: counted as 0, as the book does
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
-
-    @staticmethod
-    def delta(z, a, y):
-        """The output layer's error.
-
-        Parameters
-        ----------
-        z, a, y : numpy.ndarray
-            Weighted input, output and target of the output layer.
-
-        Returns
-        -------
-        numpy.ndarray
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> CrossEntropyCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
-        array([[-0.5]])
-        """
-        return a - y
-
-
-COSTS = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
-
-
-def _check_cost(cost):
-    if cost not in COSTS.values():
-        raise (ValueError if isinstance(cost, type) else TypeError)(
-            f"cost: expected QuadraticCost or CrossEntropyCost (fastnet.network2's: the "
-            f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}")
 
 
 class Network(_BookNetwork):
@@ -201,7 +65,7 @@ class Network(_BookNetwork):
     def __init__(self, sizes, cost=CrossEntropyCost, dtype=np.float64, parallel=False):
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)
-        _check_cost(cost)  # all checked before the draws
+        check_cost(cost)  # all checked before the draws
         self.num_layers = len(ok)
         self.sizes = sizes
         biases, weights = book_draws(ok, normalised=True)
@@ -216,7 +80,7 @@ class Network(_BookNetwork):
 
     @cost.setter
     def cost(self, value):
-        _check_cost(value)
+        check_cost(value)
         self._reconfigure(value.engine_name)
         self._cost_class = value
 

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from ._validation import check_count
 from .cours import sigmoide
 
 __all__ = ["courbe_sigmoide", "courbes", "grille_chiffres", "poids_caches"]
@@ -280,9 +281,7 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
     X = np.asarray(X)
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"X must be a non-empty (m, pixels) array, not shape {X.shape}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, not {n!r}")
-    n = min(int(n), len(X))
+    n = min(check_count(n, "n", 1), len(X))
     cote = _cote_image(X.shape[1])
     vrais = None
     if y is not None:
@@ -369,9 +368,7 @@ def poids_caches(reseau, fichier=None, n=None, afficher=False):
     total = W.shape[1]
     if n is None:
         n = total
-    elif isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, not {n!r}")
-    n = min(int(n), total)
+    n = min(check_count(n, "n", 1), total)
     vmax = float(np.max(np.abs(W[:, :n]))) or 1.0
 
     lignes, colonnes = _grille(n)

@@ -23,6 +23,7 @@ LAYERS = (
             "fastnet._progress",
             "fastnet._draws",
             "fastnet._options",
+            "fastnet._costs",
             "fastnet.cours",
             "fastnet.reference",
         ),

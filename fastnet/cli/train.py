@@ -68,7 +68,26 @@ def epoch_bar(total, stream):
 class EpochLines:
     """Stands in for stdout during training: drops the course's lines when
     quiet, and erases the progress bar before any line is written (the bar
-    and stdout usually share the terminal)."""
+    and stdout usually share the terminal).
+
+    Parameters
+    ----------
+    target : file-like
+        The real stdout.
+    bar : ProgressBar or None
+        The bar to erase before each line.
+    quiet : bool
+        Drop every line.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> EpochLines(out, None, quiet=True).write("Époque 0 complete\\n")
+    18
+    >>> out.getvalue()
+    ''
+    """
 
     def __init__(self, target, bar, quiet):
         self.target, self.bar, self.quiet = target, bar, quiet
@@ -87,13 +106,12 @@ class EpochLines:
         return getattr(self.target, name)
 
 
-_TRAIN_HELP = """\
-Train the course's network on MNIST, like the course's main.py: by default
-Reseau([784, 30, 10]), 30 epochs, mini-batches of 10, eta = 3.0, trained on
-the 50,000 training images and tested on the 10,000 test images after each
-epoch ("Époque j: correct / 10000"). Ends with the final accuracy, the mean
-time per epoch (training plus the test pass, data loading excluded) and the
-data loading time."""
+_TRAIN_HELP = """Flush the real stream.
+
+        Returns
+        -------
+        None
+        """
 
 _TRAIN_EPILOG = """\
 data: --data PATH, else the directory in $FASTNET_DATA, else the per-user

@@ -1,0 +1,163 @@
+"""network2's cost classes: the kernels implement these two costs, and the
+classes keep the book's ``fn``/``delta`` for anyone who calls them
+(re-exported by :mod:`fastnet.network2`)."""
+
+import numpy as np
+
+from .cours import sigmoide_prime as sigmoid_prime
+
+
+class QuadraticCost:
+    """C = ||a - y||^2 / 2; the output error is (a - y) * sigmoid'(z).
+
+    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
+    anyone who calls them. Used as a class, never instantiated.
+
+    Parameters
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([2, 1], cost=network2.QuadraticCost).cost is network2.QuadraticCost
+    True
+    """
+
+    engine_name = "quadratic"
+
+    @staticmethod
+    def fn(a, y):
+        """The cost of one example.
+
+        Parameters
+        ----------
+        a, y : numpy.ndarray
+            The output and the target, columns of the same shape.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(QuadraticCost.fn(np.array([[0.5]]), np.array([[1.0]])))
+        0.125
+        """
+        return 0.5 * float(np.sum((a - y) ** 2))
+
+    @staticmethod
+    def delta(z, a, y):
+        """The output layer's error.
+
+        Parameters
+        ----------
+        z, a, y : numpy.ndarray
+            Weighted input, output and target of the output layer.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> QuadraticCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
+        array([[-0.125]])
+        """
+        return (a - y) * sigmoid_prime(z)
+
+
+class CrossEntropyCost:
+    """C = -sum(y ln a + (1 - y) ln(1 - a)); the output error is a - y
+    (the sigmoid's derivative cancels; ``z`` is not used).
+
+    The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
+    anyone who calls them. Used as a class, never instantiated.
+
+    Parameters
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from fastnet import network2
+    >>> network2.Network([2, 1], cost=network2.CrossEntropyCost).cost is network2.CrossEntropyCost
+    True
+    """
+
+    engine_name = "cross_entropy"
+
+    @staticmethod
+    def fn(a, y):
+        """The cost of one example.
+
+        Parameters
+        ----------
+        a, y : numpy.ndarray
+            The output and the target, columns of the same shape.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> float(CrossEntropyCost.fn(np.array([[0.5]]), np.array([[1.0]])))
+        0.6931471805599453
+        """
+        # 0 * ln 0 gives nan: counted as 0, as the book does
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
+
+    @staticmethod
+    def delta(z, a, y):
+        """The output layer's error.
+
+        Parameters
+        ----------
+        z, a, y : numpy.ndarray
+            Weighted input, output and target of the output layer.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> CrossEntropyCost.delta(np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]))
+        array([[-0.5]])
+        """
+        return a - y
+
+
+COSTS = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
+
+
+def check_cost(cost):
+    """Refuse any cost class but these two.
+
+    Parameters
+    ----------
+    cost : type
+        ``QuadraticCost`` or ``CrossEntropyCost``.
+
+    Raises
+    ------
+    ValueError
+        Another class (the kernels know only these two costs).
+    TypeError
+        Not a class.
+
+    Examples
+    --------
+    >>> check_cost(QuadraticCost)
+    """
+    if cost not in COSTS.values():
+        raise (ValueError if isinstance(cost, type) else TypeError)(
+            f"cost: expected QuadraticCost or CrossEntropyCost (fastnet.network2's: the "
+            f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}"
+        )
