@@ -35,8 +35,8 @@ from .common import (
 )
 
 MNIST_IN, MNIST_OUT = IMAGE_PIXELS, DIGITS
-# the knobs Reseau(...) takes, as (option's dest, Reseau's keyword)
-NET_KNOBS = (("cost", "cout"), ("activation", "activation"), ("init", "init"))
+# Reseau(...)'s knobs: (the option's dest = registry name, Reseau's keyword)
+NET_KNOBS = tuple((name, KNOB[name].api) for name in ("cost", "activation", "init"))
 
 
 def _default(name):
@@ -328,9 +328,9 @@ def command(args):
     options = {
         name: value
         for name, value in (
-            ("lmbda", args.lmbda),
-            ("mu", args.momentum),
-            ("suivre_cout", args.plot is not None),
+            (KNOB["lmbda"].api, args.lmbda),
+            (KNOB["mu"].api, args.momentum),
+            (KNOB["track_cost"].api, args.plot is not None),
         )
         if value
     }
@@ -388,7 +388,7 @@ def command(args):
         title = "  ".join(
             [f"[{','.join(map(str, sizes))}]", f"η = {args.eta:g}", f"mini-batch {args.batch_size}"]
             + list(knobs.values())
-            + [f"{k} = {v:g}" for k, v in options.items() if k != "suivre_cout"]
+            + [f"{k} = {v:g}" for k, v in options.items() if k != KNOB["track_cost"].api]
         )
         fig = plots.courbes(history)
         fig.suptitle(title, fontsize=10)
