@@ -494,13 +494,18 @@ class _ArraysOnly(pickle.Unpickler):
                 f"pickle)") from None
 
 
+def _unpickle(filename):
+    # in a function of its own: the unpickler's memo holds the file's big
+    # strings, which must be freed before the arrays are checked
+    with gzip.open(filename, "rb") as f:
+        unpickler = _ArraysOnly(_Capped(f, filename, MAX_DECOMPRESSED), encoding="latin1")
+        unpickler.filename = filename
+        return unpickler.load()
+
+
 def _from_pickle(filename):
     try:
-        with gzip.open(filename, "rb") as f:
-            unpickler = _ArraysOnly(_Capped(f, filename, MAX_DECOMPRESSED),
-                                    encoding="latin1")
-            unpickler.filename = filename
-            data = unpickler.load()
+        data = _unpickle(filename)
     except _Refused:
         raise
     except Exception as e:  # unpickling can fail in many ways; name the file
