@@ -410,26 +410,31 @@ class _Capped:
     def __init__(self, f, filename, limit):
         self.f, self.filename, self.left = f, filename, limit
 
-    def _count(self, n):
-        self.left -= n
-        if self.left < 0:
+    def _take(self, n):
+        # before reading: a pickle that announces more than is left is
+        # refused as soon as it asks
+        if n > self.left:
             raise _Refused(f"{self.filename}: decompresses to more than "
                            f"{MAX_DECOMPRESSED} bytes (MNIST's pickle is about "
                            f"220 MB): refused")
 
     def read(self, n=-1):
-        data = self.f.read(self.left + 1 if n is None or n < 0 else min(n, self.left + 1))
-        self._count(len(data))
+        n = self.left + 1 if n is None or n < 0 else n
+        self._take(n)
+        data = self.f.read(n)
+        self.left -= len(data)
         return data
 
     def readline(self):
         data = self.f.readline(self.left + 1)
-        self._count(len(data))
+        self._take(len(data))
+        self.left -= len(data)
         return data
 
     def readinto(self, buf):
+        self._take(len(buf))
         n = self.f.readinto(buf)
-        self._count(n)
+        self.left -= n
         return n
 
 
@@ -508,6 +513,9 @@ def _from_pickle(filename):
         data = _unpickle(filename)
     except _Refused:
         raise
+    except MemoryError:
+        raise ValueError(f"{filename}: the pickle announces more data than fits in "
+                         f"memory: not MNIST") from None
     except Exception as e:  # unpickling can fail in many ways; name the file
         raise ValueError(f"{filename}: not a readable gzip'd pickle ({e})") from e
     bad = ValueError(f"{filename}: expected a 3-tuple of (X, y) pairs with "

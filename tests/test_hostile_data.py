@@ -404,3 +404,15 @@ def test_safe_loading_costs_no_more_memory_than_pickle_load(tmp_path):
             return pickle.load(f, encoding="latin1")
 
     assert peak(lambda: mnist.load_arrays(path)) <= 1.02 * peak(plain)
+
+
+@pytest.mark.parametrize("length", [2**62, 2**40, 3 << 30, 5 << 20])
+def test_pickle_announcing_a_huge_string(tmp_path, monkeypatch, length):
+    # BINBYTES8 (protocol 4) with a length the file does not hold
+    monkeypatch.setattr(mnist, "MAX_DECOMPRESSED", 4 << 20)
+    path = tmp_path / "mnist.pkl.gz"
+    path.write_bytes(
+        gzip.compress(b"\x80\x04\x8e" + struct.pack("<Q", length) + b"abc")
+    )
+    with pytest.raises(ValueError, match=r"mnist\.pkl\.gz"):
+        mnist.load_arrays(path)
