@@ -18,8 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MNIST_FILES", "MIRRORS", "cache_dir", "find_data", "read_idx",
-           "load_arrays", "load_data", "load_data_wrapper"]
+__all__ = [
+    "MIRRORS",
+    "MNIST_FILES",
+    "cache_dir",
+    "find_data",
+    "load_arrays",
+    "load_data",
+    "load_data_wrapper",
+    "read_idx",
+]
 
 #: name -> (md5 of the .gz file, size of the .gz file in bytes)
 MNIST_FILES = {
