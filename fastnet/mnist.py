@@ -19,14 +19,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "MIRRORS",
-    "MNIST_FILES",
-    "cache_dir",
-    "find_data",
-    "load_arrays",
-    "load_data",
-    "load_data_wrapper",
-    "read_idx",
+    "CONNECT_TIMEOUT", "MAX_DECOMPRESSED", "MIRRORS", "MNIST_FILES", "READ_TIMEOUT",
+    "cache_dir", "find_data", "load_arrays", "load_data", "load_data_wrapper", "read_idx",
 ]
 
 #: name -> (md5 of the .gz file, size of the .gz file in bytes)
