@@ -302,6 +302,13 @@ class _Silent:
     def close(self):
         self.stop.set()
         self.thread.join()
+        self.sock.setblocking(False)
+        while True:  # count connections still waiting in the backlog
+            try:
+                self.held.append(self.sock.accept()[0])
+            except BlockingIOError:
+                break
+            self.accepted += 1
         for c in self.held:
             c.close()
         self.sock.close()
