@@ -423,3 +423,16 @@ def test_pickle_announcing_a_huge_string(tmp_path, monkeypatch, length):
     )
     with pytest.raises(ValueError, match=r"mnist\.pkl\.gz"):
         mnist.load_arrays(path)
+
+
+def test_body_reads_wait_read_timeout(monkeypatch):
+    # the connection and the answer's start wait CONNECT_TIMEOUT; once the
+    # answer has begun, each read of the body waits READ_TIMEOUT
+    monkeypatch.setattr(mnist, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(mnist, "READ_TIMEOUT", 7.0)
+    server = _Silent(b"HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\n")
+    try:
+        with mnist._open(server.url + "x") as resp:
+            assert resp.fp.raw._sock.gettimeout() == 7.0
+    finally:
+        server.close()
