@@ -436,3 +436,16 @@ def test_body_reads_wait_read_timeout(monkeypatch):
             assert resp.fp.raw._sock.gettimeout() == 7.0
     finally:
         server.close()
+
+
+def test_the_issues_bomb_is_refused_by_its_header(tmp_path):
+    # the 1.5 GiB of issue 11: 2,000,000 images announced, refused at the
+    # header whatever follows (here a little; in the issue, 1.5 GiB of zeros)
+    path = tmp_path / "bomb-idx3-ubyte.gz"
+    path.write_bytes(
+        gzip.compress(struct.pack(">4I", 2051, 2_000_000, 28, 28) + bytes(1000))
+    )
+    with pytest.raises(
+        ValueError, match=r"announces 1568000016 bytes, more than the 1073741824"
+    ):
+        mnist.read_idx(path)
