@@ -10,7 +10,8 @@ test_data=test)``, printing the course's lines.
 ``--impl fastnet`` imports ``fastnet.Reseau`` and ``fastnet.mnist``, as a
 course ``main.py`` with the drop-in does. ``--impl reference`` runs the
 course's own per-example code (``fastnet/reference.py``); that file and the
-loader (``fastnet/mnist.py``, numpy only) are then loaded from their paths,
+loader (``fastnet/mnist.py``, numpy only) are then loaded from the package's
+folder without running its ``__init__``,
 so that the process never imports the fastnet package (nor Numba), as the
 course's main would not.
 
@@ -27,6 +28,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
+import types  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from peak_rss import peak_rss_kb  # noqa: E402  (this folder, first on sys.path)
@@ -34,12 +36,24 @@ from peak_rss import peak_rss_kb  # noqa: E402  (this folder, first on sys.path)
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _from_file(name, path):
-    """Import the module at ``path`` as ``name``, outside any package."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _bare_package():
+    """``fastnet``'s folder as a package whose ``__init__`` is never run.
+
+    Its modules (the reference, the loader and the numpy-only modules they
+    import) then load without the fastnet package itself (nor Numba), as
+    the course's own main would not import them.
+    """
+    name = "_fastnet_files"
+    if name not in sys.modules:
+        package = types.ModuleType(name)
+        package.__path__ = [str(REPO / "fastnet")]
+        sys.modules[name] = package
+    return name
+
+
+def _from_file(module):
+    """Import ``fastnet/<module>.py`` from the bare package."""
+    return importlib.import_module(f"{_bare_package()}.{module}")
 
 
 def implementation(impl):
@@ -48,8 +62,8 @@ def implementation(impl):
         from fastnet import Reseau
         from fastnet.mnist import load_data_wrapper
         return Reseau, load_data_wrapper
-    reseau = _from_file("reseau", REPO / "fastnet" / "reference.py")
-    loader = _from_file("mnist_loader", REPO / "fastnet" / "mnist.py")
+    reseau = _from_file("reference")
+    loader = _from_file("mnist")
     return reseau.ReseauReference, loader.load_data_wrapper
 
 

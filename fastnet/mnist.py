@@ -9,6 +9,7 @@ import math
 import os
 import pickle
 import struct
+import sys
 import tempfile
 import time
 import urllib.request
@@ -19,8 +20,10 @@ import numpy as np
 
 from ._knobs import DIGITS, IMAGE_PIXELS, IMAGE_SIDE, PIXEL_LEVELS
 
-__all__ = ["MNIST_FILES", "MIRRORS", "cache_dir", "find_data", "read_idx",
-           "load_arrays", "load_data", "load_data_wrapper"]
+__all__ = [
+    "CONNECT_TIMEOUT", "MAX_DECOMPRESSED", "MIRRORS", "MNIST_FILES", "READ_TIMEOUT",
+    "cache_dir", "find_data", "load_arrays", "load_data", "load_data_wrapper", "read_idx",
+]
 
 #: name -> (md5 of the .gz file, size of the .gz file in bytes)
 MNIST_FILES = {
@@ -40,7 +43,15 @@ MIRRORS = (
 PICKLE_NAME = "mnist.pkl.gz"
 _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 _N_VALID = 10_000  # Nielsen's validation set: the last 10,000 training images
-_TIMEOUT = 60
+#: Seconds to wait for a mirror to accept the connection and start its
+#: answer, then for each further piece of the file: a mirror that accepts
+#: connections but never answers costs CONNECT_TIMEOUT once, not minutes.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
+#: The most bytes a data file may decompress to: 4.6 times all of MNIST
+#: (47 MB of training images in IDX, 440 MB for a float64 pickle), so that
+#: a gzip bomb is refused instead of filling the memory.
+MAX_DECOMPRESSED = 1 << 30
 _STALE_PART_S = 3600  # a .part file this old belongs to a download that died
 
 
@@ -133,19 +144,40 @@ def _remove_stale_parts(folder):
                 p.unlink()
 
 
-def _fetch(name, folder, mirrors):
-    """Download ``name`` into ``folder``; return None, or the failure reasons."""
+def _timed_out(error):
+    return isinstance(error, TimeoutError) or isinstance(
+        getattr(error, "reason", None), TimeoutError)
+
+
+def _open(url):
+    """The response to ``url``: CONNECT_TIMEOUT for the connection and
+    the answer's start, then READ_TIMEOUT for each further read."""
+    resp = urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT)
+    # http.client keeps one timeout per socket; lengthen it for the body
+    sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(READ_TIMEOUT)
+    return resp
+
+
+def _fetch(name, folder, mirrors, silent):
+    """Download ``name`` into ``folder``; return None, or the failure reasons.
+    A mirror that times out is added to ``silent`` and not asked again."""
     md5, size = MNIST_FILES[name]
     reasons = []
     for base in mirrors:
         url = base.rstrip("/") + "/" + name
+        if base in silent:
+            reasons.append(f"{url}: not tried, the mirror did not answer before")
+            continue
+        print(f"fastnet: downloading {url} ({size / 1e6:.1f} MB; waiting at most "
+              f"{CONNECT_TIMEOUT:g} s for an answer)", file=sys.stderr, flush=True)
         # A temp file in the target folder makes os.replace atomic, so a
         # half or bad download is never seen under the real name.
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
         try:
             digest, got = hashlib.md5(), 0
-            with os.fdopen(fd, "wb") as out, \
-                    urllib.request.urlopen(url, timeout=_TIMEOUT) as resp:
+            with os.fdopen(fd, "wb") as out, _open(url) as resp:
                 while chunk := resp.read(1 << 16):
                     got += len(chunk)
                     if got > size:
@@ -159,6 +191,11 @@ def _fetch(name, folder, mirrors):
             os.replace(tmp, folder / name)
             return None
         except (OSError, ValueError, http.client.HTTPException) as e:
+            if _timed_out(e):
+                silent.add(base)
+                e = (f"no answer within {CONNECT_TIMEOUT:g} s (connection) / "
+                     f"{READ_TIMEOUT:g} s (each read); mirror skipped from now on")
+                print(f"fastnet: {url}: {e}", file=sys.stderr, flush=True)
             reasons.append(f"{url}: {e}")
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -202,7 +239,10 @@ def find_data(path=None, download=True, mirrors=None):
     checked by :func:`read_idx` (complete gzip, IDX header and sizes).
     Downloads go to a temporary ``.part`` file moved into place only once
     complete and verified, so an interrupted download leaves nothing that
-    a later run could take for data.
+    a later run could take for data. Each attempt prints its URL on
+    stderr; a mirror that does not answer within :data:`CONNECT_TIMEOUT`
+    seconds (or stalls for :data:`READ_TIMEOUT` seconds during the file)
+    is not asked for the other files.
     """
     if not isinstance(download, (bool, np.bool_)):
         raise TypeError(f"download: expected True or False, got {download!r}")
@@ -231,8 +271,9 @@ def find_data(path=None, download=True, mirrors=None):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             _remove_stale_parts(folder)
+            silent = set()
             for name in missing:
-                reasons += _fetch(name, folder, urls) or []
+                reasons += _fetch(name, folder, urls, silent) or []
         except OSError as e:
             reasons.append(f"cannot write to {folder}: {e}")
         missing = _cached(folder)
@@ -249,6 +290,36 @@ def find_data(path=None, download=True, mirrors=None):
         f"Put the four files (or {PICKLE_NAME}) in {folder}, or in a folder "
         f"named by the FASTNET_DATA environment variable, or pass path=.\n"
         f"The {why}")
+
+
+_CHUNK = 1 << 20
+# deflate cannot shrink data more than about 1032:1
+_DEFLATE_MAX_RATIO = 1032
+
+
+def _read_at_most(f, n):
+    """Up to ``n`` bytes of ``f``, read in pieces, so that memory follows
+    what the file holds, never what its header claims."""
+    parts, got = [], 0
+    while got < n:
+        piece = f.read(min(_CHUNK, n - got))
+        if not piece:
+            break
+        parts.append(piece)
+        got += len(piece)
+    return b"".join(parts)
+
+
+def _check_announced(filename, dims, total):
+    """Refuse, before reading on, sizes no MNIST file has or the file
+    cannot hold."""
+    if total > MAX_DECOMPRESSED:
+        raise ValueError(f"{filename}: header {dims} announces {total} bytes, more than "
+                         f"the {MAX_DECOMPRESSED} fastnet reads from a data file")
+    compressed = filename.stat().st_size
+    if total > _DEFLATE_MAX_RATIO * compressed + 1024:
+        raise ValueError(f"{filename}: header {dims} says {total} bytes, which "
+                         f"{compressed} compressed bytes cannot hold: truncated file")
 
 
 def read_idx(filename):
@@ -269,30 +340,46 @@ def read_idx(filename):
     ------
     ValueError
         If the file is not complete gzip, has an unknown magic number, or
-        its length does not match its header.
+        its length does not match its header, or the header announces more
+        than :data:`MAX_DECOMPRESSED` bytes.
+
+    Notes
+    -----
+    The header is read first, then at most the bytes it announces plus
+    one (to detect trailing data), in pieces: a gzip bomb or a header
+    announcing more than the file holds fails fast, without a large
+    allocation.
     """
     filename = _as_path(filename, "filename")
     try:
         with gzip.open(filename, "rb") as f:
-            raw = f.read()
+            header = _read_at_most(f, 8)
+            if len(header) < 8:
+                raise ValueError(f"{filename}: too short for an IDX header "
+                                 f"({len(header)} bytes)")
+            magic = struct.unpack(">I", header[:4])[0]
+            if magic not in (_IMAGES_MAGIC, _LABELS_MAGIC):
+                raise ValueError(f"{filename}: wrong magic number {magic} "
+                                 f"(expected {_IMAGES_MAGIC} or {_LABELS_MAGIC})")
+            ndim = 3 if magic == _IMAGES_MAGIC else 1
+            start = 4 + 4 * ndim
+            header += _read_at_most(f, start - 8)
+            if len(header) < start:
+                raise ValueError(f"{filename}: IDX header cut short ({len(header)} bytes)")
+            dims = struct.unpack(f">{ndim}I", header[4:start])
+            size = math.prod(dims)
+            _check_announced(filename, dims, start + size)
+            # Never more than the header announces, plus one byte that
+            # would show trailing junk: a gzip bomb stops here.
+            body = _read_at_most(f, size + 1)
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise ValueError(f"{filename}: truncated or corrupt gzip file ({e})") from e
-    if len(raw) < 8:
-        raise ValueError(f"{filename}: too short for an IDX header ({len(raw)} bytes)")
-    magic = struct.unpack(">I", raw[:4])[0]
-    if magic not in (_IMAGES_MAGIC, _LABELS_MAGIC):
-        raise ValueError(f"{filename}: wrong magic number {magic} "
-                         f"(expected {_IMAGES_MAGIC} or {_LABELS_MAGIC})")
-    ndim = 3 if magic == _IMAGES_MAGIC else 1
-    start = 4 + 4 * ndim
-    if len(raw) < start:
-        raise ValueError(f"{filename}: IDX header cut short ({len(raw)} bytes)")
-    dims = struct.unpack(f">{ndim}I", raw[4:start])
-    expected = start + math.prod(dims)
-    if len(raw) != expected:
-        raise ValueError(f"{filename}: header {dims} says {expected} bytes, "
-                         f"the file has {len(raw)}")
-    return np.frombuffer(raw, np.uint8, offset=start).reshape(dims)
+    if len(body) != size:
+        has = (f"more (reading stopped at byte {start + size + 1})" if len(body) > size
+               else str(start + len(body)))
+        raise ValueError(f"{filename}: header {dims} says {start + size} bytes, "
+                         f"the file has {has}")
+    return np.frombuffer(body, np.uint8).reshape(dims)
 
 
 def _from_idx(folder):
@@ -321,10 +408,118 @@ def _from_idx(folder):
     return (X[:cut], y[:cut]), (X[cut:], y[cut:]), test
 
 
+class _Capped:
+    """A read-only file that refuses to give more than ``limit`` bytes."""
+
+    def __init__(self, f, filename, limit):
+        self.f, self.filename, self.left = f, filename, limit
+
+    def _take(self, n):
+        # before reading: a pickle that announces more than is left is
+        # refused as soon as it asks
+        if n > self.left:
+            raise _Refused(f"{self.filename}: decompresses to more than "
+                           f"{MAX_DECOMPRESSED} bytes (MNIST's pickle is about "
+                           f"220 MB): refused")
+
+    def read(self, n=-1):
+        n = self.left + 1 if n is None or n < 0 else n
+        self._take(n)
+        data = self.f.read(n)
+        self.left -= len(data)
+        return data
+
+    def readline(self):
+        data = self.f.readline(self.left + 1)
+        self._take(len(data))
+        self.left -= len(data)
+        return data
+
+    def readinto(self, buf):
+        self._take(len(buf))
+        n = self.f.readinto(buf)
+        self.left -= n
+        return n
+
+
+class _Refused(ValueError):
+    """A data file refused for what it holds, not for being damaged."""
+
+
+_NDARRAY = object()  # stands for numpy.ndarray, which a pickle may not call
+
+
+def _reconstruct(subtype, shape, dtype):
+    # numpy's pickles make an empty array, then fill it with the file's bytes
+    if subtype is not _NDARRAY or not isinstance(shape, tuple) or shape != (0,):
+        raise pickle.UnpicklingError("_reconstruct called with other arguments "
+                                     "than an array pickle's")
+    return np.ndarray.__new__(np.ndarray, shape, dtype)
+
+
+def _dtype(spec, align=False, copy=False):
+    if not isinstance(spec, str) or np.dtype(spec).kind not in "biuf":
+        raise pickle.UnpicklingError(f"dtype {spec!r} is not a number type")
+    return np.dtype(spec, bool(align), bool(copy))
+
+
+def _frombuffer(buf, dtype, shape, order):
+    # protocol 5's arrays: a numeric dtype over the file's bytes
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "biuf":
+        raise pickle.UnpicklingError("array of a non-number type")
+    return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order)
+
+
+def _encode(text, encoding):
+    # how Python 3 writes bytes in protocols 0-2
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
+        raise pickle.UnpicklingError("_codecs.encode called with other arguments "
+                                     "than bytes in a pickle")
+    return text.encode("latin1")
+
+
+# Everything a pickle of numeric numpy arrays in tuples asks for, in
+# numpy 1 and 2 and all protocols; anything else could run code.
+_PICKLE_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy.core.numeric", "_frombuffer"): _frombuffer,
+    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
+    ("numpy", "ndarray"): _NDARRAY,
+    ("numpy", "dtype"): _dtype,
+    ("_codecs", "encode"): _encode,
+}
+
+
+class _ArraysOnly(pickle.Unpickler):
+    def find_class(self, module, name):
+        try:
+            return _PICKLE_GLOBALS[module, name]
+        except (KeyError, TypeError):
+            raise _Refused(
+                f"{self.filename}: refused: the pickle asks for {module}.{name}, "
+                f"which is not part of MNIST's arrays (unpickling it could run "
+                f"code; fastnet reads only numpy arrays and tuples from a "
+                f"pickle)") from None
+
+
+def _unpickle(filename):
+    # in a function of its own: the unpickler's memo holds the file's big
+    # strings, which must be freed before the arrays are checked
+    with gzip.open(filename, "rb") as f:
+        unpickler = _ArraysOnly(_Capped(f, filename, MAX_DECOMPRESSED), encoding="latin1")
+        unpickler.filename = filename
+        return unpickler.load()
+
+
 def _from_pickle(filename):
     try:
-        with gzip.open(filename, "rb") as f:
-            data = pickle.load(f, encoding="latin1")
+        data = _unpickle(filename)
+    except _Refused:
+        raise
+    except MemoryError:
+        raise ValueError(f"{filename}: the pickle announces more data than fits in "
+                         f"memory: not MNIST") from None
     except Exception as e:  # unpickling can fail in many ways; name the file
         raise ValueError(f"{filename}: not a readable gzip'd pickle ({e})") from e
     bad = ValueError(f"{filename}: expected a 3-tuple of (X, y) pairs with "
@@ -373,8 +568,11 @@ def load_arrays(path=None, download=True):
 
     Notes
     -----
-    A ``mnist.pkl.gz`` is read with :mod:`pickle`, which can run code:
-    only use one from a source you trust.
+    A ``mnist.pkl.gz`` is read with a restricted unpickler that builds
+    only numeric numpy arrays, tuples and lists: a pickle asking for
+    anything else (which could run code) is refused with a ValueError
+    before any of it runs, as is one that decompresses to more than
+    :data:`MAX_DECOMPRESSED` bytes.
     """
     where = find_data(path, download=download)
     splits = _from_pickle(where) if where.is_file() else _from_idx(where)
