@@ -193,3 +193,22 @@ def test_oldest_versions_job_pins_the_declared_lower_bounds():
     for name in ("numpy", "numba", "matplotlib", "dask", "pytest", "pytest-benchmark",
                  "hypothesis", "threadpoolctl"):
         assert pins.get(name) == declared[name], (name, pins.get(name), declared[name])
+
+
+# -- the run on the installed wheel checks what it imports ---------------------
+
+def test_installed_run_refuses_a_source_tree(tmp_path):
+    """With FASTNET_TEST_INSTALLED=1, a fastnet found outside site-packages
+    (here a stand-in package in the current directory) stops the session."""
+    (tmp_path / "fastnet").mkdir()
+    (tmp_path / "fastnet" / "__init__.py").write_text('__version__ = "0+stand.in"\n')
+    (tmp_path / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
+    (tmp_path / "tests" / "test_unit.py").write_text(MINI_TEST)
+    env = dict(os.environ, FASTNET_TEST_INSTALLED="1")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == pytest.ExitCode.USAGE_ERROR, out
+    assert f"fastnet was imported from {tmp_path / 'fastnet' / '__init__.py'}" in out
+    assert "1 passed" not in out
