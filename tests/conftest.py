@@ -1,9 +1,17 @@
-"""In CI, what the tests need must be there: a missing MNIST (or a missing
-optional dependency) would otherwise only skip the tests that need it, and
-a CI run without them would pass."""
+"""Session checks: which fastnet the tests run against, and, in CI, that
+nothing the tests need is missing.
+
+The header names the imported package. With ``FASTNET_TEST_INSTALLED=1``
+(CI's run on the built wheel) the session refuses to start unless fastnet
+was imported from the environment's site-packages, so a run that silently
+tested the source tree instead cannot pass. In CI, a missing MNIST (or a
+missing optional dependency) would otherwise only skip the tests that need
+it, and a CI run without them would pass: the session stops instead.
+"""
 
 import importlib.util
 import os
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -29,9 +37,7 @@ def in_ci():
 def mnist_dir():
     """Where the tests read MNIST: ``$FASTNET_DATA``, else
     ``../shared/data/mnist`` beside the repository."""
-    return Path(
-        os.environ.get("FASTNET_DATA") or REPO.parent / "shared" / "data" / "mnist"
-    )
+    return Path(os.environ.get("FASTNET_DATA") or REPO.parent / "shared" / "data" / "mnist")
 
 
 def _module_missing(name):
@@ -54,10 +60,30 @@ def ci_problems():
         )
     absent = [m for m in OPTIONAL if _module_missing(m)]
     if absent:
-        problems.append(
-            f"not installed: {', '.join(absent)} (pip install -e '.[dev,plot,sweep]')"
-        )
+        problems.append(f"not installed: {', '.join(absent)} (pip install -e '.[dev,plot,sweep]')")
     return problems
+
+
+def _fastnet_file():
+    import fastnet
+
+    return Path(fastnet.__file__).resolve()
+
+
+def _installed_dirs():
+    return {Path(sysconfig.get_path(k)).resolve() for k in ("purelib", "platlib")}
+
+
+def pytest_report_header(config):
+    import numba
+    import numpy
+
+    import fastnet
+
+    return (
+        f"fastnet {fastnet.__version__} from {_fastnet_file().parent}; "
+        f"numpy {numpy.__version__}, numba {numba.__version__}"
+    )
 
 
 def pytest_sessionstart(session):
@@ -66,4 +92,12 @@ def pytest_sessionstart(session):
             "CI is set, and the tests that need these would be skipped:\n  "
             + "\n  ".join(problems),
             returncode=1,
+        )
+    if os.environ.get("FASTNET_TEST_INSTALLED") != "1":
+        return
+    where = _fastnet_file()
+    if not any(where.is_relative_to(d) for d in _installed_dirs()):
+        raise pytest.UsageError(
+            f"FASTNET_TEST_INSTALLED=1 but fastnet was imported from {where}, "
+            f"not from this environment's site-packages {sorted(map(str, _installed_dirs()))}"
         )

@@ -29,7 +29,7 @@ ALIASES.update(
 # filled into every configuration (the course's main.py run, seed 0, all
 # the data); knobs not listed here are passed only when given
 DEFAULTS = {
-    name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]
+    name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]  # type: ignore[call-overload]
     for name in ("sizes", "epochs", "batch_size", "eta", "seed", "limit", "dtype")
 }
 _FLOAT_KNOBS = ("eta", "lmbda", "mu")
