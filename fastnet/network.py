@@ -2,6 +2,7 @@
 ``network.py`` (chapter 1 of "Neural Networks and Deep Learning")."""
 import numpy as np
 
+from .historique import Historique
 from .reseau import _Facade, check_sizes
 
 
@@ -83,10 +84,11 @@ class Network(_Facade):
         """Mini-batch stochastic gradient descent, as in the book; prints
         ``Epoch j: correct / n_test`` or ``Epoch j complete``. Returns the
         per-epoch history described in :meth:`fastnet.Reseau.DGS`."""
-        return self._train(training_data, epochs, mini_batch_size, eta, test_data,
+        return Historique(self._train(
+            training_data, epochs, mini_batch_size, eta, test_data,
                            parallel, ("Epoch {0}: {1} / {2}", "Epoch {0} complete"),
                            ("epochs", "mini_batch_size", "training_data", "test_data", "SGD"),
-                           callback)
+                           callback))
 
     def update_mini_batch(self, mini_batch, eta):
         """One gradient step on the pairs of ``mini_batch``."""

@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _data
 from ._engine import DivergenceError, Engine, check_eta, is_finite, resolve_dtype
+from .historique import Historique
 from ._knobs import (ACTIVATIONS, COUTS, HISTORY, INITS, STOP, Schedule, check_choice,
                      check_real, initial_params)
 
@@ -495,7 +496,8 @@ class Reseau(_Facade):
         global ``random`` (the course's); ``random.Random(s)`` draws what
         ``random.seed(s)`` would, whatever other code does with ``random``.
 
-        Returns a dict of per-epoch lists: ``epoque``, ``precision`` (the
+        Returns a :class:`~fastnet.Historique`, a dict of per-epoch lists:
+        ``epoque``, ``precision`` (the
         fraction right on ``validation_data`` if given, else on
         ``test_data``, else None), ``precision_test``,
         ``precision_validation`` (None without that data), ``cout`` (the
@@ -511,12 +513,13 @@ class Reseau(_Facade):
         :class:`DivergenceError`; the network keeps the weights of the last
         whole epoch, as it does when interrupted (Ctrl-C).
         """
-        return self._train(training_data, nb_epoques, taille_mini_batch, eta, test_data,
+        return Historique(self._train(
+            training_data, nb_epoques, taille_mini_batch, eta, test_data,
                            parallel, ("Époque {0}: {1} / {2}", "Époque {0} complete"),
                            ("nb_epoques", "taille_mini_batch", "training_data", "test_data",
                             "DGS"),
                            callback, lmbda, mu, validation_data, arret_precoce,
-                           reduction_eta, verbose, suivre_cout, rng)
+                           reduction_eta, verbose, suivre_cout, rng))
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
         """One gradient step on the pairs of ``mini_batch``; with ``lmbda``,
