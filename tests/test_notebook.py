@@ -94,3 +94,8 @@ def test_training_cell_has_live_curves_and_one_line(executed):
 def test_two_knobs_compared(executed):
     text = texts(cell_with(executed, "plots.courbes(essais)"))
     assert text.count("Historique(5 époques") == 2
+    # same seeds and order: the first run repeats the training cell's exactly
+    first = text.split("quadratique, uniforme, eta 3: ")[1].splitlines()[0]
+    training = cell_with(executed, "plots.en_direct")
+    result = [o for o in outputs_of(training) if o["output_type"] == "execute_result"]
+    assert first == result[0]["data"]["text/plain"]
