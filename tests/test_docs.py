@@ -43,3 +43,9 @@ def test_every_page_is_in_the_nav():
     nav = set(re.findall(r":\s*([\w/]+\.md)\s*$", config, flags=re.M))
     pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
     assert pages == nav
+
+
+def test_the_exercises_page_examples_are_true():
+    import doctest
+    result = doctest.testfile(str(DOCS / "cours.md"), module_relative=False)
+    assert result.attempted >= 4 and result.failed == 0
