@@ -20,7 +20,7 @@ import numpy as np
 
 from .cours import sigmoide
 
-__all__ = ["courbe_sigmoide", "courbes", "grille_chiffres", "poids_caches", "en_direct"]
+__all__ = ["courbe_sigmoide", "courbes", "en_direct", "grille_chiffres", "poids_caches"]
 
 _MESSAGE = ("fastnet.plots needs matplotlib: pip install fastnet[plot] "
             "(or pip install matplotlib)")

@@ -40,7 +40,7 @@ def test_readme_links_lead_somewhere():
 
 def test_every_page_is_in_the_nav():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = set(re.findall(r":\s*([\w/]+\.md)\s*$", config, flags=re.M))
+    nav = set(re.findall(r":\s*([\w/]+\.md)\s*$", config, flags=re.MULTILINE))
     pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
     assert pages == nav
 

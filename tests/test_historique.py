@@ -10,11 +10,10 @@ import re
 
 import numpy as np
 import pytest
+from support import course_data
 
 import fastnet
-from fastnet import Historique, Network, Reseau
-from fastnet import network2
-from support import course_data
+from fastnet import Historique, Network, Reseau, network2
 
 KEYS = {"epoque", "precision", "precision_test", "precision_validation", "cout",
         "secondes", "eta"}
@@ -56,15 +55,15 @@ def test_the_repr_is_the_issue_line():
 
 
 @pytest.mark.parametrize("kwargs, expected", [
-    (dict(epochs=0), r"^Historique\(0 époque\)$"),
-    (dict(epochs=1, test=False), r"^Historique\(1 époque, sans données de test\)$"),
-    (dict(epochs=2, test=False, suivre_cout=True),
+    ({"epochs": 0}, r"^Historique\(0 époque\)$"),
+    ({"epochs": 1, "test": False}, r"^Historique\(1 époque, sans données de test\)$"),
+    ({"epochs": 2, "test": False, "suivre_cout": True},
      r"^Historique\(2 époques, sans données de test, coût final \d\.\d+\)$"),
-    (dict(epochs=2, validation=True),
-     r"^Historique\(2 époques, précision finale \d+\.\d\d % \(validation\), "
-     r"meilleure \d+\.\d\d % à l'époque [01]\)$"),
-    (dict(epochs=2), r"^Historique\(2 époques, précision finale \d+\.\d\d %, "
-                     r"meilleure \d+\.\d\d % à l'époque [01]\)$"),
+    ({"epochs": 2, "validation": True},
+     (r"^Historique\(2 époques, précision finale \d+\.\d\d % \(validation\), "
+      r"meilleure \d+\.\d\d % à l'époque [01]\)$")),
+    ({"epochs": 2}, (r"^Historique\(2 époques, précision finale \d+\.\d\d %, "
+                      r"meilleure \d+\.\d\d % à l'époque [01]\)$")),
 ])
 def test_repr_is_one_sensible_line(kwargs, expected):
     text = repr(run(**kwargs))
