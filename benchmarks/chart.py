@@ -92,14 +92,20 @@ def epoch_chart(data, path, title=None):
                   fontsize=8)
     # above 100 % only when the peak run was slowed by other load: shown as it is
     part.set_xlim(0, max(100, 1.15 * max(shares)))
-    part.set_xlabel("% of the GEMM peak (same dtype, per thread)")
+    part.set_xlabel("% of the GEMM peak (same dtype)")
     for ax in (temps, part):
         ax.grid(axis="x", alpha=0.3)
     m = data.get("machine_info", {})
     cpu = m.get("cpu", {}).get("brand_raw", "")
     fig.suptitle(title or f"One epoch of [784, 30, 10], 50,000 images, mini-batch 10"
                  f"{' — ' + cpu if cpu else ''}", fontsize=10)
-    fig.tight_layout()
+    load = m.get("loadavg_at_end")
+    commit = data.get("commit_info", {}).get("id", "")[:10]
+    note = [f"commit {commit}" if commit else "", data.get("datetime", "")[:16],
+            f"load average at the end {load[0]:.1f} on {m.get('cpu', {}).get('count', '?')} "
+            "cores (the higher, the noisier)" if load else ""]
+    fig.text(0.01, 0.01, "; ".join(n for n in note if n), fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=80)
     return fig
 
