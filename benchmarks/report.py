@@ -406,10 +406,14 @@ def report(data):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("json", help="file written by --benchmark-json")
+    p.add_argument("--chart", metavar="PATH", help="also draw the epoch chart (PNG) there")
     args = p.parse_args(argv)
     with open(args.json, encoding="utf-8") as f:
         data = json.load(f)
     print(report(data))
+    if args.chart:
+        from chart import epoch_chart  # beside this script; needs matplotlib
+        epoch_chart(data, args.chart)
     return 0
 
 

@@ -7,6 +7,7 @@ from ._jsonfile import read_params
 from ._model import _Facade
 from ._options import ENGLISH, TrainOptions
 from ._validation import check_sizes
+from .historique import Historique
 
 
 class Network(_Facade):
@@ -159,7 +160,7 @@ class Network(_Facade):
 
         Returns
         -------
-        dict
+        Historique
             The per-epoch history described in :meth:`fastnet.Reseau.DGS`.
 
         Raises
@@ -179,7 +180,7 @@ class Network(_Facade):
         [0]
         """
         opts = TrainOptions(test_data=test_data, parallel=parallel, callback=callback)
-        return self._train(training_data, epochs, mini_batch_size, eta, ENGLISH, opts)
+        return Historique(self._train(training_data, epochs, mini_batch_size, eta, ENGLISH, opts))
 
     def update_mini_batch(self, mini_batch, eta):
         """One gradient step on the pairs of ``mini_batch``.

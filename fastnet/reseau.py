@@ -9,6 +9,7 @@ from ._model import _Facade
 from ._options import FRENCH, TrainOptions
 from ._validation import check_choice, check_sizes
 from .cours import sigmoide, sigmoide_prime
+from .historique import Historique
 
 __all__ = ["Reseau", "DivergenceError", "sigmoide", "sigmoide_prime"]
 
@@ -228,7 +229,8 @@ class Reseau(_Facade):
         global ``random`` (the course's); ``random.Random(s)`` draws what
         ``random.seed(s)`` would, whatever other code does with ``random``.
 
-        Returns a dict of per-epoch lists: ``epoque``, ``precision`` (the
+        Returns a :class:`~fastnet.Historique`, a dict of per-epoch lists:
+        ``epoque``, ``precision`` (the
         fraction right on ``validation_data`` if given, else on
         ``test_data``, else None), ``precision_test``,
         ``precision_validation`` (None without that data), ``cout`` (the
@@ -265,8 +267,8 @@ class Reseau(_Facade):
 
         Returns
         -------
-        dict of str to list
-            The history described above.
+        Historique
+            The history described above (a dict of lists, one line at the prompt).
 
         Raises
         ------
@@ -289,7 +291,8 @@ class Reseau(_Facade):
         """
         opts = TrainOptions(test_data, parallel, callback, lmbda, mu, validation_data,
                             arret_precoce, reduction_eta, verbose, suivre_cout, rng)
-        return self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts)
+        return Historique(
+            self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts))
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
         """One gradient step on the pairs of ``mini_batch``.

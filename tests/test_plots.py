@@ -246,3 +246,64 @@ def test_afficher_uses_pyplot_show(monkeypatch):
     avant = plt.get_fignums()
     plots.courbe_sigmoide()
     assert plt.get_fignums() == avant and shown == [True]
+
+
+# --- en_direct ------------------------------------------------------------------
+
+def test_en_direct_outside_a_notebook_only_records(capsys):
+    rappel = plots.en_direct(total=15)
+    training, test = _pairs()
+    np.random.seed(0)
+    Reseau([6, 5, 3]).DGS(training, 3, 5, 2.0, test_data=test, callback=rappel,
+                          verbose=False)
+    assert rappel.epoques == [0, 1, 2] and all(isinstance(c, int) for c in rappel.corrects)
+    assert capsys.readouterr().out == ""
+    fig = rappel.figure()
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(),
+                               [100 * c / 15 for c in rappel.corrects])
+
+
+def _pairs():
+    rng = np.random.default_rng(0)
+    X, labels = rng.random((15, 6)), rng.integers(0, 3, 15)
+    training = [(X[i].reshape(6, 1), np.eye(3)[labels[i]].reshape(3, 1)) for i in range(15)]
+    return training, [(X[i].reshape(6, 1), int(labels[i])) for i in range(15)]
+
+
+def test_en_direct_in_a_notebook_redraws_one_figure(monkeypatch):
+    shown, updates = [], []
+
+    class Handle:
+        def update(self, obj):
+            updates.append(obj)
+
+    class FakeDisplay:
+        class Image:
+            def __init__(self, data, format):
+                assert format == "png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+                self.data = data
+
+        @staticmethod
+        def display(obj, display_id=False):
+            assert display_id is True
+            shown.append(obj)
+            return Handle()
+
+    monkeypatch.setattr(plots, "_affichage_notebook", lambda: FakeDisplay)
+    rappel = plots.en_direct(titre="essai : ")
+    for j in range(4):
+        rappel(j, 10 + j)
+    assert len(shown) == 1 and len(updates) == 3  # one figure, redrawn in place
+    rappel(4, None)  # an epoch without test data draws nothing new but does not fail
+    assert len(updates) == 4
+
+
+def test_en_direct_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="total"):
+        plots.en_direct(total=0)
+    with pytest.raises(TypeError, match="titre"):
+        plots.en_direct(titre=3)
+
+
+def test_not_in_a_notebook_without_a_kernel():
+    assert plots._affichage_notebook() is None
