@@ -375,7 +375,12 @@ def _add_sweep(sub):
     add_parser(sub)
 
 
-_COMMANDS = (_add_train, _add_sweep)
+def _add_demo(sub):
+    from .demo.command import add_parser  # the demo's parser lives with it
+    add_parser(sub)
+
+
+_COMMANDS = (_add_train, _add_sweep, _add_demo)
 
 
 def _isatty(stream):

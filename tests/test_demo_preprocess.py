@@ -103,7 +103,7 @@ def test_mnist_digits_come_back_as_they_were():
     anywhere on a bigger canvas and preprocessed, they come back close to
     the originals (same 20x20 box, same centre of mass within a pixel)."""
     from fastnet.mnist import load_arrays
-    _, _, (X, y) = load_arrays(str(DATA))
+    _, _, (X, _y) = load_arrays(str(DATA))
     rng = np.random.default_rng(1)
     errors = []
     for i in rng.choice(len(X), 50, replace=False):

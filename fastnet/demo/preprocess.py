@@ -10,7 +10,7 @@ import numpy as np
 FIELD, BOX = 28, 20
 MAX_SIDE = 512  # largest drawing accepted, in pixels per side
 
-__all__ = ["mnist_like", "check_image"]
+__all__ = ["check_image", "mnist_like"]
 
 
 def check_image(pixels, width, height, name="pixels"):
