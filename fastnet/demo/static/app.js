@@ -111,7 +111,7 @@ function afficherPrediction(r) {
   barres.forEach((li, k) => {
     const v = r ? r.sorties[k] : 0;
     li.querySelector(".barre").style.width = (100 * v).toFixed(1) + "%";
-    li.querySelector(".valeur").textContent = r ? v.toFixed(2) : "";
+    li.querySelector(".valeur").textContent = r ? v.toFixed(2).replace(".", ",") : "";
     li.classList.toggle("max", !!r && k === r.chiffre);
   });
   $("chiffre").textContent = r ? String(r.chiffre) : "?";
