@@ -5,6 +5,7 @@ network's answer. Screenshots go to ``test-artifacts/`` (not in git).
 Skipped only where no browser is installed; with ``CI`` set, a missing
 browser or Selenium fails the test instead (``.ci/run`` installs both).
 """
+import json
 import os
 import threading
 import time
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from demo_browser import draw, find_browser, start_chrome
+
 from fastnet import Reseau
+from fastnet.demo.preprocess import mnist_like
 from fastnet.demo.server import make_server
 from fastnet.demo.training import Trainer
 
@@ -88,6 +90,33 @@ return m ? [m / 255, sy / m, sx / m] : null;
 """
 
 
+RECORD = """
+window.ENVOIS = [];
+const envoyer = window.fetch;
+window.fetch = (url, options) => envoyer(url, options).then((r) => {
+  if (url === '/api/dessin') r.clone().json().then((doc) => ENVOIS.push([options.body, doc]));
+  return r;
+});
+"""
+
+
+def check_answer(browser, net):
+    """The page shows the answer of ``net`` for the drawing it sent: the
+    last drawing posted, preprocessed here and run through ``net``, gives
+    the outputs received and the digit shown."""
+    wait(browser, "return !enCours && !aRefaire && ENVOIS.length > 0", what="the last answer")
+    sent, received = browser.execute_script("return ENVOIS[ENVOIS.length - 1]")
+    sent = json.loads(sent)
+    image = np.array(sent["pixels"]).reshape(sent["hauteur"], sent["largeur"])
+    x = mnist_like(image)
+    assert x.any()
+    outputs = net.forward(x.reshape(784, 1))[:, 0]
+    assert received["sorties"] == outputs.tolist()
+    digit = str(int(np.argmax(outputs)))
+    assert browser.find_element("id", "chiffre").text == digit
+    return digit
+
+
 def test_draw_a_stroke_and_see_a_prediction(browser):
     np.random.seed(0)
     net = Reseau([784, 30, 10])
@@ -97,10 +126,11 @@ def test_draw_a_stroke_and_see_a_prediction(browser):
         wait(browser, "return document.getElementById('statut').textContent.includes('prêt')",
              what="the status line")
         assert browser.find_element("id", "chiffre").text == "?"
+        browser.execute_script(RECORD)
         draw(browser, browser.find_element("id", "dessin"), SEVEN)
         digit = wait(browser, "return document.body.dataset.chiffre", what="a prediction")
         assert digit in list("0123456789")
-        assert browser.find_element("id", "chiffre").text == digit
+        assert check_answer(browser, net) == digit
         # the bar of that digit is the highlighted one, and it has a length
         bars = browser.find_elements("css selector", "#barres li")
         assert [li.get_attribute("class") for li in bars].count("max") == 1
@@ -150,10 +180,12 @@ def test_learn_view_trains_live_then_reads_a_one(browser):
             assert red > 50, chart
         status = browser.find_element("id", "statut").text
         assert "[784, 20, 10]" in status and "précision" in status
+        assert browser.execute_script("return etat.historique.precision[3]") > 0.5
         screenshot(browser, "demo-apprendre.png")
         browser.find_element("id", "onglet-dessiner").click()
+        browser.execute_script(RECORD)
         draw(browser, browser.find_element("id", "dessin"), ONE)
-        digit = wait(browser, "return document.body.dataset.chiffre", what="a prediction")
-        assert digit == "1"
+        wait(browser, "return document.body.dataset.chiffre", what="a prediction")
+        check_answer(browser, demo.trainer.net)  # the trained network answers
     finally:
         demo.close()

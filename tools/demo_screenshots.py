@@ -18,10 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from demo_browser import draw, start_chrome  # noqa: E402
+from demo_browser import draw, start_chrome
 
-from fastnet.demo.server import make_server  # noqa: E402
-from fastnet.demo.training import Trainer  # noqa: E402
+from fastnet.demo.server import make_server
+from fastnet.demo.training import Trainer
 
 # a "3" drawn as a person would: two bumps (fractions of the canvas)
 THREE = [[(0.30, 0.22), (0.40, 0.15), (0.55, 0.14), (0.66, 0.20), (0.68, 0.30), (0.62, 0.40),
