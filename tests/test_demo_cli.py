@@ -147,3 +147,16 @@ def test_other_host_warns(tmp_path, capsys, monkeypatch):
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert not is_loopback("example.org")
+
+
+def test_port_in_use_is_one_line(tmp_path, capsys):
+    import socket
+    fastnet.Reseau([784, 4, 10]).sauvegarder(tmp_path / "n.json")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["demo", str(tmp_path / "n.json"), "--no-browser",
+                         "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and err.count("\n") == 1

@@ -42,6 +42,7 @@ def _page_file(name):
 class Handler(BaseHTTPRequestHandler):
     server_version = "fastnet-demo"
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a silent connection may hold its thread
 
     def log_message(self, format, *args):  # the page polls: no line per request
         pass
