@@ -317,3 +317,21 @@ def test_failed_data_load_is_reported_not_fatal():
         assert demo.request("GET", "/api/etat")[0] == 200
     finally:
         demo.close()
+
+
+def test_training_can_be_switched_off():
+    trainer = Trainer(load_slice, net=Reseau([784, 5, 10]))
+    server = make_server(trainer, "127.0.0.1", 0, can_train=False)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        conn.request("POST", "/api/entrainer", body=b"{}",
+                     headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        assert resp.status == 400 and "off" in json.loads(resp.read())["erreur"]
+        conn.close()
+        assert trainer.state()["etat"] == "pret"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -193,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _train(self, doc):
         if not self.server.can_train:
-            raise BadRequest("training is off in this demo (started with --no-training)")
+            raise BadRequest("training is off in this demo")
         try:
             config = self.server.trainer.start(doc)
         except (TypeError, ValueError) as e:
