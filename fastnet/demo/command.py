@@ -122,7 +122,8 @@ def run(args):
     try:
         server = make_server(trainer, host, args.port)
     except OSError as e:
-        return _error(f"cannot listen on {host}:{args.port}: {e.strerror or e}")
+        return _error(f"cannot listen on {host}:{args.port}: {e.strerror or e} "
+                      f"(--port 0 takes any free port)")
     try:
         if net is not None:  # compile the forward pass now, not at the first stroke
             threading.Thread(target=trainer.predict, args=(np.zeros(784),), daemon=True).start()
