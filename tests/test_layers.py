@@ -34,7 +34,7 @@ LAYERS = (
     ("model", ("fastnet._model",)),
     ("facades", ("fastnet.reseau", "fastnet.network", "fastnet.network2")),
     ("services", ("fastnet.io", "fastnet.mnist")),
-    ("sweep", ("fastnet.sweep",)),
+    ("apps", ("fastnet.sweep", "fastnet.demo")),
     ("cli", ("fastnet.cli", "fastnet.__main__")),
     ("api", ("fastnet",)),
 )

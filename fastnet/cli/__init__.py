@@ -1,5 +1,6 @@
-"""Command line: ``fastnet train`` (the course's ``main.py``) and ``fastnet
-sweep`` (many knob settings, on Dask).
+"""Command line: ``fastnet train`` (the course's ``main.py``), ``fastnet
+sweep`` (many knob settings, on Dask) and ``fastnet demo`` (the classroom
+page).
 
 Exit codes: 0 success, 1 runtime error (data not found, bad data...),
 2 bad command line, 130 interrupted (Ctrl-C). Errors are one line on stderr,
@@ -20,12 +21,12 @@ import os
 import sys
 
 from .._version import __version__
-from . import sweep, train
+from . import demo, sweep, train
 from .common import PROG, UsageError, one_line, silence_stdout
 
 __all__ = ["main", "build_parser", "PROG", "UsageError"]
 
-COMMANDS = (train, sweep)
+COMMANDS = (train, sweep, demo)
 
 
 def build_parser():
