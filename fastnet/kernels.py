@@ -22,7 +22,7 @@ from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
-from ._jit import entry, kernel
+from ._jit import entry, fma, kernel
 from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
                      grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
 
@@ -202,7 +202,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
                     w = W[i]
                     s = zero
                     for j in range(n_out):
-                        s += w[j] * d[j]
+                        s = fma(w[j], d[j], s)
                     Dp[e, i] = s * _derivative(A[e, i], cfg[0])
         momentum = mu != 0.0
         for j in range(n_out):
@@ -210,11 +210,11 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
             for e in range(m):
                 g += D[e, j]
             if momentum:
-                vb = vel[pb_off[l] + j] * mu - c * g
+                vb = fma(-c, g, vel[pb_off[l] + j] * mu)
                 vel[pb_off[l] + j] = vb
                 b[j] += vb
             else:
-                b[j] -= c * g
+                b[j] = fma(-c, g, b[j])
         # float32 has registers to spare for taller blocks
         tall = GRAD_ROWS_32 if padded.itemsize == 4 else GRAD_ROWS_64
         full = n_in - n_in % tall

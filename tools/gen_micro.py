@@ -23,7 +23,7 @@ every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
-from ._jit import kernel
+from ._jit import kernel, mul_add
 
 COLS = {cols}
 FWD_ROWS = {fwd}
@@ -50,7 +50,7 @@ def fwd(rows, blocks=1):
     for k in range(rows):
         out.append(f"        x = a{k}[i]")
         for j0 in range(0, cols, 4):
-            out.append("        " + "; ".join(f"s{k}_{j} += x * w{j}" for j in range(j0, j0 + 4)))
+            out.append("        " + "; ".join(f"s{k}_{j} = mul_add(x, w{j}, s{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"    z = Z[e0 + {k}, jb:jb + {cols}]")
         for j0 in range(0, cols, LANES):
@@ -65,8 +65,8 @@ def grad(rows, blocks=1, momentum=False):
     name = f"grad{rows}" + (f"x{blocks}" if blocks > 1 else "") + ("_m" if momentum else "")
     head = ("A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero" if momentum
             else "A, D, W, i_start, i_stop, jb, m, c, decay, zero")
-    step = ("v = mu * v - c * g; w = decay * w + v" if momentum
-            else "w = decay * w - c * g")
+    step = ("v = mul_add(-c, g, mu * v); w = mul_add(decay, w, v)" if momentum
+            else "w = mul_add(-c, g, decay * w)")
     out = [f"@kernel",
            f"def {name}({head}):",
            f'    """For each block of {rows} rows i0 in range(i_start, i_stop, {rows}):',
@@ -83,22 +83,22 @@ def grad(rows, blocks=1, momentum=False):
     for k in range(rows):
         out.append(f"            x = a[{k}]")
         for j0 in range(0, cols, 4):
-            out.append("            " + "; ".join(f"g{k}_{j} += x * d{j}" for j in range(j0, j0 + 4)))
+            out.append("            " + "; ".join(f"g{k}_{j} = mul_add(x, d{j}, g{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"        w = W[i0 + {k}, jb:jb + {cols}]")
         if momentum:
             out.append(f"        v = V[i0 + {k}, jb:jb + {cols}]")
             for j in range(cols):
-                out.append(f"        v[{j}] = mu * v[{j}] - c * g{k}_{j}; w[{j}] = decay * w[{j}] + v[{j}]")
+                out.append(f"        v[{j}] = mul_add(-c, g{k}_{j}, mu * v[{j}]); w[{j}] = mul_add(decay, w[{j}], v[{j}])")
         else:
             # without L2 (the course) skip the multiply by 1: it costs ~5%
             out.append("        if decay == 1.0:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] -= c * g{k}_{j}"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, w[{j}])"
                                                       for j in range(j0, j0 + 4)))
             out.append("        else:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] = decay * w[{j}] - c * g{k}_{j}"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, decay * w[{j}])"
                                                       for j in range(j0, j0 + 4)))
     return "\n".join(out)
 
