@@ -20,6 +20,7 @@
 """
 import functools
 import threading
+import warnings
 
 import numpy as np
 from llvmlite import ir
@@ -72,9 +73,28 @@ def mul_add(typingctx, a, b, c):
     return ty(a, b, c), codegen
 
 
+_cache_warned = False
+
+
 def kernel(fn):
-    """Compile ``fn`` with the project's flags (serial kernel)."""
-    return njit(**FLAGS)(fn)
+    """Compile ``fn`` with the project's flags (serial kernel).
+
+    Where Numba finds no writable place for its cache (a read-only install
+    and no writable home or ``NUMBA_CACHE_DIR``), the kernels are compiled
+    in every process instead, after one warning (issue 11, item 13)."""
+    global _cache_warned
+    try:
+        return njit(**FLAGS)(fn)
+    except RuntimeError as exc:
+        if "no locator available" not in str(exc):
+            raise
+        if not _cache_warned:
+            _cache_warned = True
+            warnings.warn("fastnet: Numba has no writable folder for its cache (a read-only "
+                          "install?); the kernels are compiled again in every process. "
+                          "Set NUMBA_CACHE_DIR to a writable folder to keep them.",
+                          RuntimeWarning, stacklevel=2)
+        return njit(**dict(FLAGS, cache=False))(fn)
 
 
 def entry(dispatcher):
