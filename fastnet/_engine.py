@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._lazy import kernels, shuffle
+from ._lazy import jit, kernels, shuffle
 from .parallel import ParallelTrainer, default_workers
 
 
@@ -141,6 +141,13 @@ class Engine:
         self.layout = Layout(sizes)
         self.dtype = resolve_dtype(dtype)
         self.params = np.zeros(self.layout.size, dtype=self.dtype)
+        # seconds the last epoch of :meth:`epochs` spent compiling or loading kernels
+        self.epoch_compile_s = 0.0
+
+    @staticmethod
+    def compile_seconds():
+        """Seconds this process has spent compiling or loading kernels."""
+        return jit.compile_seconds()
 
     def prepare_inputs(self, X):
         # uint8 pixel codes (k standing for k/256) and float32 inputs stay as
@@ -231,6 +238,7 @@ class Engine:
                    if parallel else None)
         try:
             for j in range(epochs):
+                compiled = jit.compile_seconds()
                 params = self.params.copy()
                 with _shuffle_lock:
                     python_shuffle(order, rng)
@@ -242,6 +250,7 @@ class Engine:
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn
+                self.epoch_compile_s = jit.compile_seconds() - compiled
                 yield j
         finally:
             if trainer is not None:

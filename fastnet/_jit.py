@@ -20,6 +20,7 @@
 """
 import functools
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -97,9 +98,19 @@ def kernel(fn):
         return njit(**dict(FLAGS, cache=False))(fn)
 
 
+_compile_s = [0.0]
+
+
+def compile_seconds():
+    """Seconds this process has spent so far compiling fastnet's kernels
+    or loading them from Numba's cache (all threads together)."""
+    return _compile_s[0]
+
+
 def entry(dispatcher):
     """A Python-callable entry point: compiles (on first use per signature)
-    with SLP vectorization on, then runs the compiled code."""
+    with SLP vectorization on, then runs the compiled code. The time spent
+    compiling or loading counts in :func:`compile_seconds`."""
     compiled = set()
 
     @functools.wraps(dispatcher.py_func)
@@ -111,12 +122,14 @@ def entry(dispatcher):
                     if isinstance(a, np.ndarray) else type(a) for a in args)
         if key not in compiled:
             with _lock:
+                start = time.perf_counter()
                 saved = config.SLP_VECTORIZE
                 config.SLP_VECTORIZE = 1
                 try:
                     dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
                 finally:
                     config.SLP_VECTORIZE = saved
+                    _compile_s[0] += time.perf_counter() - start
             compiled.add(key)
         return dispatcher(*args)
 

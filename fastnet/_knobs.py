@@ -99,4 +99,4 @@ class Schedule:
 
 
 HISTORY = ("epoque", "precision", "precision_test", "precision_validation", "cout",
-           "secondes", "eta")
+           "secondes", "eta", "compilation")

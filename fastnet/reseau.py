@@ -269,7 +269,7 @@ class _Facade:
                 try:
                     start = time.perf_counter()
                     for _ in run:
-                        seconds = time.perf_counter() - start
+                        seconds = time.perf_counter() - start - self._engine.epoch_compile_s
                         self._views()
                         verdict = after_epoch(j, eta, seconds)
                         j += 1
@@ -329,6 +329,7 @@ class _Facade:
 
         def after_epoch(j, eta_j, seconds):
             eng = self._engine
+            compiled = eng.epoch_compile_s - eng.compile_seconds()
             correct = eng.count_correct(Xt, lt) if test_data is not None else None
             valid = eng.count_correct(Xv, lv) if validation_data is not None else None
             if verbose:
@@ -339,7 +340,8 @@ class _Facade:
             for key, value in (("epoque", j), ("precision", p_test if valid is None else p_valid),
                                ("precision_test", p_test), ("precision_validation", p_valid),
                                ("cout", self._cost(X, Y, lmbda) if track_cost else None),
-                               ("secondes", seconds), ("eta", eta_j)):
+                               ("secondes", seconds), ("eta", eta_j),
+                               ("compilation", compiled + eng.compile_seconds())):
                 history[key].append(value)
             if callback is not None:
                 callback(j, correct)
@@ -501,8 +503,10 @@ class Reseau(_Facade):
         ``precision_validation`` (None without that data), ``cout`` (the
         training cost, L2 term included, with ``suivre_cout=True``: one more
         pass over the training data per epoch; else None), ``secondes``
-        (that epoch's training time, evaluations excluded) and ``eta``.
-        ``fastnet.plots.courbes(history)`` draws it.
+        (that epoch's training time, evaluations and compilation excluded),
+        ``eta`` and ``compilation`` (seconds that epoch spent compiling the
+        kernels or loading them from Numba's cache: the first epoch of a
+        process, else 0). ``fastnet.plots.courbes(history)`` draws it.
 
         Every argument is checked before anything changes: a bad one raises
         ``TypeError`` or ``ValueError`` naming it (and the index of a bad
