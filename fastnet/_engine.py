@@ -198,8 +198,7 @@ class Engine:
         order = np.arange(X.shape[0], dtype=np.int64)
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         kernels.train_epoch(params, *self.layout.args(), X, Y, order,
-                            X.shape[0], float(eta), self.cfg, decay, 0.0,
-                            params[:0])
+                            X.shape[0], float(eta), self.cfg, decay, 0.0, None)
         return params
 
     @staticmethod
@@ -233,7 +232,7 @@ class Engine:
         args = self.layout.args()
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         vel = (np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype)
-               if mu else self.params[:0])
+               if mu else None)
         trainer = (ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
                    if parallel else None)
         try:

@@ -21,8 +21,8 @@ import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.core.extending import intrinsic
-from ._jit import entry, fma, kernel
+from numba.core.extending import intrinsic, overload
+from ._jit import FLAGS, entry, fma, kernel
 from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
                      grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
 
@@ -163,14 +163,40 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                 z[j] = 0.0
 
 
+def _grad_rows(W):
+    """Weight rows per gradient micro-kernel call for W's dtype."""
+
+
+def _grad_tall(A, D, W, full, jb, m, c, decay, zero):
+    """The gradient micro-kernel over rows 0..full of W, tall enough for
+    W's dtype (float32 has registers to spare for 8 rows)."""
+
+
+# Chosen when the kernels are typed, so that a float64 network never
+# compiles the float32 micro-kernel (nor the reverse): seconds of compile.
+@overload(_grad_rows, jit_options=FLAGS)
+def _grad_rows_typed(W):
+    rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
+    return lambda W: rows
+
+
+@overload(_grad_tall, jit_options=FLAGS)
+def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
+    micro = grad8x2 if W.dtype == types.float32 else grad4x2
+
+    def impl(A, D, W, full, jb, m, c, decay, zero):
+        micro(A, D, W, 0, full, jb, m, c, decay, zero)
+    return impl
+
+
 @kernel
 def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
               targets, rows, m, c, cfg, decay, mu, vel):
     """Backprop over the first m rows of the network ``padded``, and the
     step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
     1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
-    ``mu > 0``, ``v <- mu*v - c*g`` then ``w <- decay*w + v`` (``vel``
-    holds v, laid out like ``out``).
+    (``vel`` an array, not None), ``v <- mu*v - c*g`` then
+    ``w <- decay*w + v`` (``vel`` holds v, laid out like ``out``).
 
     Training passes ``out is padded``. A layer's error is propagated down
     before its weights change, so the step never feeds back into the
@@ -204,32 +230,28 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
                     for j in range(n_out):
                         s = fma(w[j], d[j], s)
                     Dp[e, i] = s * _derivative(A[e, i], cfg[0])
-        momentum = mu != 0.0
-        for j in range(n_out):
-            g = zero
-            for e in range(m):
-                g += D[e, j]
-            if momentum:
+        if vel is not None:  # momentum: typed apart, so compiled only when used
+            for j in range(n_out):
+                g = zero
+                for e in range(m):
+                    g += D[e, j]
                 vb = fma(-c, g, vel[pb_off[l] + j] * mu)
                 vel[pb_off[l] + j] = vb
                 b[j] += vb
-            else:
-                b[j] = fma(-c, g, b[j])
-        # float32 has registers to spare for taller blocks
-        tall = GRAD_ROWS_32 if padded.itemsize == 4 else GRAD_ROWS_64
-        full = n_in - n_in % tall
-        if momentum:
             V = _weights(vel, sizes, width, pw_off, l)
             full = n_in - n_in % GRAD_ROWS_64
             for jb in range(0, wd, COLS):
                 grad4x2_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
                 grad1x2_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
             continue
+        for j in range(n_out):
+            g = zero
+            for e in range(m):
+                g += D[e, j]
+            b[j] = fma(-c, g, b[j])
+        full = n_in - n_in % _grad_rows(Wout)
         for jb in range(0, wd, COLS):
-            if tall == GRAD_ROWS_32:
-                grad8x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
-            else:
-                grad4x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
+            _grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
             grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
 
 
@@ -355,7 +377,7 @@ def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg,
 train_epoch = entry(_train_epoch)
 train_epoch.__doc__ = ("One epoch of mini-batch SGD over ``order``, in place on params; "
                        "``vel``: the momentum velocity (padded layout, kept across "
-                       "epochs by the caller), empty without momentum.")
+                       "epochs by the caller), None without momentum.")
 
 
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --
@@ -398,8 +420,7 @@ def _replica_steps(shared, replica, sizes, X, Y, order, first_batch, stride,
     width, pw_off, pb_off, size = padded_layout(sizes)
     replica[:] = shared
     _sgd(replica, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0,
-         replica[:0])
+         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0, None)
 
 
 replica_steps = entry(_replica_steps)
@@ -479,7 +500,7 @@ def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
     work = np.zeros_like(padded)
     one = padded.dtype.type(1.0)
     _backward(padded, work, sizes, width, pw_off, pb_off, acts, deltas, targets,
-              m, m, -one, cfg, one, one * 0.0, work[:0])
+              m, m, -one, cfg, one, one * 0.0, None)
     _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 
