@@ -174,13 +174,18 @@ def _grad_tall(A, D, W, full, jb, m, c, decay, zero):
 
 # Chosen when the kernels are typed, so that a float64 network never
 # compiles the float32 micro-kernel (nor the reverse): seconds of compile.
-@overload(_grad_rows, jit_options=FLAGS)
+# (Compiled into their callers, which the cache keeps: no cache of their own,
+# which also works where no cache folder is writable.)
+_TYPED = dict(FLAGS, cache=False)
+
+
+@overload(_grad_rows, jit_options=_TYPED)
 def _grad_rows_typed(W):
     rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
     return lambda W: rows
 
 
-@overload(_grad_tall, jit_options=FLAGS)
+@overload(_grad_tall, jit_options=_TYPED)
 def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
     micro = grad8x2 if W.dtype == types.float32 else grad4x2
 
