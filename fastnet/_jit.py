@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.core import config
+from numba.core import cgutils, config
 from numba.core.extending import intrinsic
 
 FLAGS = dict(cache=True, nogil=True, error_model="numpy")
@@ -72,6 +72,25 @@ def mul_add(typingctx, a, b, c):
         x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
         return builder.fadd(z, builder.fmul(x, y, flags=("contract",)), flags=("contract",))
     return ty(a, b, c), codegen
+
+
+@intrinsic
+def prefetch(typingctx, arr, index):
+    """Ask the CPU to start fetching ``arr[index]``'s cache line (LLVM's
+    prefetch: read, keep in all cache levels); no effect on results."""
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]],
+                                       wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0),
+                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+    return types.void(arr, index), codegen
 
 
 _cache_warned = False

@@ -6,7 +6,10 @@ every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
-from ._jit import kernel, mul_add
+from numba import types
+from numba.core.extending import overload
+
+from ._jit import FLAGS, kernel, mul_add
 
 COLS = 16
 FWD_ROWS = 5
@@ -497,3 +500,35 @@ def grad1x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
         v[13] = mul_add(-c, g0_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
         v[14] = mul_add(-c, g0_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
         v[15] = mul_add(-c, g0_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
+
+
+def grad_rows(W):
+    """Weight rows per gradient micro-kernel call for W's dtype."""
+
+
+def grad_tall(A, D, W, full, jb, m, c, decay, zero):
+    """The gradient micro-kernel over rows 0..full of W, tall enough for
+    W's dtype (float32 has registers to spare for 8 rows)."""
+
+
+# Chosen when the kernels are typed, so that a float64 network never compiles
+# the float32 micro-kernel (nor the reverse): seconds of compile. Compiled
+# into their callers, which the cache keeps: no cache of their own (which
+# also works where no cache folder is writable).
+_TYPED = dict(FLAGS, cache=False)
+
+
+@overload(grad_rows, jit_options=_TYPED)
+def _grad_rows_typed(W):
+    rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
+    return lambda W: rows
+
+
+@overload(grad_tall, jit_options=_TYPED)
+def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
+    micro = grad8x2 if W.dtype == types.float32 else grad4x2
+
+    def impl(A, D, W, full, jb, m, c, decay, zero):
+        micro(A, D, W, 0, full, jb, m, c, decay, zero)
+    return impl
+

@@ -18,13 +18,9 @@ quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 ``mu``) run in the same kernels.
 """
 import numpy as np
-from llvmlite import ir
-from numba import types
-from numba.core import cgutils
-from numba.core.extending import intrinsic, overload
-from ._jit import FLAGS, entry, fma, kernel
-from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
-                     grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
+from ._jit import entry, fma, kernel, prefetch
+from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_64, fwd1x2, fwd5x2, grad1x2, grad1x2_m,
+                     grad4x2_m, grad_rows, grad_tall)
 
 # The knobs travel as ``cfg = [activation, output, cost]`` (int64):
 SIGMOID, TANH, RELU = 0, 1, 2   # activation of the hidden layers
@@ -163,37 +159,6 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                 z[j] = 0.0
 
 
-def _grad_rows(W):
-    """Weight rows per gradient micro-kernel call for W's dtype."""
-
-
-def _grad_tall(A, D, W, full, jb, m, c, decay, zero):
-    """The gradient micro-kernel over rows 0..full of W, tall enough for
-    W's dtype (float32 has registers to spare for 8 rows)."""
-
-
-# Chosen when the kernels are typed, so that a float64 network never
-# compiles the float32 micro-kernel (nor the reverse): seconds of compile.
-# (Compiled into their callers, which the cache keeps: no cache of their own,
-# which also works where no cache folder is writable.)
-_TYPED = dict(FLAGS, cache=False)
-
-
-@overload(_grad_rows, jit_options=_TYPED)
-def _grad_rows_typed(W):
-    rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
-    return lambda W: rows
-
-
-@overload(_grad_tall, jit_options=_TYPED)
-def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
-    micro = grad8x2 if W.dtype == types.float32 else grad4x2
-
-    def impl(A, D, W, full, jb, m, c, decay, zero):
-        micro(A, D, W, 0, full, jb, m, c, decay, zero)
-    return impl
-
-
 @kernel
 def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
               targets, rows, m, c, cfg, decay, mu, vel):
@@ -254,9 +219,9 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
             for e in range(m):
                 g += D[e, j]
             b[j] = fma(-c, g, b[j])
-        full = n_in - n_in % _grad_rows(Wout)
+        full = n_in - n_in % grad_rows(Wout)
         for jb in range(0, wd, COLS):
-            _grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
+            grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
             grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
 
 
@@ -313,25 +278,6 @@ def _load(X, Y, order, start, m, acts, targets, rows, width):
             targets[e, j] = Y[r, j]
 
 
-@intrinsic
-def _prefetch(typingctx, arr, index):
-    """Ask the CPU to start fetching ``arr[index]``'s cache line (LLVM's
-    prefetch: read, keep in all cache levels); no effect on results."""
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]],
-                                       wraparound=False)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0),
-                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-    return types.void(arr, index), codegen
-
-
 @kernel
 def _prefetch_rows(X, Y, order, start, m):
     """Prefetch the rows of the next mini-batch: after the shuffle they are
@@ -342,8 +288,8 @@ def _prefetch_rows(X, Y, order, start, m):
     for e in range(start, stop):
         row = X[order[e]]
         for i in range(0, row.size, line):
-            _prefetch(row, i)
-        _prefetch(Y[order[e]], 0)
+            prefetch(row, i)
+        prefetch(Y[order[e]], 0)
 
 
 @kernel

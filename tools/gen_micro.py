@@ -23,7 +23,10 @@ every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
-from ._jit import kernel, mul_add
+from numba import types
+from numba.core.extending import overload
+
+from ._jit import FLAGS, kernel, mul_add
 
 COLS = {cols}
 FWD_ROWS = {fwd}
@@ -103,12 +106,45 @@ def grad(rows, blocks=1, momentum=False):
     return "\n".join(out)
 
 
+TYPED = '''def grad_rows(W):
+    """Weight rows per gradient micro-kernel call for W's dtype."""
+
+
+def grad_tall(A, D, W, full, jb, m, c, decay, zero):
+    """The gradient micro-kernel over rows 0..full of W, tall enough for
+    W's dtype (float32 has registers to spare for {g32} rows)."""
+
+
+# Chosen when the kernels are typed, so that a float64 network never compiles
+# the float32 micro-kernel (nor the reverse): seconds of compile. Compiled
+# into their callers, which the cache keeps: no cache of their own (which
+# also works where no cache folder is writable).
+_TYPED = dict(FLAGS, cache=False)
+
+
+@overload(grad_rows, jit_options=_TYPED)
+def _grad_rows_typed(W):
+    rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
+    return lambda W: rows
+
+
+@overload(grad_tall, jit_options=_TYPED)
+def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
+    micro = grad{g32}x{blocks} if W.dtype == types.float32 else grad{g64}x{blocks}
+
+    def impl(A, D, W, full, jb, m, c, decay, zero):
+        micro(A, D, W, 0, full, jb, m, c, decay, zero)
+    return impl
+'''
+
+
 def source():
     parts = [HEADER.format(cols=LANES * BLOCKS, fwd=FWD_ROWS, g64=GRAD_ROWS_64,
                            g32=GRAD_ROWS_32)]
     parts += [fwd(FWD_ROWS, BLOCKS), fwd(1, BLOCKS),
               grad(GRAD_ROWS_64, BLOCKS), grad(GRAD_ROWS_32, BLOCKS), grad(1, BLOCKS),
-              grad(GRAD_ROWS_64, BLOCKS, True), grad(1, BLOCKS, True)]
+              grad(GRAD_ROWS_64, BLOCKS, True), grad(1, BLOCKS, True),
+              TYPED.format(g32=GRAD_ROWS_32, g64=GRAD_ROWS_64, blocks=BLOCKS)]
     return "\n\n\n".join(parts) + "\n"
 
 
