@@ -288,7 +288,7 @@ class _Facade:
                 try:
                     start = time.perf_counter()
                     for _ in epochs:
-                        seconds = time.perf_counter() - start
+                        seconds = time.perf_counter() - start - self._engine.epoch_compile_s
                         self._views()
                         verdict = after_epoch(j, eta, seconds)
                         j += 1
@@ -350,6 +350,8 @@ class _Facade:
 
         def after_epoch(j, eta_j, seconds):
             eng = self._engine
+            # evaluating may compile too: counted with the epoch's compilation
+            compiled = eng.epoch_compile_s - eng.compile_seconds()
             correct = eng.count_correct(Xt, lt) if test_data is not None else None
             valid = eng.count_correct(Xv, lv) if validation_data is not None else None
             if verbose:
@@ -365,6 +367,7 @@ class _Facade:
                 ("cout", cost),
                 ("secondes", seconds),
                 ("eta", eta_j),
+                ("compilation", compiled + eng.compile_seconds()),
             ):
                 history[key].append(value)
             if callback is not None:
