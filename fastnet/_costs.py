@@ -1,9 +1,13 @@
 """network2's cost classes: the kernels implement these two costs, and the
 classes keep the book's ``fn``/``delta`` for anyone who calls them
-(re-exported by :mod:`fastnet.network2`)."""
+(re-exported by :mod:`fastnet.network2`); and the book's one-hot targets,
+``vectorized_result`` (re-exported by :mod:`fastnet.network2` and
+:mod:`fastnet.mnist`, as the book's ``network2.py`` and ``mnist_loader.py``
+both have it)."""
 
 import numpy as np
 
+from ._knobs import DIGITS
 from .cours import sigmoide_prime as sigmoid_prime
 
 
@@ -45,7 +49,7 @@ class QuadraticCost:
         >>> float(QuadraticCost.fn(np.array([[0.5]]), np.array([[1.0]])))
         0.125
         """
-        return 0.5 * float(np.sum((a - y) ** 2))
+        return 0.5 * np.sum((a - y) ** 2)
 
     @staticmethod
     def delta(z, a, y):
@@ -161,3 +165,29 @@ def check_cost(cost):
             f"cost: expected QuadraticCost or CrossEntropyCost (fastnet.network2's: the "
             f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}"
         )
+
+
+def vectorized_result(j):
+    """A (10, 1) float64 column: 1.0 at row ``j``, 0.0 elsewhere.
+
+    The book's one-hot target for the digit ``j`` (``mnist_loader.py`` and
+    ``network2.py`` both define it).
+
+    Parameters
+    ----------
+    j : int
+        A digit, 0 to 9.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(10, 1)``, dtype float64.
+
+    Examples
+    --------
+    >>> vectorized_result(3).ravel()
+    array([0., 0., 0., 1., 0., 0., 0., 0., 0., 0.])
+    """
+    e = np.zeros((DIGITS, 1))
+    e[j] = 1.0
+    return e

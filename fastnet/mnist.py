@@ -18,11 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ._costs import vectorized_result
 from ._knobs import DIGITS, IMAGE_PIXELS, IMAGE_SIDE, PIXEL_LEVELS
 
 __all__ = [
     "CONNECT_TIMEOUT", "MAX_DECOMPRESSED", "MIRRORS", "MNIST_FILES", "READ_TIMEOUT",
     "cache_dir", "find_data", "load_arrays", "load_data", "load_data_wrapper", "read_idx",
+    "vectorized_result",
 ]
 
 #: name -> (md5 of the .gz file, size of the .gz file in bytes)

@@ -7,7 +7,13 @@ from ._jsonfile import read_params
 from ._model import _Facade
 from ._options import ENGLISH, TrainOptions
 from ._validation import check_sizes
+from .cours import sigmoide as sigmoid
+from .cours import sigmoide_prime as sigmoid_prime
 from .historique import Historique
+
+# the book's network.py defines sigmoid and sigmoid_prime beside Network:
+# the course's functions are the same formulas
+__all__ = ["Network", "sigmoid", "sigmoid_prime"]
 
 
 class Network(_Facade):
@@ -233,6 +239,34 @@ class Network(_Facade):
         (3, 2)
         """
         return self._gradients(x, y)
+
+    def cost_derivative(self, output_activations, y):
+        """The quadratic cost's derivative in the outputs: ``output_activations - y``.
+
+        The book's helper, for anyone who calls it; training runs in the
+        compiled kernels, which do not call it.
+
+        Parameters
+        ----------
+        output_activations : numpy.ndarray
+            The network's outputs, a column ``(sizes[-1], 1)``.
+        y : numpy.ndarray
+            The target, of the same shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``output_activations - y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 2]).cost_derivative(np.array([[0.75], [0.25]]), np.array([[1.0], [0.0]]))
+        array([[-0.25],
+               [ 0.25]])
+        """
+        return output_activations - y
 
     def __repr__(self):
         return f"Network({self.sizes!r}, dtype={np.dtype(self.dtype).name})"
