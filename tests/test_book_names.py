@@ -9,10 +9,10 @@ import random
 
 import numpy as np
 import pytest
-from conftest import MNIST_NAMES, mnist_dir
 from network2_reference import Network2Reference
 
 import fastnet.network
+from conftest import MNIST_NAMES, mnist_dir
 from fastnet import Network, mnist, network2
 
 DATA = mnist_dir()
@@ -99,8 +99,10 @@ def test_network2_monitors_on_mnist_match_the_books_formulas(mnist_pairs, cost):
         np.random.seed(3)
         net = make([784, 30, 10], cost)
         random.seed(7)
-        runs.append(_printed(net.SGD, list(training), 2, 10, 0.5, 5.0, validation,
-                             True, True, True, True) + (net,))
+        runs.append(
+            _printed(net.SGD, list(training), 2, 10, 0.5, 5.0, validation, True, True, True, True)
+            + (net,)
+        )
     (theirs, their_lines, ref), (ours, our_lines, net) = runs
     assert len(our_lines) == len(their_lines) == 12
     costs = 0
