@@ -5,7 +5,12 @@ classes keep the book's ``fn``/``delta`` for anyone who calls them
 :mod:`fastnet.mnist`, as the book's ``network2.py`` and ``mnist_loader.py``
 both have it)."""
 
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
 import numpy as np
+from numpy.typing import NDArray
 
 from ._knobs import DIGITS
 from .cours import sigmoide_prime as sigmoid_prime
@@ -31,7 +36,7 @@ class QuadraticCost:
     engine_name = "quadratic"
 
     @staticmethod
-    def fn(a, y):
+    def fn(a: NDArray[Any], y: NDArray[Any]) -> np.float64:
         """The cost of one example.
 
         Parameters
@@ -41,7 +46,7 @@ class QuadraticCost:
 
         Returns
         -------
-        float
+        numpy.float64
 
         Examples
         --------
@@ -52,7 +57,7 @@ class QuadraticCost:
         return 0.5 * np.sum((a - y) ** 2)
 
     @staticmethod
-    def delta(z, a, y):
+    def delta(z: NDArray[Any], a: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
         """The output layer's error.
 
         Parameters
@@ -94,7 +99,7 @@ class CrossEntropyCost:
     engine_name = "cross_entropy"
 
     @staticmethod
-    def fn(a, y):
+    def fn(a: NDArray[Any], y: NDArray[Any]) -> np.float64:
         """The cost of one example.
 
         Parameters
@@ -104,7 +109,7 @@ class CrossEntropyCost:
 
         Returns
         -------
-        float
+        numpy.float64
 
         Examples
         --------
@@ -117,7 +122,7 @@ class CrossEntropyCost:
             return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
 
     @staticmethod
-    def delta(z, a, y):
+    def delta(z: NDArray[Any], a: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
         """The output layer's error.
 
         Parameters
@@ -138,10 +143,13 @@ class CrossEntropyCost:
         return a - y
 
 
-COSTS = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
+#: network2's cost argument: one of the two classes (not an instance)
+CostClass: TypeAlias = type[QuadraticCost] | type[CrossEntropyCost]
+
+COSTS: dict[str, CostClass] = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
 
 
-def check_cost(cost):
+def check_cost(cost: object) -> None:
     """Refuse any cost class but these two.
 
     Parameters
@@ -167,7 +175,7 @@ def check_cost(cost):
         )
 
 
-def vectorized_result(j):
+def vectorized_result(j: int) -> NDArray[np.float64]:
     """A (10, 1) float64 column: 1.0 at row ``j``, 0.0 elsewhere.
 
     The book's one-hot target for the digit ``j`` (``mnist_loader.py`` and

@@ -168,7 +168,7 @@ class _Facade:
         }
 
     # -- shared operations -----------------------------------------------
-    def _n(self):
+    def _n(self) -> tuple[int, int]:
         sizes = self._engine.layout.sizes
         return int(sizes[0]), int(sizes[-1])
 

@@ -12,13 +12,23 @@ registry: nothing pops up, nothing accumulates in pyplot, and it works on a
 machine without a display. In Jupyter, the returned figure is displayed as
 the cell's value.
 """
+
+from __future__ import annotations
+
 import math
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ._typing import PathLike
 from ._validation import check_count
+
+if TYPE_CHECKING:  # matplotlib is optional: imported on use
+    from matplotlib.figure import Figure
 from .cours import sigmoide
 
 __all__ = ["courbe_sigmoide", "courbes", "en_direct", "grille_chiffres", "poids_caches"]
@@ -51,7 +61,7 @@ def _finir(fig, fichier, afficher, dpi=100):
     return fig
 
 
-def courbe_sigmoide(fichier=None, afficher=False):
+def courbe_sigmoide(fichier: PathLike | None = None, afficher: bool = False) -> Figure:
     """The sigmoid's graph beside the perceptron's step function, on [-6, 6].
 
     The course: « coder la fonction sigmoid(z) et afficher son graphe », and
@@ -108,7 +118,9 @@ def courbe_sigmoide(fichier=None, afficher=False):
     return _finir(fig, fichier, afficher)
 
 
-def _liste_historiques(historiques, etiquettes):
+def _liste_historiques(
+    historiques: Any, etiquettes: Any
+) -> tuple[list[Mapping[str, Any]], list[str]]:
     if isinstance(historiques, dict) and "epoque" not in historiques:
         # {label: history}
         if etiquettes is None:
@@ -147,7 +159,12 @@ def _serie(h, cle, n):
     return None if np.all(np.isnan(y)) else y
 
 
-def courbes(historiques, etiquettes=None, fichier=None, afficher=False):
+def courbes(
+    historiques: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    etiquettes: str | Sequence[str] | None = None,
+    fichier: PathLike | None = None,
+    afficher: bool = False,
+) -> Figure:
     """Accuracy and cost per epoch for one or several runs, to compare knobs.
 
     Parameters
@@ -246,7 +263,14 @@ def _cases(fig, n, lignes, colonnes):
     return axes[:n]
 
 
-def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
+def grille_chiffres(
+    reseau: object,
+    X: ArrayLike,
+    y: ArrayLike | None = None,
+    n: int = 25,
+    fichier: PathLike | None = None,
+    afficher: bool = False,
+) -> Figure:
     """A grid of the first ``n`` images of ``X`` with the network's answers.
 
     Parameters
@@ -320,7 +344,9 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
     return _finir(fig, fichier, afficher)
 
 
-def poids_caches(reseau, fichier=None, n=None, afficher=False):
+def poids_caches(
+    reseau: object, fichier: PathLike | None = None, n: int | None = None, afficher: bool = False
+) -> Figure:
     """The hidden neurons' input weights, one 28x28 image per neuron.
 
     ``reseau.poids[0]`` has shape ``(784, n_caches)``: column ``j`` holds
@@ -446,7 +472,7 @@ def _affichage_notebook():
     return IPython.display
 
 
-def en_direct(total=None, titre=""):
+def en_direct(total: int | None = None, titre: str = "") -> Callable[[int, int | None], None]:
     """A callback for ``DGS(..., callback=plots.en_direct())`` that redraws
     the test accuracy after every epoch, in place, in a Jupyter notebook.
 
