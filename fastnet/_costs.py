@@ -22,10 +22,6 @@ class QuadraticCost:
     The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
     anyone who calls them. Used as a class, never instantiated.
 
-    Parameters
-    ----------
-    None
-
     Examples
     --------
     >>> from fastnet import network2
@@ -84,10 +80,6 @@ class CrossEntropyCost:
 
     The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
     anyone who calls them. Used as a class, never instantiated.
-
-    Parameters
-    ----------
-    None
 
     Examples
     --------

@@ -167,6 +167,11 @@ def courbes(
 ) -> Figure:
     """Accuracy and cost per epoch for one or several runs, to compare knobs.
 
+    Two panels, accuracy (in %) and cost, one line per run with the same
+    colour in both. A run without any accuracy (or cost) is left out of that
+    panel; a panel with no data says so. When ``"secondes"`` is given, the
+    legend shows the mean time per epoch.
+
     Parameters
     ----------
     historiques : dict, list of dicts, or dict of dicts
@@ -179,11 +184,8 @@ def courbes(
         One legend label per run (default ``essai 1``, ``essai 2``...).
     fichier : path, optional
         Where to write the figure.
-
-    Two panels, accuracy (in %) and cost, one line per run with the same
-    colour in both. A run without any accuracy (or cost) is left out of that
-    panel; a panel with no data says so. When ``"secondes"`` is given, the
-    legend shows the mean time per epoch.
+    afficher : bool
+        Show it on screen as well.
 
     Returns
     -------
@@ -273,6 +275,8 @@ def grille_chiffres(
 ) -> Figure:
     """A grid of the first ``n`` images of ``X`` with the network's answers.
 
+    The figure's title counts the errors.
+
     Parameters
     ----------
     reseau : object with ``forward`` (or ``feedforward``)
@@ -286,8 +290,10 @@ def grille_chiffres(
         ``"pred (vrai)"``; a right one the black title ``"pred"``.
     n : int
         How many images (at most ``len(X)``).
-
-    The figure's title counts the errors.
+    fichier : path, optional
+        Where to write the figure.
+    afficher : bool
+        Show it on screen as well.
 
     Returns
     -------
@@ -447,7 +453,7 @@ class _EnDirect:
         points = [(j, c) for j, c in zip(self.epoques, self.corrects) if c is not None]
         if points:
             x, y = zip(*points)
-            y = [100 * c / self.total for c in y] if self.total else y
+            y = tuple(100 * c / self.total for c in y) if self.total else y
             ax.plot(x, y, marker="o", ms=3, color="C0")
             ax.set_title(f"{self.titre}époque {self.epoques[-1]} : {y[-1]:.4g}"
                          + (" %" if self.total else " bonnes réponses"), fontsize=10)

@@ -29,6 +29,17 @@ KNOB_DEFAULTS = (COSTS[0].fr, ACTIVATIONS[0].fr, INITS[0])
 class Reseau(_Facade):
     """The course's sigmoid network, trained by compiled mini-batch SGD.
 
+    The defaults are the course's network. Attributes: ``nb_couches``,
+    ``tailles``, ``cout``, ``activation``, ``init``, ``biais`` (arrays
+    ``(tailles[l+1], 1)``) and ``poids`` (arrays ``(tailles[l],
+    tailles[l+1])``, the course's layout: a layer computes
+    ``f(poids[l].T @ a + biais[l])``).
+
+    With ``init="uniforme"`` the values are ``np.random.uniform(-1, 1)``
+    draws in the course's order (all biases, then all weights), so that
+    after ``np.random.seed(s)`` the network is the course's. ``gauss`` and
+    ``gauss_normalise`` draw what ``network.py`` and ``network2.py`` draw.
+
     Parameters
     ----------
     tailles : list of int
@@ -51,17 +62,6 @@ class Reseau(_Facade):
         ``network.py``); N(0, 1/n_in) weights and N(0, 1) biases (his
         ``network2.py``); Glorot's uniform(+-sqrt(6/(n_in+n_out))) or He's
         N(0, 2/n_in) weights with zero biases.
-
-    The defaults are the course's network. Attributes: ``nb_couches``,
-    ``tailles``, ``cout``, ``activation``, ``init``, ``biais`` (arrays
-    ``(tailles[l+1], 1)``) and ``poids`` (arrays ``(tailles[l],
-    tailles[l+1])``, the course's layout: a layer computes
-    ``f(poids[l].T @ a + biais[l])``).
-
-    With ``init="uniforme"`` the values are ``np.random.uniform(-1, 1)``
-    draws in the course's order (all biases, then all weights), so that
-    after ``np.random.seed(s)`` the network is the course's. ``gauss`` and
-    ``gauss_normalise`` draw what ``network.py`` and ``network2.py`` draw.
 
     Raises
     ------

@@ -60,6 +60,8 @@ def _prepare_results(path, keys):
     Rewrites the file (atomically) only when something is dropped.
     Returns the ``ok`` records by key."""
     records, bad = read_results(path)
+    done: dict[str, dict[str, Any]]
+    last_failed: dict[str, dict[str, Any]]
     done, last_failed = {}, {}
     for rec in records:
         if rec.get("status") == "ok":

@@ -46,10 +46,8 @@ SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot"
 class SweepError(ValueError):
     """A sweep description that cannot be run (unknown knob, bad range...).
 
-    Parameters
-    ----------
-    message : str
-        What is wrong, naming the knob or setting.
+    A ``ValueError`` whose message says what is wrong, naming the knob or
+    setting.
 
     Examples
     --------
