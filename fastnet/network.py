@@ -12,7 +12,7 @@ from ._draws import book_draws
 from ._jsonfile import read_params
 from ._model import _Facade
 from ._options import ENGLISH, TrainOptions
-from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike
+from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike, Sizes
 from ._validation import check_sizes
 from .cours import sigmoide as sigmoid
 from .cours import sigmoide_prime as sigmoid_prime
@@ -52,7 +52,7 @@ class Network(_Facade):
 
     _W, _B = "weights", "biases"
 
-    def __init__(self, sizes: list[int], dtype: DTypeLike = np.float64,
+    def __init__(self, sizes: Sizes, dtype: DTypeLike = np.float64,
                  parallel: bool = False) -> None:
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)

@@ -37,7 +37,7 @@ from ._costs import (
 from ._draws import book_draws
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._options import ENGLISH
-from ._typing import DTypeLike, Labelled, PathLike
+from ._typing import DTypeLike, Labelled, PathLike, Sizes
 from ._validation import check_bool, check_path, check_sizes
 from .network import Network as _BookNetwork
 from .network import sigmoid, sigmoid_prime
@@ -73,7 +73,7 @@ class Network(_BookNetwork):
     Network([784, 30, 10], cost=CrossEntropyCost, dtype=float64)
     """
 
-    def __init__(self, sizes: list[int], cost: CostClass = CrossEntropyCost,
+    def __init__(self, sizes: Sizes, cost: CostClass = CrossEntropyCost,
                  dtype: DTypeLike = np.float64, parallel: bool = False) -> None:
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)
@@ -299,7 +299,7 @@ class Network(_BookNetwork):
         -------
         numpy.float64
             As the book's (its sum starts at ``0.0`` and adds numpy
-            numbers). It agrees with the book's formula to about 1e-15
+            numbers). It agrees with the book's formula to about 1e-14
             relative, not to the last bit: the sum runs in another order.
 
         Raises

@@ -14,7 +14,7 @@ from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
 from ._model import _Facade
 from ._options import FRENCH, TrainOptions
-from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike
+from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike, Sizes
 from ._validation import check_choice, check_path, check_sizes
 from .cours import sigmoide, sigmoide_prime
 from .historique import Historique
@@ -83,7 +83,7 @@ class Reseau(_Facade):
 
     _W, _B = "poids", "biais"
 
-    def __init__(self, tailles: list[int], dtype: DTypeLike = np.float64, parallel: bool = False,
+    def __init__(self, tailles: Sizes, dtype: DTypeLike = np.float64, parallel: bool = False,
                  cout: str = KNOB_DEFAULTS[0], activation: str = KNOB_DEFAULTS[1],
                  init: str = KNOB_DEFAULTS[2]) -> None:
         tailles_ok = check_sizes(tailles, "tailles")
@@ -93,7 +93,7 @@ class Reseau(_Facade):
         biais, poids = initial_params(tailles_ok, init)
         self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
 
-    def _setup(self, tailles: list[int], tailles_ok: list[int], dtype: DTypeLike, parallel: bool,
+    def _setup(self, tailles: Sizes, tailles_ok: list[int], dtype: DTypeLike, parallel: bool,
                cout: str, activation: str, init: str, biais: list[Any], poids: list[Any]) -> None:
         self.nb_couches = len(tailles_ok)
         self.tailles = tailles

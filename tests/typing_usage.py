@@ -63,7 +63,8 @@ def book(folder: Path) -> None:
     assert_type(network_module.sigmoid(0.5), np.float64)
     assert_type(network_module.sigmoid_prime(np.zeros(3, np.float32)), NDArray[np.float32])
     assert_type(mnist_module.vectorized_result(3), NDArray[np.float64])
-    net2 = network2.Network([4, 3, 3], cost=network2.QuadraticCost)
+    net2 = network2.Network((4, 3, 3), cost=network2.QuadraticCost)  # any sequence of sizes
+    assert_type(Network(np.array([4, 3, 3])).num_layers, int)
     costs, accuracies, training_costs, training_accuracies = net2.SGD(
         data,
         1,
