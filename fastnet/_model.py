@@ -168,7 +168,7 @@ class _Facade:
         }
 
     # -- shared operations -----------------------------------------------
-    def _n(self):
+    def _n(self) -> tuple[int, int]:
         sizes = self._engine.layout.sizes
         return int(sizes[0]), int(sizes[-1])
 
@@ -345,7 +345,7 @@ class _Facade:
         if validation_data is not None:
             Xv, lv = _data.labelled_arrays(validation_data, *self._n(), "validation_data")
         self._sync()
-        history = {key: [] for key in HISTORY}
+        history: dict[str, list] = {key: [] for key in HISTORY}
         schedule = Schedule(run.eta, patience, halve_after)
 
         def after_epoch(j, eta_j, seconds):

@@ -8,6 +8,7 @@ value) naming that argument. Pure Python and numpy: no fastnet import.
 
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -427,3 +428,38 @@ def check_instance(value, name, kind):
             f"{name}: expected a {kind.__module__}.{kind.__name__}, got {type(value).__name__}"
         )
     return value
+
+
+def check_path(value, name):
+    """A file name: a ``str`` or a path.
+
+    ``open(3)`` would read file descriptor 3, and ``open(b"x")`` takes bytes:
+    anything else is refused before the file is touched.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        Its name, for the message.
+
+    Returns
+    -------
+    str or os.PathLike
+        ``value``.
+
+    Raises
+    ------
+    TypeError
+        Not a str or an ``os.PathLike``.
+
+    Examples
+    --------
+    >>> check_path("net.json", "fichier")
+    'net.json'
+    """
+    if isinstance(value, (str, os.PathLike)):
+        return value
+    raise TypeError(
+        f"{name}: expected a file name (str or path), got {type(value).__name__} {value!r}"
+    )
