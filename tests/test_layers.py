@@ -26,6 +26,7 @@ LAYERS = (
             "fastnet._costs",
             "fastnet.cours",
             "fastnet.reference",
+            "fastnet._untrusted",
         ),
     ),
     ("pictures", ("fastnet.plots", "fastnet.historique")),
