@@ -241,3 +241,13 @@ def test_results_in_a_read_only_place_fail_before_work(capsys, tmp_path):
     assert rc == 2 and "cannot be written" in err
     rc, out, err = run(capsys, "--results", str(tmp_path), *ARGS)
     assert rc == 2 and "is a folder" in err
+
+
+def test_timeout_without_a_cluster_is_noted(capsys, tmp_path):
+    (config,) = sw.configurations({"eta": 1, "epochs": 1, "limit": 100})
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record(sw.config_key(config), config=config)) + "\n")
+    rc, out, err = run(capsys, "--results", str(path), "--timeout", "5", *ARGS)
+    assert rc == 0, err  # nothing left to run: no data needed
+    assert "1 already done" in err and "the time limit applies on a cluster" in err
+    assert "1 configurations: 1 ok, 0 failed" in out

@@ -278,6 +278,12 @@ def command(args):
         ),
         file=sys.stderr,
     )
+    if opts["timeout"] is not None and workers == 0 and not opts["scheduler"]:
+        print(
+            f"{PROG} sweep: note: the time limit applies on a cluster; with --workers 0 "
+            f"the configurations run in this process, without one",
+            file=sys.stderr,
+        )
     saved = [0]
 
     def count(record):
