@@ -294,3 +294,41 @@ def test_timeout_must_be_positive(tmp_path):
     (tmp_path / "s.toml").write_text('[sweep]\ntimeout = "long"\n[knobs]\neta = 1\n')
     with pytest.raises(sw.SweepError, match=r"\[sweep\] timeout: expected a number"):
         sw.load_spec(tmp_path / "s.toml")
+
+
+@needs_mnist
+@needs_dask
+def test_ctrl_c_while_a_worker_is_frozen_exits_130(tmp_path, monkeypatch, capsys):
+    """The issue's case: a sweep stalled on a frozen worker (time limit far
+    away), then Ctrl-C: exit 130 and the results kept, never exit 0."""
+    import threading
+
+    results = tmp_path / "r.jsonl"
+    stack = contextlib.ExitStack()
+
+    @contextlib.contextmanager
+    def frozen_cluster(workers=2, timeout=60):
+        client, _pid = stack.enter_context(cluster_with_a_frozen_worker())
+        yield client
+
+    def ctrl_c_when_stalled():
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if results.exists() and results.read_text().count("\n") >= 3:
+                time.sleep(1)  # stalled now: only the frozen worker's one is left
+                break
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(sw.runner, "local_cluster", frozen_cluster)
+    with stack:
+        threading.Thread(target=ctrl_c_when_stalled, daemon=True).start()
+        rc = cli.main(
+            ["sweep", "--eta", "1,2,3,4", "--epochs", "1", "--limit", "300",
+             "--results", str(results), "--no-progress", "--timeout", "3600"]
+        )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert rc == 130, err
+    assert "fastnet sweep: interrupted; 3 more configuration(s) saved" in err
+    recs = [json.loads(ln) for ln in results.read_text().splitlines()]
+    assert len(recs) == 3 and all(r["status"] == "ok" for r in recs)
