@@ -251,3 +251,20 @@ def test_timeout_without_a_cluster_is_noted(capsys, tmp_path):
     assert rc == 0, err  # nothing left to run: no data needed
     assert "1 already done" in err and "the time limit applies on a cluster" in err
     assert "1 configurations: 1 ok, 0 failed" in out
+
+
+def test_a_rewrite_keeps_the_link_and_the_mode(capsys, tmp_path):
+    """Dropping a cut last line rewrites the file: through a link, the file
+    it points to; its mode kept; no scratch file left."""
+    (config,) = sw.configurations({"eta": 1, "epochs": 1, "limit": 100})
+    real = tmp_path / "real.jsonl"
+    whole = json.dumps(record(sw.config_key(config), config=config)) + "\n"
+    real.write_text(whole + '{"key": "abc", "sta')
+    real.chmod(0o640)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    rc, out, err = run(capsys, "--results", str(link), *ARGS)
+    assert rc == 0, err
+    assert link.is_symlink() and real.read_text() == whole
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.jsonl", "real.jsonl"]

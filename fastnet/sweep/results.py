@@ -7,6 +7,8 @@ line cut short by a crash (no newline at its end) may be dropped."""
 
 import json
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 from .spec import SweepError
@@ -174,14 +176,27 @@ def _prepare_results(path, keys):
             last_failed[key] = rec
     kept = [r for r in records if done.get(r["key"]) is r or last_failed.get(r["key"]) is r]
     if bad or len(kept) != len(records):
-        tmp = Path(f"{path}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            for rec in kept:
+        _rewrite(path, kept)
+    return done
+
+
+def _rewrite(path, records):
+    """Replace the file's lines atomically: through a link, the file it
+    points to; its mode kept; no scratch file left behind, even on Ctrl-C."""
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(target.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for rec in records:
                 f.write(json.dumps(rec, allow_nan=False) + "\n")
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    return done
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _append(path, record):
