@@ -73,6 +73,15 @@ class Network(_BookNetwork):
                           cost.engine_name)
         self._cost_class = cost
 
+    @classmethod
+    def _from_values(cls, sizes, cost, biases, weights_in_out):
+        """A network with these (checked) values; draws nothing."""
+        net = cls.__new__(cls)
+        net.num_layers, net.sizes = len(sizes), sizes
+        net._init_engine(sizes, np.float64, False, biases, weights_in_out, cost.engine_name)
+        net._cost_class = cost
+        return net
+
     @property
     def cost(self):
         """The cost class, ``CrossEntropyCost`` or ``QuadraticCost``."""
@@ -336,8 +345,9 @@ class Network(_BookNetwork):
 def from_document(doc, filename):
     """The network of a network2 JSON document, checked.
 
-    Built as network2's ``load`` does: a new Network (which draws its
-    initial values) given the saved weights.
+    Unlike network2's ``load``, which builds a new Network (drawing initial
+    values from ``np.random``) and then replaces them, nothing is drawn:
+    ``np.random`` is left as it was.
 
     Parameters
     ----------
@@ -373,9 +383,7 @@ def from_document(doc, filename):
     layers = list(zip(sizes[:-1], sizes[1:]))
     weights = matrices(doc["weights"], [(y, x) for x, y in layers], "weights", filename)
     biases = matrices(doc["biases"], [(y, 1) for _, y in layers], "biases", filename)
-    net = Network(sizes, cost=cost)
-    net.weights, net.biases = weights, biases
-    return net
+    return Network._from_values(sizes, cost, biases, [w.T for w in weights])
 
 
 def load(filename):

@@ -163,3 +163,24 @@ def test_parts_of_killed_saves_are_removed_once_stale(tmp_path):
     assert not killed.exists()
     assert alive.exists() and other.exists()
     assert json.loads(f.read_text())["classe"] == "Reseau"
+
+
+@pytest.mark.parametrize("name", SAVERS)
+def test_loading_draws_no_random_number(tmp_path, name):
+    import random
+
+    f = tmp_path / "net.json"
+    saver(name)(f)
+    np.random.seed(7)
+    random.seed(7)
+    state, py_state = np.random.get_state(), random.getstate()
+    loaded = [fastnet.charger(f)]
+    if name == "network2.save":
+        loaded.append(network2.load(f))
+    after = np.random.get_state()
+    assert after[1].tolist() == state[1].tolist() and after[2:] == state[2:]
+    assert random.getstate() == py_state
+    for net in loaded:
+        np.testing.assert_array_equal(net._engine.params, fastnet.charger(f)._engine.params)
+    if name == "network2.save":
+        assert loaded[1].cost is network2.CrossEntropyCost and loaded[1].sizes == [3, 2]
