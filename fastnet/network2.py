@@ -342,12 +342,13 @@ class Network(_BookNetwork):
                 f"dtype={np.dtype(self.dtype).name})")
 
 
-def from_document(doc, filename):
+def from_document(doc, filename, draw=False):
     """The network of a network2 JSON document, checked.
 
-    Unlike network2's ``load``, which builds a new Network (drawing initial
-    values from ``np.random``) and then replaces them, nothing is drawn:
-    ``np.random`` is left as it was.
+    Nothing is drawn from ``np.random`` (``fastnet.charger``'s promise),
+    unless ``draw``: then, as network2's ``load`` does, a new Network draws
+    its initial values before the saved ones replace them, so that a
+    chapter 3 script's later draws are the book's.
 
     Parameters
     ----------
@@ -355,6 +356,8 @@ def from_document(doc, filename):
         The file's JSON object.
     filename : str or path
         The file, for the messages.
+    draw : bool
+        Draw initial values first, as network2's ``load`` does.
 
     Returns
     -------
@@ -383,11 +386,20 @@ def from_document(doc, filename):
     layers = list(zip(sizes[:-1], sizes[1:]))
     weights = matrices(doc["weights"], [(y, x) for x, y in layers], "weights", filename)
     biases = matrices(doc["biases"], [(y, 1) for _, y in layers], "biases", filename)
+    if draw:  # values checked above: the draws happen only for a good file
+        net = Network(sizes, cost=cost)
+        net.weights, net.biases = weights, biases
+        return net
     return Network._from_values(sizes, cost, biases, [w.T for w in weights])
 
 
 def load(filename):
     """The network saved by :meth:`Network.save` (or network2's own).
+
+    Like network2's ``load``, it builds a new Network, whose initial draws
+    advance ``np.random``, then gives it the saved values; a script's later
+    draws are the book's. ``fastnet.charger`` reads the same files drawing
+    nothing.
 
     Parameters
     ----------
@@ -414,7 +426,7 @@ def load(filename):
     doc = read_json(filename)
     if not isinstance(doc, dict):
         raise ValueError(f"{filename}: not a network2 file (expected a JSON object)")
-    return from_document(doc, filename)
+    return from_document(doc, filename, draw=True)
 
 
 def vectorized_result(j):
