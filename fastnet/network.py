@@ -2,7 +2,7 @@
 ``network.py`` (chapter 1 of "Neural Networks and Deep Learning")."""
 import numpy as np
 
-from ._draws import book_draws
+from ._draws import book_draws, drawing
 from ._jsonfile import read_params
 from ._model import _Facade
 from ._options import ENGLISH, TrainOptions
@@ -44,8 +44,9 @@ class Network(_Facade):
         self._check_options(dtype, parallel)
         self.num_layers = len(ok)
         self.sizes = sizes
-        biases, weights = book_draws(ok)
-        self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights])
+        with drawing(ok, dtype, "sizes"):  # refuses what cannot fit, first
+            biases, weights = book_draws(ok)
+            self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights])
 
     @classmethod
     def _from_document(cls, doc, fichier):

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import _data
 from ._costs import COSTS, CrossEntropyCost, QuadraticCost, check_cost
-from ._draws import book_draws
+from ._draws import book_draws, drawing
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._knobs import DIGITS
 from ._options import ENGLISH
@@ -68,9 +68,10 @@ class Network(_BookNetwork):
         check_cost(cost)  # all checked before the draws
         self.num_layers = len(ok)
         self.sizes = sizes
-        biases, weights = book_draws(ok, normalised=True)
-        self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
-                          cost.engine_name)
+        with drawing(ok, dtype, "sizes"):  # refuses what cannot fit, first
+            biases, weights = book_draws(ok, normalised=True)
+            self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
+                              cost.engine_name)
         self._cost_class = cost
 
     @classmethod

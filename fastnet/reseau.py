@@ -1,7 +1,7 @@
 """``Reseau``: the course's network, on compiled kernels."""
 import numpy as np
 
-from ._draws import initial_params
+from ._draws import drawing, initial_params
 from ._engine import DivergenceError
 from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
@@ -80,8 +80,9 @@ class Reseau(_Facade):
         self._check_options(dtype, parallel)
         for value, (name, choices) in zip((cout, activation, init), KNOB_CHOICES):
             check_choice(value, name, choices)
-        biais, poids = initial_params(tailles_ok, init)
-        self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
+        with drawing(tailles_ok, dtype, "tailles"):  # refuses what cannot fit, first
+            biais, poids = initial_params(tailles_ok, init)
+            self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
 
     def _setup(self, tailles, tailles_ok, dtype, parallel, cout, activation, init,
                biais, poids):
