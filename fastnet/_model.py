@@ -7,7 +7,6 @@ only in names, layouts and printed lines; each passes its
 :class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
 """
 
-import random
 import time
 
 import numpy as np
@@ -22,8 +21,8 @@ from ._validation import (
     check_count,
     check_eta,
     check_flag,
-    check_instance,
     check_real,
+    check_rng,
     resolve_dtype,
 )
 
@@ -324,7 +323,7 @@ class _Facade:
         ``opts`` (a :class:`TrainOptions`); returns the history (see
         :meth:`fastnet.Reseau.DGS`)."""
         callback = check_callable(opts.callback, "callback", "callback(j, correct)")
-        rng = check_instance(opts.rng, "rng", random.Random)
+        rng = check_rng(opts.rng)
         run = self._check_training(
             training_data, epochs, batch, eta, opts.parallel, opts.lmbda, opts.mu, vocab
         )

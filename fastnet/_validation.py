@@ -8,6 +8,7 @@ value) naming that argument. Pure Python and numpy: no fastnet import.
 
 import math
 import numbers
+import random
 
 import numpy as np
 
@@ -427,3 +428,53 @@ def check_instance(value, name, kind):
             f"{name}: expected a {kind.__module__}.{kind.__name__}, got {type(value).__name__}"
         )
     return value
+
+
+def check_rng(value, name="rng"):
+    """Where training's shuffles come from: what the compiled shuffle can
+    honour, which replays ``random.Random``'s own Mersenne Twister from
+    its ``getstate()``.
+
+    Parameters
+    ----------
+    value : random.Random, the random module, or None
+        A ``random.Random`` instance of that very class (not a subclass,
+        whose own methods the replay would ignore: ``SystemRandom`` has no
+        state at all); the ``random`` module or None for the global
+        ``random``, as in the course.
+    name : str
+        The argument's name, for the messages.
+
+    Returns
+    -------
+    random.Random or None
+        None for the global ``random``.
+
+    Raises
+    ------
+    TypeError
+        Anything else.
+
+    Examples
+    --------
+    >>> import random
+    >>> check_rng(random) is None
+    True
+    >>> check_rng(random.SystemRandom())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: rng: expected a random.Random or None, got random.SystemRandom (a subclass...
+    """
+    if value is None or value is random:
+        return None
+    if type(value) is random.Random:
+        return value
+    kind = type(value)
+    what = f"{kind.__module__}.{kind.__qualname__}"
+    if isinstance(value, random.Random):
+        raise TypeError(
+            f"{name}: expected a random.Random or None, got {what} (a subclass: the "
+            f"shuffles replay random.Random's own generator from getstate(), so its "
+            f"methods would be ignored)"
+        )
+    raise TypeError(f"{name}: expected a random.Random or None, got {what}")

@@ -229,6 +229,9 @@ class Reseau(_Facade):
         ``rng``: a ``random.Random`` to draw the shuffles from instead of the
         global ``random`` (the course's); ``random.Random(s)`` draws what
         ``random.seed(s)`` would, whatever other code does with ``random``.
+        The shuffles replay ``random.Random``'s own generator from its
+        state, so a subclass (``random.SystemRandom``, or one with its own
+        ``shuffle`` or ``random``) is refused with a ``TypeError``.
 
         Returns a :class:`~fastnet.Historique`, a dict of per-epoch lists:
         ``epoque``, ``precision`` (the
@@ -264,7 +267,8 @@ class Reseau(_Facade):
         verbose, suivre_cout : bool
             Print the epoch lines; record the training cost.
         rng : random.Random, optional
-            Where the shuffles come from.
+            Where the shuffles come from (exactly a ``random.Random``, not
+            a subclass; the ``random`` module means the global one).
 
         Returns
         -------
