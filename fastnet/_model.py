@@ -7,6 +7,7 @@ only in names, layouts and printed lines; each passes its
 :class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
 """
 
+import operator
 import time
 
 import numpy as np
@@ -49,6 +50,41 @@ def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
     """
     output = "softmax" if cost == "log_likelihood" else "sigmoid"
     return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
+
+
+def list_change(items, given):
+    """How the list ``items`` differs from its copy ``given`` (same objects
+    in the same order), in words; None when it does not."""
+    if items is None:
+        return None
+    n, m = len(given), len(items)
+    if m == n and all(map(operator.is_, items, given)):
+        return None
+    if m == 0:
+        return "it was emptied"
+    if m > n and all(map(operator.is_, items[:n], given)):
+        return f"{m - n} item{'s' * (m - n > 1)} appended"
+    if m < n:
+        return f"{n - m} item{'s' * (n - m > 1)} removed ({n} -> {m})"
+    if m > n:
+        return f"{m - n} item{'s' * (m - n > 1)} added ({n} -> {m})"
+    first = next(i for i, (a, b) in enumerate(zip(items, given)) if a is not b)
+    return f"item {first} replaced or moved"
+
+
+def check_unchanged(items, given, epoch, vocab):
+    """Stop training whose list of examples was changed (by a callback or
+    another thread): DGS trains on the examples it was called with, so a
+    change would be silently ignored, or lost when the list is shuffled."""
+    change = list_change(items, given)
+    if change is not None:
+        raise RuntimeError(
+            f"{vocab.training}: the list changed during {vocab.entry} ({change} after "
+            f"{vocab.epoch} {epoch}); {vocab.entry} trains on the examples it was called "
+            f"with, so it stopped: the network keeps the weights after {vocab.epoch} "
+            f"{epoch}, and the list is left as it was changed (not shuffled). Change the "
+            f"list between calls to {vocab.entry}."
+        )
 
 
 class _Facade:
@@ -267,6 +303,7 @@ class _Facade:
         # steps, and the kernels' scratch space stays bounded
         batch = min(run.batch, n)
         order = np.arange(n, dtype=np.int64)
+        given = None if run.items is None else list(run.items)  # to notice changes
         j = 0
         try:
             while j < run.epochs:
@@ -291,6 +328,7 @@ class _Facade:
                         self._views()
                         verdict = after_epoch(j, eta, seconds)
                         j += 1
+                        check_unchanged(run.items, given, j - 1, vocab)
                         if verdict is not None:
                             break
                         start = time.perf_counter()
@@ -314,9 +352,10 @@ class _Facade:
             ) from None
         finally:
             self._views()
-            if run.items is not None:
-                # the course shuffles the caller's list in place
-                run.items[:] = [run.items[i] for i in order]
+            if run.items is not None and list_change(run.items, given) is None:
+                # the course shuffles the caller's list in place (a list
+                # changed meanwhile is left as it was made)
+                run.items[:] = [given[i] for i in order]
 
     def _train(self, training_data, epochs, batch, eta, vocab, opts):
         """The course's DGS (and network.py's SGD) with the knobs in
