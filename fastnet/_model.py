@@ -7,6 +7,7 @@ only in names, layouts and printed lines; each passes its
 :class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
 """
 
+import copy
 import operator
 import time
 
@@ -88,10 +89,33 @@ def check_unchanged(items, given, epoch, vocab):
 
 
 class _Facade:
-    """What every facade shares: the engine, parameter views and syncing."""
+    """What every facade shares: the engine, parameter views and syncing.
+
+    Copies (``copy.copy``, ``copy.deepcopy``) and pickles are whole,
+    independent networks: each has its own engine, and its ``poids`` are
+    views into that engine's parameters, so edits reach its computations
+    and no other network's.
+    """
 
     # names of the weight/bias attributes, per facade
     _W = _B = "_"
+    # views into the engine's buffer: rebuilt for a copy, never copied
+    _VIEWS = ("_wviews", "_bviews", "_wlist", "_blist")
+
+    def __getstate__(self):
+        self._sync()  # list items the user replaced go into the buffer first
+        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._views()
+
+    def __copy__(self):
+        # other attributes shared, as copy.copy does; the parameters never
+        # (a shared engine would leave one network's views stale)
+        new = type(self).__new__(type(self))
+        new.__setstate__({**self.__getstate__(), "_engine": copy.deepcopy(self._engine)})
+        return new
 
     def _init_engine(
         self, sizes, dtype, parallel, biases, weights_in_out, cost="quadratic", activation="sigmoid"
