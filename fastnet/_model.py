@@ -53,6 +53,70 @@ def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
     return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
 
 
+def magnitude_limit(dtype):
+    """The largest parameter magnitude training accepts: the square root of
+    the dtype's largest float (about 1.3e154 in float64, 1.8e19 in float32).
+
+    Beyond it the square of a weight overflows, and with it the L2 term of
+    the cost, and products of weights of successive layers in the gradient;
+    a sigmoid or tanh unit with such a weight on any input above 1e-100 is
+    saturated to exactly 0 or 1 (its derivative is exactly 0), so the weight
+    can no longer learn. Training that gets there has diverged, even though
+    every number is still finite.
+
+    Parameters
+    ----------
+    dtype : numpy.float64 or numpy.float32
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> f"{magnitude_limit(np.float64):.3g}"
+    '1.34e+154'
+    """
+    return float(np.sqrt(np.finfo(dtype).max))
+
+
+def divergence(params):
+    """Why ``params`` count as diverged, in words; None when they do not.
+
+    Parameters
+    ----------
+    params : numpy.ndarray
+        A parameter buffer.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> divergence(np.array([1.0, -1e200]))
+    'weights grew beyond 1.3e+154 in magnitude, where their squares overflow float64'
+    """
+    hi, lo = float(params.max()), float(params.min())  # a NaN propagates
+    if not (np.isfinite(hi) and np.isfinite(lo)):
+        return "weights became NaN or inf"
+    limit = magnitude_limit(params.dtype)
+    if max(hi, -lo) >= limit:
+        return (
+            f"weights grew beyond {limit:.2g} in magnitude, where their squares "
+            f"overflow {params.dtype.name}"
+        )
+    return None
+
+
+def diverged(reason):
+    """A :class:`DivergenceError` carrying ``reason`` (the training loop
+    adds the epoch and eta to the message)."""
+    error = DivergenceError(reason)
+    error.reason = reason
+    return error
+
+
 def list_change(items, given):
     """How the list ``items`` differs from its copy ``given`` (same objects
     in the same order), in words; None when it does not."""
@@ -270,10 +334,14 @@ class _Facade:
         X, Y, _ = _data.training_arrays(mini_batch, *self._n(), name)
         self._sync()
         params = self._engine.step(X, Y, eta, lmbda, n)
-        if not is_finite(params):
+        reason = divergence(params)
+        if reason is not None:
+            what = (
+                "made the weights NaN or inf" if not is_finite(params) else f"diverged ({reason})"
+            )
             raise DivergenceError(
-                f"update_mini_batch: the step with eta = {eta!r} made the weights NaN "
-                f"or inf; the weights are unchanged (try a smaller eta)",
+                f"update_mini_batch: the step with eta = {eta!r} {what}; the weights are "
+                f"unchanged (try a smaller eta)",
                 eta=eta,
             )
         self._engine.params = params
@@ -345,14 +413,20 @@ class _Facade:
                     rng=rng,
                 )
                 verdict = None
+                last = self._engine.params  # the last whole epoch's, kept on divergence
                 try:
                     start = time.perf_counter()
                     for _ in epochs:
                         seconds = time.perf_counter() - start
+                        reason = divergence(self._engine.params)
+                        if reason is not None:  # finite, but too large to use
+                            self._engine.params = last
+                            raise diverged(reason)
                         self._views()
                         verdict = after_epoch(j, eta, seconds)
                         j += 1
                         check_unchanged(run.items, given, j - 1, vocab)
+                        last = self._engine.params  # the callback may have set it
                         if verdict is not None:
                             break
                         start = time.perf_counter()
@@ -364,11 +438,12 @@ class _Facade:
                     break
                 if verdict is not None:
                     eta = verdict
-        except DivergenceError:
+        except DivergenceError as e:
             label = vocab.epoch
             kept = f"after {label} {j - 1}" if j else f"it had before {vocab.entry}"
+            reason = getattr(e, "reason", None) or "weights became NaN or inf"
             raise DivergenceError(
-                f"{label} {j}: training diverged (weights became NaN or inf) with "
+                f"{label} {j}: training diverged ({reason}) with "
                 f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
                 f"eta, or look for huge values in {vocab.training}.",
                 epoch=j,
