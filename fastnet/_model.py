@@ -8,7 +8,6 @@ only in names, layouts and printed lines; each passes its
 """
 
 import copy
-import operator
 import time
 
 import numpy as np
@@ -17,6 +16,21 @@ from . import _data
 from ._engine import DivergenceError, Engine, is_finite
 from ._jsonfile import header
 from ._options import HISTORY, STOP, Run, Schedule
+from ._training import (
+    TRAINING_METHODS,
+    backprop_sums,
+    check_unchanged,
+    count_through,
+    course_epochs,
+    diverged,
+    divergence,
+    divergence_reason,
+    example_pairs,
+    labelled_pairs,
+    list_change,
+    note_slow_path,
+    overridden,
+)
 from ._validation import (
     check_bool,
     check_callable,
@@ -53,105 +67,6 @@ def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
     return Engine(sizes, dtype, activation=activation, output=output, cost=cost)
 
 
-def magnitude_limit(dtype):
-    """The largest parameter magnitude training accepts: the square root of
-    the dtype's largest float (about 1.3e154 in float64, 1.8e19 in float32).
-
-    Beyond it the square of a weight overflows, and with it the L2 term of
-    the cost, and products of weights of successive layers in the gradient;
-    a sigmoid or tanh unit with such a weight on any input above 1e-100 is
-    saturated to exactly 0 or 1 (its derivative is exactly 0), so the weight
-    can no longer learn. Training that gets there has diverged, even though
-    every number is still finite.
-
-    Parameters
-    ----------
-    dtype : numpy.float64 or numpy.float32
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> f"{magnitude_limit(np.float64):.3g}"
-    '1.34e+154'
-    """
-    return float(np.sqrt(np.finfo(dtype).max))
-
-
-def divergence(params):
-    """Why ``params`` count as diverged, in words; None when they do not.
-
-    Parameters
-    ----------
-    params : numpy.ndarray
-        A parameter buffer.
-
-    Returns
-    -------
-    str or None
-
-    Examples
-    --------
-    >>> divergence(np.array([1.0, -1e200]))
-    'weights grew beyond 1.3e+154 in magnitude, where their squares overflow float64'
-    """
-    hi, lo = float(params.max()), float(params.min())  # a NaN propagates
-    if not (np.isfinite(hi) and np.isfinite(lo)):
-        return "weights became NaN or inf"
-    limit = magnitude_limit(params.dtype)
-    if max(hi, -lo) >= limit:
-        return (
-            f"weights grew beyond {limit:.2g} in magnitude, where their squares "
-            f"overflow {params.dtype.name}"
-        )
-    return None
-
-
-def diverged(reason):
-    """A :class:`DivergenceError` carrying ``reason`` (the training loop
-    adds the epoch and eta to the message)."""
-    error = DivergenceError(reason)
-    error.reason = reason
-    return error
-
-
-def list_change(items, given):
-    """How the list ``items`` differs from its copy ``given`` (same objects
-    in the same order), in words; None when it does not."""
-    if items is None:
-        return None
-    n, m = len(given), len(items)
-    if m == n and all(map(operator.is_, items, given)):
-        return None
-    if m == 0:
-        return "it was emptied"
-    if m > n and all(map(operator.is_, items[:n], given)):
-        return f"{m - n} item{'s' * (m - n > 1)} appended"
-    if m < n:
-        return f"{n - m} item{'s' * (n - m > 1)} removed ({n} -> {m})"
-    if m > n:
-        return f"{m - n} item{'s' * (m - n > 1)} added ({n} -> {m})"
-    first = next(i for i, (a, b) in enumerate(zip(items, given)) if a is not b)
-    return f"item {first} replaced or moved"
-
-
-def check_unchanged(items, given, epoch, vocab):
-    """Stop training whose list of examples was changed (by a callback or
-    another thread): DGS trains on the examples it was called with, so a
-    change would be silently ignored, or lost when the list is shuffled."""
-    change = list_change(items, given)
-    if change is not None:
-        raise RuntimeError(
-            f"{vocab.training}: the list changed during {vocab.entry} ({change} after "
-            f"{vocab.epoch} {epoch}); {vocab.entry} trains on the examples it was called "
-            f"with, so it stopped: the network keeps the weights after {vocab.epoch} "
-            f"{epoch}, and the list is left as it was changed (not shuffled). Change the "
-            f"list between calls to {vocab.entry}."
-        )
-
-
 class _Facade:
     """What every facade shares: the engine, parameter views and syncing.
 
@@ -161,8 +76,10 @@ class _Facade:
     and no other network's.
     """
 
-    # names of the weight/bias attributes, per facade
+    # names of the weight/bias attributes, and of the methods the course's
+    # evaluation calls, per facade
     _W = _B = "_"
+    _FORWARD, _EVALUATE = "forward", "evaluer"
     # views into the engine's buffer: rebuilt for a copy, never copied
     _VIEWS = ("_wviews", "_bviews", "_wlist", "_blist")
 
@@ -311,6 +228,8 @@ class _Facade:
     def _count(self, test_data, name):
         X, labels = _data.labelled_arrays(test_data, *self._n(), name)
         self._sync()
+        if overridden(self, [self._FORWARD]):  # the course's evaluer calls it
+            return count_through(getattr(self, self._FORWARD), X, labels)
         return self._engine.count_correct(X, labels)
 
     def _gradients(self, x, y):
@@ -331,21 +250,42 @@ class _Facade:
         lmbda = check_real(lmbda, "lmbda")
         if n is not None:
             n = check_count(n, "n", 1)
-        X, Y, _ = _data.training_arrays(mini_batch, *self._n(), name)
+        X, Y, items = _data.training_arrays(mini_batch, *self._n(), name)
         self._sync()
-        params = self._engine.step(X, Y, eta, lmbda, n)
+        if overridden(self, ["backprop"]):  # the course's step sums its gradients
+            pairs = items if items is not None else example_pairs(X, Y)
+            params = self._backprop_step(pairs, eta, lmbda, n or len(pairs))
+        else:
+            params = self._engine.step(X, Y, eta, lmbda, n)
         reason = divergence(params)
         if reason is not None:
             what = (
                 "made the weights NaN or inf" if not is_finite(params) else f"diverged ({reason})"
             )
-            raise DivergenceError(
+            error = DivergenceError(
                 f"update_mini_batch: the step with eta = {eta!r} {what}; the weights are "
                 f"unchanged (try a smaller eta)",
                 eta=eta,
             )
+            error.reason = reason
+            raise error
         self._engine.params = params
         self._views()
+
+    def _backprop_step(self, pairs, eta, lmbda, n):
+        """The course's step through an overridden ``backprop``: the new
+        parameter buffer (the network's is not changed)."""
+        nabla_b, nabla_w = backprop_sums(self, pairs)
+        nabla_w = self._checked(nabla_w, self._wviews, "backprop: nabla_w")
+        nabla_b = self._checked(nabla_b, self._bviews, "backprop: nabla_b")
+        eng, rate = self._engine, eta / len(pairs)
+        decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
+        new = eng.params.copy()
+        for w, nw in zip(eng.layout.weight_views(new), nabla_w):
+            w[...] = decay * w - rate * self._view_to_in_out(nw)
+        for b, nb in zip(eng.layout.bias_views(new), nabla_b):
+            b[...] = b - rate * nb
+        return new
 
     def _total_cost(self, data, lmbda, name="data"):
         """Mean cost over ``data`` (int labels taken as one-hot targets) plus
@@ -384,11 +324,14 @@ class _Facade:
         X, Y, items = _data.training_arrays(training_data, *self._n(), vocab.training)
         return Run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu)
 
-    def _run(self, run, after_epoch, vocab, rng=None):
+    def _run(self, run, after_epoch, vocab, rng=None, course=False, book_step=False):
         """Train ``run``, calling ``after_epoch(j, eta, seconds)`` once each
         epoch is committed (``seconds``: that epoch's training alone). It
         returns None to go on, STOP, or a new eta; a new eta starts a new
-        run of the engine (momentum's velocity restarts at zero)."""
+        run of the engine (momentum's velocity restarts at zero).
+        ``course``: through the network's own ``update_mini_batch`` (a
+        subclass's), one mini-batch at a time, as the course does (called
+        as network2 does, with ``lmbda`` and ``n``, if ``book_step``)."""
         X, eta = run.X, run.eta
         n = X.shape[0]
         # a mini-batch larger than the data is the whole data: the same
@@ -396,22 +339,29 @@ class _Facade:
         batch = min(run.batch, n)
         order = np.arange(n, dtype=np.int64)
         given = None if run.items is None else list(run.items)  # to notice changes
+        if course:
+            pairs = given if given is not None else example_pairs(X, run.Y)
         j = 0
         try:
             while j < run.epochs:
-                epochs = self._engine.epochs(
-                    X,
-                    run.Y,
-                    order,
-                    run.epochs - j,
-                    batch,
-                    eta,
-                    parallel=run.parallel,
-                    lmbda=run.lmbda,
-                    n_total=n,
-                    mu=run.mu,
-                    rng=rng,
-                )
+                if course:
+                    epochs = course_epochs(
+                        self, pairs, order, run.epochs - j, batch, eta, run.lmbda, n, rng, book_step
+                    )
+                else:
+                    epochs = self._engine.epochs(
+                        X,
+                        run.Y,
+                        order,
+                        run.epochs - j,
+                        batch,
+                        eta,
+                        parallel=run.parallel,
+                        lmbda=run.lmbda,
+                        n_total=n,
+                        mu=run.mu,
+                        rng=rng,
+                    )
                 verdict = None
                 last = self._engine.params  # the last whole epoch's, kept on divergence
                 try:
@@ -441,7 +391,7 @@ class _Facade:
         except DivergenceError as e:
             label = vocab.epoch
             kept = f"after {label} {j - 1}" if j else f"it had before {vocab.entry}"
-            reason = getattr(e, "reason", None) or "weights became NaN or inf"
+            reason = divergence_reason(e)
             raise DivergenceError(
                 f"{label} {j}: training diverged ({reason}) with "
                 f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
@@ -477,18 +427,37 @@ class _Facade:
             )
         verbose = check_bool(opts.verbose, "verbose")
         track_cost = check_bool(opts.track_cost, "suivre_cout")
+        Xt = lt = Xv = lv = None
         if test_data is not None:
             Xt, lt = _data.labelled_arrays(test_data, *self._n(), vocab.test)
         if validation_data is not None:
             Xv, lv = _data.labelled_arrays(validation_data, *self._n(), "validation_data")
+        own = overridden(self, TRAINING_METHODS)
+        if own and run.mu:
+            raise ValueError(
+                f"mu: momentum is not available with {type(self).__name__}'s own "
+                f"{' and '.join(own)} (the course's update_mini_batch has no velocity)"
+            )
+        evaluate = getattr(self, self._EVALUATE)
+        evaluate_own = bool(overridden(self, [self._FORWARD, self._EVALUATE]))
+
+        def counter(data, X, labels):
+            if data is None:
+                return lambda: None
+            if evaluate_own:  # as the course evaluates: through its evaluer
+                pairs = labelled_pairs(data, X, labels)
+                return lambda: evaluate(pairs)
+            return lambda: self._engine.count_correct(X, labels)
+
+        count_test, count_valid = counter(test_data, Xt, lt), counter(validation_data, Xv, lv)
         self._sync()
+        if own:
+            note_slow_path(self, own, vocab.entry, run.parallel)
         history = {key: [] for key in HISTORY}
         schedule = Schedule(run.eta, patience, halve_after)
 
         def after_epoch(j, eta_j, seconds):
-            eng = self._engine
-            correct = eng.count_correct(Xt, lt) if test_data is not None else None
-            valid = eng.count_correct(Xv, lv) if validation_data is not None else None
+            correct, valid = count_test(), count_valid()
             if verbose:
                 print(vocab.line(j, correct, None if correct is None else len(lt)))
             p_test = None if correct is None else correct / len(lt)
@@ -508,5 +477,5 @@ class _Facade:
                 callback(j, correct)
             return None if valid is None else schedule.update(valid)
 
-        self._run(run, after_epoch, vocab, rng)
+        self._run(run, after_epoch, vocab, rng, course=bool(own))
         return history

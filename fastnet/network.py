@@ -38,6 +38,8 @@ class Network(_Facade):
     """
 
     _W, _B = "weights", "biases"
+    # what the course's evaluation calls (a subclass may override them)
+    _FORWARD, _EVALUATE = "feedforward", "evaluate"
 
     def __init__(self, sizes, dtype=np.float64, parallel=False):
         ok = check_sizes(sizes, "sizes")

@@ -26,6 +26,7 @@ from ._draws import book_draws, drawing
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._knobs import DIGITS
 from ._options import ENGLISH
+from ._training import TRAINING_METHODS, count_through, note_slow_path, overridden
 from ._validation import check_bool, check_sizes
 from .cours import sigmoide as sigmoid
 from .cours import sigmoide_prime as sigmoid_prime
@@ -199,7 +200,7 @@ class Network(_BookNetwork):
             print(text.format(value))
 
         def after_epoch(j, eta_j, seconds):
-            count = self._engine.count_correct
+            count = self._count_labels
             print(f"Epoch {j} training complete")
             if flags["training_cost"]:
                 report("training_cost", "Cost on training data: {}", self._cost(X, Y, lmbda))
@@ -214,7 +215,10 @@ class Network(_BookNetwork):
                        count(Xe, labels_e))
             print()
 
-        self._run(run, after_epoch, ENGLISH)
+        own = overridden(self, TRAINING_METHODS)
+        if own:
+            note_slow_path(self, own, "SGD", run.parallel)
+        self._run(run, after_epoch, ENGLISH, course=bool(own), book_step=True)
         return (results["evaluation_cost"], results["evaluation_accuracy"],
                 results["training_cost"], results["training_accuracy"])
 
@@ -274,7 +278,12 @@ class Network(_BookNetwork):
         """
         X, Y, _ = _data.training_arrays(data, *self._n(), "data")
         self._sync()
-        return self._engine.count_correct(X, Y.argmax(axis=1))
+        return self._count_labels(X, Y.argmax(axis=1))
+
+    def _count_labels(self, X, labels):
+        if overridden(self, ["feedforward"]):  # the book's accuracy calls it
+            return count_through(self.feedforward, X, labels)
+        return self._engine.count_correct(X, labels)
 
     def total_cost(self, data, lmbda, convert=False):
         """Mean cost over ``data`` plus ``0.5 * lmbda / len(data) * sum ||w||^2``.

@@ -73,6 +73,8 @@ class Reseau(_Facade):
     """
 
     _W, _B = "poids", "biais"
+    # what the course's evaluation calls (a subclass may override them)
+    _FORWARD, _EVALUATE = "forward", "evaluer"
 
     def __init__(self, tailles, dtype=np.float64, parallel=False, cout=KNOB_DEFAULTS[0],
                  activation=KNOB_DEFAULTS[1], init=KNOB_DEFAULTS[2]):

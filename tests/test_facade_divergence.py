@@ -12,7 +12,7 @@ import pytest
 from support import course_data, snapshot
 from test_cli import tiny_mnist
 
-from fastnet import DivergenceError, Network, Reseau, _model, cli, kernels, network2
+from fastnet import DivergenceError, Network, Reseau, _training, cli, kernels, network2
 
 SIZES = [6, 5, 3]
 
@@ -81,7 +81,7 @@ def test_an_ordinary_eta_stays_far_below_the_limit():
     np.random.seed(0)
     net = Reseau(SIZES)
     train(net, list(training), 3, 4, 1e3)  # saturates, but is not divergence
-    assert np.abs(snapshot(net)).max() < 1e6 < _model.magnitude_limit(np.float64)
+    assert np.abs(snapshot(net)).max() < 1e6 < _training.magnitude_limit(np.float64)
 
 
 def test_a_later_epoch_that_blows_up_keeps_the_last_whole_epoch(monkeypatch):
