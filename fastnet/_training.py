@@ -181,6 +181,17 @@ def count_through(forward, X, labels):
     return sum(int(np.argmax(forward(X[i].reshape(-1, 1))) == labels[i]) for i in range(len(X)))
 
 
+def cost_through(forward, example_cost, X, Y):
+    """The course's mean cost: ``example_cost(forward(x), y)`` over the
+    rows, one example at a time."""
+    X = as_floats(X)
+    total = sum(
+        float(example_cost(forward(X[i].reshape(-1, 1)), Y[i].reshape(-1, 1)))
+        for i in range(len(X))
+    )
+    return total / len(X)
+
+
 def course_epochs(
     net, pairs, order, epochs, batch, eta, lmbda=0.0, n_total=None, rng=None, book_step=False
 ):

@@ -84,6 +84,9 @@ class Network(_BookNetwork):
         net._cost_class = cost
         return net
 
+    def _example_cost(self, a, y):
+        return self._cost_class.fn(a, y)
+
     @property
     def cost(self):
         """The cost class, ``CrossEntropyCost`` or ``QuadraticCost``."""

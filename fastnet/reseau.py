@@ -10,6 +10,7 @@ from ._options import FRENCH, TrainOptions
 from ._validation import check_choice, check_sizes
 from .cours import sigmoide, sigmoide_prime
 from .historique import Historique
+from .reference import cout_exemple
 
 __all__ = ["Reseau", "DivergenceError", "sigmoide", "sigmoide_prime"]
 
@@ -104,6 +105,9 @@ class Reseau(_Facade):
         net = cls.__new__(cls)
         net._setup(tailles, tailles, dtype, parallel, cout, activation, init, biais, poids)
         return net
+
+    def _example_cost(self, a, y):
+        return cout_exemple(self.cout, a, y)
 
     def _to_document(self):
         return self._document("Reseau", dict(zip(("cout", "activation", "init"), self._knobs)))

@@ -242,3 +242,39 @@ def test_overrides_are_found_through_the_class_not_the_instance():
     net = Reseau(SIZES)
     assert _training.overridden(net, ["backprop", "forward"]) == []
     assert _training.overridden(CountingBackprop(SIZES), ["backprop", "forward"]) == ["backprop"]
+
+
+class Halved(Reseau):
+    """Outputs halved: a cost computed without it would differ."""
+
+    def forward(self, x):
+        return 0.5 * super().forward(x)
+
+
+class Halved2(network2.Network):
+    def feedforward(self, a):
+        return 0.5 * super().feedforward(a)
+
+
+def test_the_cost_goes_through_an_own_forward_as_in_the_course():
+    from fastnet.reference import cout_exemple
+
+    data, _ = course_data(10, SIZES[0], SIZES[-1])
+    for cout in ("quadratique", "entropie_croisee"):
+        np.random.seed(0)
+        net = Halved(SIZES, cout=cout)
+        course = sum(cout_exemple(cout, net.forward(x), y) for x, y in data) / len(data)
+        squares = sum(float(np.sum(w**2)) for w in net.poids)
+        assert net.cout_total(data) == pytest.approx(course, rel=1e-12)
+        assert net.cout_total(data, lmbda=2.0) == pytest.approx(
+            course + 0.5 * (2.0 / len(data)) * squares, rel=1e-12
+        )
+        np.random.seed(0)
+        assert Reseau(SIZES, cout=cout).cout_total(data) != pytest.approx(course)
+        history, _ = quiet(net.DGS, list(data), 1, 5, 0.0001, suivre_cout=True)
+        after = sum(cout_exemple(cout, net.forward(x), y) for x, y in data) / len(data)
+        assert history["cout"] == [pytest.approx(after, rel=1e-12)]
+    np.random.seed(0)
+    net2 = Halved2(SIZES)
+    book = sum(network2.CrossEntropyCost.fn(net2.feedforward(x), y) for x, y in data)
+    assert net2.total_cost(data, 0.0) == pytest.approx(book / len(data), rel=1e-12)
