@@ -40,7 +40,8 @@ def pytest_terminal_summary(terminalreporter, config):
     if not config.stash.get(_REDIRECTED, False):
         return
     saved = config.getoption("benchmark_json", default=None)
-    saved = getattr(saved, "name", saved)  # pytest-benchmark 4 gives an open file
+    if hasattr(saved, "write"):  # pytest-benchmark 4 gives the open file
+        saved = saved.name
     write = terminalreporter.write_line
     if saved:
         write(f"Report (targets and tables): python benchmarks/report.py {saved}")

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ._knobs import ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS, code, english
-from ._lazy import kernels, shuffle
+from ._lazy import jit, kernels, shuffle
 from ._validation import resolve_dtype
 from .parallel import ParallelTrainer, default_workers
 
@@ -128,6 +128,13 @@ class Engine:
         self.layout = Layout(sizes)
         self.dtype = resolve_dtype(dtype)
         self.params = np.zeros(self.layout.size, dtype=self.dtype)
+        # seconds the last epoch of :meth:`epochs` spent compiling or loading kernels
+        self.epoch_compile_s = 0.0
+
+    @staticmethod
+    def compile_seconds():
+        """Seconds this process has spent compiling or loading kernels."""
+        return jit.compile_seconds()
 
     def prepare_inputs(self, X):
         # uint8 pixel codes (k standing for k/256) and float32 inputs stay as
@@ -178,8 +185,7 @@ class Engine:
         order = np.arange(X.shape[0], dtype=np.int64)
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         kernels.train_epoch(params, *self.layout.args(), X, Y, order,
-                            X.shape[0], float(eta), self.cfg, decay, 0.0,
-                            params[:0])
+                            X.shape[0], float(eta), self.cfg, decay, 0.0, None)
         return params
 
     @staticmethod
@@ -213,11 +219,12 @@ class Engine:
         args = self.layout.args()
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         vel = (np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype)
-               if mu else self.params[:0])
+               if mu else None)
         trainer = (ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
                    if parallel else None)
         try:
             for j in range(epochs):
+                compiled = jit.compile_seconds()
                 params = self.params.copy()
                 with _shuffle_lock:
                     python_shuffle(order, rng)
@@ -229,6 +236,7 @@ class Engine:
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn
+                self.epoch_compile_s = jit.compile_seconds() - compiled
                 yield j
         finally:
             if trainer is not None:

@@ -19,3 +19,4 @@ class LazyModule:
 
 kernels = LazyModule("fastnet.kernels")
 shuffle = LazyModule("fastnet.shuffle")
+jit = LazyModule("fastnet._jit")

@@ -377,7 +377,7 @@ class _Facade:
                 try:
                     start = time.perf_counter()
                     for _ in epochs:
-                        seconds = time.perf_counter() - start
+                        seconds = time.perf_counter() - start - self._engine.epoch_compile_s
                         reason = divergence(self._engine.params)
                         if reason is not None:  # finite, but too large to use
                             self._engine.params = last
@@ -467,6 +467,9 @@ class _Facade:
         schedule = Schedule(run.eta, patience, halve_after)
 
         def after_epoch(j, eta_j, seconds):
+            eng = self._engine
+            # evaluating may compile too: counted with the epoch's compilation
+            compiled = eng.epoch_compile_s - eng.compile_seconds()
             correct, valid = count_test(), count_valid()
             if verbose:
                 print(vocab.line(j, correct, None if correct is None else len(lt)))
@@ -481,6 +484,7 @@ class _Facade:
                 ("cout", cost),
                 ("secondes", seconds),
                 ("eta", eta_j),
+                ("compilation", compiled + eng.compile_seconds()),
             ):
                 history[key].append(value)
             if callback is not None:

@@ -20,6 +20,7 @@ HISTORY = (
     "cout",
     "secondes",
     "eta",
+    "compilation",
 )
 # the schedule stops when eta has dropped to eta0 / 2**7 = eta0 / 128
 HALVINGS = 7

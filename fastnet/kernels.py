@@ -18,15 +18,11 @@ quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 ``mu``) run in the same kernels.
 """
 import numpy as np
-from llvmlite import ir
-from numba import types
-from numba.core import cgutils
-from numba.core.extending import intrinsic
-from ._jit import entry, kernel
+from ._jit import entry, fma, kernel, prefetch
 from ._knobs import (ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS,
                      PIXEL_LEVELS, code)
-from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_32, GRAD_ROWS_64, fwd1x2, fwd5x2,
-                     grad1x2, grad1x2_m, grad4x2, grad4x2_m, grad8x2)
+from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_64, fwd1x2, fwd5x2, grad1x2, grad1x2_m,
+                     grad4x2_m, grad_rows, grad_tall)
 
 # The knobs travel as an int64 array ``cfg``, slots and codes from fastnet._knobs:
 SIGMOID, TANH, RELU = (code(ACTIVATIONS, n) for n in ("sigmoid", "tanh", "relu"))
@@ -172,8 +168,8 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
     """Backprop over the first m rows of the network ``padded``, and the
     step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
     1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
-    ``mu > 0``, ``v <- mu*v - c*g`` then ``w <- decay*w + v`` (``vel``
-    holds v, laid out like ``out``).
+    (``vel`` an array, not None), ``v <- mu*v - c*g`` then
+    ``w <- decay*w + v`` (``vel`` holds v, laid out like ``out``).
 
     Training passes ``out is padded``. A layer's error is propagated down
     before its weights change, so the step never feeds back into the
@@ -205,34 +201,30 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
                     w = W[i]
                     s = zero
                     for j in range(n_out):
-                        s += w[j] * d[j]
+                        s = fma(w[j], d[j], s)
                     Dp[e, i] = s * _derivative(A[e, i], cfg[CFG_ACTIVATION])
-        momentum = mu != 0.0
-        for j in range(n_out):
-            g = zero
-            for e in range(m):
-                g += D[e, j]
-            if momentum:
-                vb = vel[pb_off[l] + j] * mu - c * g
+        if vel is not None:  # momentum: typed apart, so compiled only when used
+            for j in range(n_out):
+                g = zero
+                for e in range(m):
+                    g += D[e, j]
+                vb = fma(-c, g, vel[pb_off[l] + j] * mu)
                 vel[pb_off[l] + j] = vb
                 b[j] += vb
-            else:
-                b[j] -= c * g
-        # float32 has registers to spare for taller blocks
-        tall = GRAD_ROWS_32 if padded.itemsize == 4 else GRAD_ROWS_64
-        full = n_in - n_in % tall
-        if momentum:
             V = _weights(vel, sizes, width, pw_off, l)
             full = n_in - n_in % GRAD_ROWS_64
             for jb in range(0, wd, COLS):
                 grad4x2_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
                 grad1x2_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
             continue
+        for j in range(n_out):
+            g = zero
+            for e in range(m):
+                g += D[e, j]
+            b[j] = fma(-c, g, b[j])
+        full = n_in - n_in % grad_rows(Wout)
         for jb in range(0, wd, COLS):
-            if tall == GRAD_ROWS_32:
-                grad8x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
-            else:
-                grad4x2(A, D, Wout, 0, full, jb, m, c, decay, zero)
+            grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
             grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
 
 
@@ -289,25 +281,6 @@ def _load(X, Y, order, start, m, acts, targets, rows, width):
             targets[e, j] = Y[r, j]
 
 
-@intrinsic
-def _prefetch(typingctx, arr, index):
-    """Ask the CPU to start fetching ``arr[index]``'s cache line (LLVM's
-    prefetch: read, keep in all cache levels); no effect on results."""
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]],
-                                       wraparound=False)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0),
-                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-    return types.void(arr, index), codegen
-
-
 @kernel
 def _prefetch_rows(X, Y, order, start, m):
     """Prefetch the rows of the next mini-batch: after the shuffle they are
@@ -318,8 +291,8 @@ def _prefetch_rows(X, Y, order, start, m):
     for e in range(start, stop):
         row = X[order[e]]
         for i in range(0, row.size, line):
-            _prefetch(row, i)
-        _prefetch(Y[order[e]], 0)
+            prefetch(row, i)
+        prefetch(Y[order[e]], 0)
 
 
 @kernel
@@ -358,7 +331,7 @@ def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg,
 train_epoch = entry(_train_epoch)
 train_epoch.__doc__ = ("One epoch of mini-batch SGD over ``order``, in place on params; "
                        "``vel``: the momentum velocity (padded layout, kept across "
-                       "epochs by the caller), empty without momentum.")
+                       "epochs by the caller), None without momentum.")
 
 
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --
@@ -401,8 +374,7 @@ def _replica_steps(shared, replica, sizes, X, Y, order, first_batch, stride,
     width, pw_off, pb_off, size = padded_layout(sizes)
     replica[:] = shared
     _sgd(replica, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0,
-         replica[:0])
+         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0, None)
 
 
 replica_steps = entry(_replica_steps)
@@ -482,7 +454,7 @@ def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
     work = np.zeros_like(padded)
     one = padded.dtype.type(1.0)
     _backward(padded, work, sizes, width, pw_off, pb_off, acts, deltas, targets,
-              m, m, -one, cfg, one, one * 0.0, work[:0])
+              m, m, -one, cfg, one, one * 0.0, None)
     _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 

@@ -246,8 +246,10 @@ class Reseau(_Facade):
         ``precision_validation`` (None without that data), ``cout`` (the
         training cost, L2 term included, with ``suivre_cout=True``: one more
         pass over the training data per epoch; else None), ``secondes``
-        (that epoch's training time, evaluations excluded) and ``eta``.
-        ``fastnet.plots.courbes(history)`` draws it.
+        (that epoch's training time, evaluations and compilation excluded),
+        ``eta`` and ``compilation`` (seconds that epoch spent compiling the
+        kernels or loading them from Numba's cache: the first epoch of a
+        process, else 0). ``fastnet.plots.courbes(history)`` draws it.
 
         Parameters
         ----------

@@ -14,7 +14,7 @@ import random
 
 import numpy as np
 
-from ._jit import kernel
+from ._jit import entry, kernel
 
 _N = 624
 _M = 397
@@ -46,8 +46,7 @@ def _next_u32(mt, pos):
 
 
 @kernel
-def shuffle_inplace(order, mt, pos):
-    """Permute ``order`` as ``random.shuffle`` would with state (mt, pos)."""
+def _shuffle_inplace(order, mt, pos):
     for i in range(order.size - 1, 0, -1):
         n = i + 1
         k = 0
@@ -59,6 +58,10 @@ def shuffle_inplace(order, mt, pos):
         tmp = order[i]
         order[i] = order[r]
         order[r] = tmp
+
+
+shuffle_inplace = entry(_shuffle_inplace)
+shuffle_inplace.__doc__ = "Permute ``order`` as ``random.shuffle`` would with state (mt, pos)."
 
 
 def _shuffle_with_python_state(order, rng=random):

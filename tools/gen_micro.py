@@ -23,7 +23,10 @@ every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
-from ._jit import kernel
+from numba import types
+from numba.core.extending import overload
+
+from ._jit import FLAGS, kernel, mul_add
 
 COLS = {cols}
 FWD_ROWS = {fwd}
@@ -50,7 +53,7 @@ def fwd(rows, blocks=1):
     for k in range(rows):
         out.append(f"        x = a{k}[i]")
         for j0 in range(0, cols, 4):
-            out.append("        " + "; ".join(f"s{k}_{j} += x * w{j}" for j in range(j0, j0 + 4)))
+            out.append("        " + "; ".join(f"s{k}_{j} = mul_add(x, w{j}, s{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"    z = Z[e0 + {k}, jb:jb + {cols}]")
         for j0 in range(0, cols, LANES):
@@ -65,8 +68,8 @@ def grad(rows, blocks=1, momentum=False):
     name = f"grad{rows}" + (f"x{blocks}" if blocks > 1 else "") + ("_m" if momentum else "")
     head = ("A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero" if momentum
             else "A, D, W, i_start, i_stop, jb, m, c, decay, zero")
-    step = ("v = mu * v - c * g; w = decay * w + v" if momentum
-            else "w = decay * w - c * g")
+    step = ("v = mul_add(-c, g, mu * v); w = mul_add(decay, w, v)" if momentum
+            else "w = mul_add(-c, g, decay * w)")
     out = [f"@kernel",
            f"def {name}({head}):",
            f'    """For each block of {rows} rows i0 in range(i_start, i_stop, {rows}):',
@@ -83,24 +86,56 @@ def grad(rows, blocks=1, momentum=False):
     for k in range(rows):
         out.append(f"            x = a[{k}]")
         for j0 in range(0, cols, 4):
-            out.append("            " + "; ".join(f"g{k}_{j} += x * d{j}" for j in range(j0, j0 + 4)))
+            out.append("            " + "; ".join(f"g{k}_{j} = mul_add(x, d{j}, g{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"        w = W[i0 + {k}, jb:jb + {cols}]")
         if momentum:
             out.append(f"        v = V[i0 + {k}, jb:jb + {cols}]")
             for j in range(cols):
-                out.append(f"        v[{j}] = mu * v[{j}] - c * g{k}_{j}; w[{j}] = decay * w[{j}] + v[{j}]")
+                out.append(f"        v[{j}] = mul_add(-c, g{k}_{j}, mu * v[{j}]); w[{j}] = mul_add(decay, w[{j}], v[{j}])")
         else:
             # without L2 (the course) skip the multiply by 1: it costs ~5%
             out.append("        if decay == 1.0:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] -= c * g{k}_{j}"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, w[{j}])"
                                                       for j in range(j0, j0 + 4)))
             out.append("        else:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] = decay * w[{j}] - c * g{k}_{j}"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, decay * w[{j}])"
                                                       for j in range(j0, j0 + 4)))
     return "\n".join(out)
+
+
+TYPED = '''def grad_rows(W):
+    """Weight rows per gradient micro-kernel call for W's dtype."""
+
+
+def grad_tall(A, D, W, full, jb, m, c, decay, zero):
+    """The gradient micro-kernel over rows 0..full of W, tall enough for
+    W's dtype (float32 has registers to spare for {g32} rows)."""
+
+
+# Chosen when the kernels are typed, so that a float64 network never compiles
+# the float32 micro-kernel (nor the reverse): seconds of compile. Compiled
+# into their callers, which the cache keeps: no cache of their own (which
+# also works where no cache folder is writable).
+_TYPED = dict(FLAGS, cache=False)
+
+
+@overload(grad_rows, jit_options=_TYPED)
+def _grad_rows_typed(W):
+    rows = GRAD_ROWS_32 if W.dtype == types.float32 else GRAD_ROWS_64
+    return lambda W: rows
+
+
+@overload(grad_tall, jit_options=_TYPED)
+def _grad_tall_typed(A, D, W, full, jb, m, c, decay, zero):
+    micro = grad{g32}x{blocks} if W.dtype == types.float32 else grad{g64}x{blocks}
+
+    def impl(A, D, W, full, jb, m, c, decay, zero):
+        micro(A, D, W, 0, full, jb, m, c, decay, zero)
+    return impl
+'''
 
 
 def source():
@@ -108,7 +143,8 @@ def source():
                            g32=GRAD_ROWS_32)]
     parts += [fwd(FWD_ROWS, BLOCKS), fwd(1, BLOCKS),
               grad(GRAD_ROWS_64, BLOCKS), grad(GRAD_ROWS_32, BLOCKS), grad(1, BLOCKS),
-              grad(GRAD_ROWS_64, BLOCKS, True), grad(1, BLOCKS, True)]
+              grad(GRAD_ROWS_64, BLOCKS, True), grad(1, BLOCKS, True),
+              TYPED.format(g32=GRAD_ROWS_32, g64=GRAD_ROWS_64, blocks=BLOCKS)]
     return "\n\n\n".join(parts) + "\n"
 
 
