@@ -1,9 +1,18 @@
 """network2's cost classes: the kernels implement these two costs, and the
 classes keep the book's ``fn``/``delta`` for anyone who calls them
-(re-exported by :mod:`fastnet.network2`)."""
+(re-exported by :mod:`fastnet.network2`); and the book's one-hot targets,
+``vectorized_result`` (re-exported by :mod:`fastnet.network2` and
+:mod:`fastnet.mnist`, as the book's ``network2.py`` and ``mnist_loader.py``
+both have it)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
+from ._knobs import DIGITS
 from .cours import sigmoide_prime as sigmoid_prime
 
 
@@ -12,10 +21,6 @@ class QuadraticCost:
 
     The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
     anyone who calls them. Used as a class, never instantiated.
-
-    Parameters
-    ----------
-    None
 
     Examples
     --------
@@ -27,7 +32,7 @@ class QuadraticCost:
     engine_name = "quadratic"
 
     @staticmethod
-    def fn(a, y):
+    def fn(a: NDArray[Any], y: NDArray[Any]) -> np.float64:
         """The cost of one example.
 
         Parameters
@@ -37,7 +42,7 @@ class QuadraticCost:
 
         Returns
         -------
-        float
+        numpy.float64
 
         Examples
         --------
@@ -45,10 +50,10 @@ class QuadraticCost:
         >>> float(QuadraticCost.fn(np.array([[0.5]]), np.array([[1.0]])))
         0.125
         """
-        return 0.5 * float(np.sum((a - y) ** 2))
+        return 0.5 * np.sum((a - y) ** 2)
 
     @staticmethod
-    def delta(z, a, y):
+    def delta(z: NDArray[Any], a: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
         """The output layer's error.
 
         Parameters
@@ -76,10 +81,6 @@ class CrossEntropyCost:
     The kernels implement this cost; ``fn`` and ``delta`` are the book's, for
     anyone who calls them. Used as a class, never instantiated.
 
-    Parameters
-    ----------
-    None
-
     Examples
     --------
     >>> from fastnet import network2
@@ -90,7 +91,7 @@ class CrossEntropyCost:
     engine_name = "cross_entropy"
 
     @staticmethod
-    def fn(a, y):
+    def fn(a: NDArray[Any], y: NDArray[Any]) -> np.float64:
         """The cost of one example.
 
         Parameters
@@ -100,7 +101,7 @@ class CrossEntropyCost:
 
         Returns
         -------
-        float
+        numpy.float64
 
         Examples
         --------
@@ -113,7 +114,7 @@ class CrossEntropyCost:
             return np.sum(np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a)))
 
     @staticmethod
-    def delta(z, a, y):
+    def delta(z: NDArray[Any], a: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
         """The output layer's error.
 
         Parameters
@@ -134,10 +135,13 @@ class CrossEntropyCost:
         return a - y
 
 
-COSTS = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
+#: network2's cost argument: one of the two classes (not an instance)
+CostClass: TypeAlias = type[QuadraticCost] | type[CrossEntropyCost]
+
+COSTS: dict[str, CostClass] = {c.__name__: c for c in (QuadraticCost, CrossEntropyCost)}
 
 
-def check_cost(cost):
+def check_cost(cost: object) -> None:
     """Refuse any cost class but these two.
 
     Parameters
@@ -161,3 +165,29 @@ def check_cost(cost):
             f"cost: expected QuadraticCost or CrossEntropyCost (fastnet.network2's: the "
             f"kernels implement these two), got {getattr(cost, '__name__', repr(cost))}"
         )
+
+
+def vectorized_result(j: int) -> NDArray[np.float64]:
+    """A (10, 1) float64 column: 1.0 at row ``j``, 0.0 elsewhere.
+
+    The book's one-hot target for the digit ``j`` (``mnist_loader.py`` and
+    ``network2.py`` both define it).
+
+    Parameters
+    ----------
+    j : int
+        A digit, 0 to 9.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(10, 1)``, dtype float64.
+
+    Examples
+    --------
+    >>> vectorized_result(3).ravel()
+    array([0., 0., 0., 1., 0., 0., 0., 0., 0., 0.])
+    """
+    e = np.zeros((DIGITS, 1))
+    e[j] = 1.0
+    return e

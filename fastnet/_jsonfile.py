@@ -177,7 +177,7 @@ def remove_stale_parts(folder, now=None):
     []
     """
     now = time.time() if now is None else now
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(folder)
     except OSError:

@@ -9,6 +9,7 @@ only in names, layouts and printed lines; each passes its
 
 import copy
 import time
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from ._jsonfile import header
 from ._options import HISTORY, STOP, Run, Schedule
 from ._training import (
     TRAINING_METHODS,
+    Diverged,
     backprop_sums,
     check_unchanged,
     cost_through,
@@ -210,7 +212,7 @@ class _Facade:
         }
 
     # -- shared operations -----------------------------------------------
-    def _n(self):
+    def _n(self) -> tuple[int, int]:
         sizes = self._engine.layout.sizes
         return int(sizes[0]), int(sizes[-1])
 
@@ -264,13 +266,12 @@ class _Facade:
             what = (
                 "made the weights NaN or inf" if not is_finite(params) else f"diverged ({reason})"
             )
-            error = DivergenceError(
+            raise Diverged(
                 f"update_mini_batch: the step with eta = {eta!r} {what}; the weights are "
                 f"unchanged (try a smaller eta)",
                 eta=eta,
+                reason=reason,
             )
-            error.reason = reason
-            raise error
         self._engine.params = params
         self._views()
 
@@ -411,7 +412,7 @@ class _Facade:
             ) from None
         finally:
             self._views()
-            if run.items is not None and list_change(run.items, given) is None:
+            if given is not None and list_change(run.items, given) is None:
                 # the course shuffles the caller's list in place (a list
                 # changed meanwhile is left as it was made)
                 run.items[:] = [given[i] for i in order]
@@ -437,7 +438,10 @@ class _Facade:
             )
         verbose = check_bool(opts.verbose, "verbose")
         track_cost = check_bool(opts.track_cost, "suivre_cout")
-        Xt = lt = Xv = lv = None
+        Xt: Any = None
+        lt: Any = None
+        Xv: Any = None
+        lv: Any = None
         if test_data is not None:
             Xt, lt = _data.labelled_arrays(test_data, *self._n(), vocab.test)
         if validation_data is not None:
@@ -463,7 +467,7 @@ class _Facade:
         self._sync()
         if own:
             note_slow_path(self, own, vocab.entry, run.parallel)
-        history = {key: [] for key in HISTORY}
+        history: dict[str, list] = {key: [] for key in HISTORY}
         schedule = Schedule(run.eta, patience, halve_after)
 
         def after_epoch(j, eta_j, seconds):

@@ -75,12 +75,18 @@ def divergence(params):
     return None
 
 
+class Diverged(DivergenceError):
+    """A :class:`DivergenceError` that says why in ``reason`` (the training
+    loop puts it in its message, with the epoch and eta)."""
+
+    def __init__(self, message=None, epoch=None, eta=None, reason=None):
+        super().__init__(message, epoch=epoch, eta=eta)
+        self.reason = reason
+
+
 def diverged(reason):
-    """A :class:`DivergenceError` carrying ``reason`` (the training loop
-    adds the epoch and eta to the message)."""
-    error = DivergenceError(reason)
-    error.reason = reason
-    return error
+    """A :class:`Diverged` carrying ``reason``."""
+    return Diverged(reason, reason=reason)
 
 
 def list_change(items, given):
@@ -123,7 +129,7 @@ def check_unchanged(items, given, epoch, vocab):
 # what the course's loop calls: DGS -> update_mini_batch -> backprop, and
 # DGS -> evaluer -> forward (network.py: SGD, evaluate, feedforward)
 TRAINING_METHODS = ("update_mini_batch", "backprop")
-_noted = set()
+_noted: set[type] = set()
 
 
 def fastnet_class(net):
@@ -240,10 +246,11 @@ def divergence_reason(error):
 def backprop_sums(net, pairs):
     """Sums of ``net.backprop(x, y)`` over ``pairs``: ``(nabla_b, nabla_w)``
     in the facade's layout (float64 where the method gives less)."""
-    sum_b = sum_w = None
-    for x, y in pairs:
+    sum_b: list = []
+    sum_w: list = []
+    for k, (x, y) in enumerate(pairs):
         nabla_b, nabla_w = net.backprop(x, y)
-        if sum_b is None:
+        if k == 0:
             sum_b = [np.array(b, dtype=np.float64) for b in nabla_b]
             sum_w = [np.array(w, dtype=np.float64) for w in nabla_w]
         else:

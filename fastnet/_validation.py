@@ -8,6 +8,7 @@ value) naming that argument. Pure Python and numpy: no fastnet import.
 
 import math
 import numbers
+import os
 import random
 
 import numpy as np
@@ -395,39 +396,39 @@ def check_callable(value, name, what):
     return value
 
 
-def check_instance(value, name, kind):
-    """An instance of ``kind``, or None.
+def check_path(value, name):
+    """A file name: a ``str`` or a path.
+
+    ``open(3)`` would read file descriptor 3, and ``open(b"x")`` takes bytes:
+    anything else is refused before the file is touched.
 
     Parameters
     ----------
     value : object
-        The value to check.
+        The argument.
     name : str
-        The argument's name, for the messages.
-    kind : type
-        The class expected.
+        Its name, for the message.
 
     Returns
     -------
-    object
+    str or os.PathLike
         ``value``.
 
     Raises
     ------
     TypeError
-        Neither None nor a ``kind``.
+        Not a str or an ``os.PathLike``.
 
     Examples
     --------
-    >>> import random
-    >>> check_instance(None, "rng", random.Random) is None
-    True
+    >>> check_path("net.json", "fichier")
+    'net.json'
     """
-    if value is not None and not isinstance(value, kind):
-        raise TypeError(
-            f"{name}: expected a {kind.__module__}.{kind.__name__}, got {type(value).__name__}"
-        )
-    return value
+    if isinstance(value, (str, os.PathLike)):
+        return value
+    raise TypeError(
+        f"{name}: expected a file name (str or path), got {type(value).__name__} {value!r}"
+    )
 
 
 def check_rng(value, name="rng"):

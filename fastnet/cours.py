@@ -12,9 +12,14 @@ lit pour comprendre, pas celui qu'on optimise. Exemple ::
     >>> [e["iteres"] for e in exercice_descente()][0]
     [1.0, 0.9, 0.8514, 0.8219987877024]
 """
+
+from __future__ import annotations
+
 import math
+from typing import Any, TypeVar, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "Perceptron", "festival", "nand", "TABLE_NAND", "demi_additionneur",
@@ -211,7 +216,16 @@ def demi_additionneur(x1, x2):
     return nand(n2, n3), nand(n1, n1)
 
 
-def sigmoide(z):
+_Flottant = TypeVar("_Flottant", bound=np.floating[Any])
+
+
+@overload
+def sigmoide(z: float) -> np.float64: ...
+@overload
+def sigmoide(z: NDArray[_Flottant]) -> NDArray[_Flottant]: ...
+@overload
+def sigmoide(z: ArrayLike) -> Any: ...
+def sigmoide(z: ArrayLike) -> Any:
     """La fonction sigmoïde ``1 / (1 + exp(-z))``, pour un nombre ou un tableau.
 
     Pour ``z`` très négatif, ``exp(-z)`` déborde vers l'infini et le résultat
@@ -237,10 +251,16 @@ def sigmoide(z):
     if not isinstance(z, (np.ndarray, np.generic)):
         z = np.asarray(z, dtype=float)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(np.negative(z)))
 
 
-def sigmoide_prime(z):
+@overload
+def sigmoide_prime(z: float) -> np.float64: ...
+@overload
+def sigmoide_prime(z: NDArray[_Flottant]) -> NDArray[_Flottant]: ...
+@overload
+def sigmoide_prime(z: ArrayLike) -> Any: ...
+def sigmoide_prime(z: ArrayLike) -> Any:
     """La dérivée de la sigmoïde : ``sigmoide(z) * (1 - sigmoide(z))``.
 
     Parameters

@@ -4,10 +4,18 @@ that shows itself in one line at the prompt and as a small table in Jupyter.
 It is a ``dict`` (``h["precision"]``, ``dict(h)``, ``json.dumps(h)`` and
 ``h == {...}`` work as before); only its display and ``courbes()`` are new.
 """
+
+from __future__ import annotations
+
 import html
 import math
+from typing import TYPE_CHECKING, Any
 
 from . import plots
+from ._typing import PathLike
+
+if TYPE_CHECKING:  # matplotlib is optional: imported on use
+    from matplotlib.figure import Figure
 
 __all__ = ["Historique"]
 
@@ -24,7 +32,7 @@ _COLONNES = (
 _BOUTS = 5
 
 
-def _nombres(valeurs):
+def _nombres(valeurs: object) -> list[float | None] | None:
     """The list as floats, or None when it holds no number at all."""
     if not isinstance(valeurs, (list, tuple)):
         return None
@@ -32,11 +40,11 @@ def _nombres(valeurs):
     return out if any(v is not None and not math.isnan(v) for v in out) else None
 
 
-def _pourcent(p):
+def _pourcent(p: float) -> str:
     return f"{100 * p:.2f} %"
 
 
-class Historique(dict):
+class Historique(dict[str, list[Any]]):
     """Per-epoch history of a training run, as returned by ``Reseau.DGS``.
 
     A ``dict`` of lists, one value per epoch: ``epoque``, ``precision`` (the
@@ -61,11 +69,11 @@ class Historique(dict):
 
     __slots__ = ()
 
-    def _epoques(self):
+    def _epoques(self) -> list[Any]:
         epoques = self.get("epoque")
         return list(epoques) if isinstance(epoques, (list, tuple)) else []
 
-    def _resume(self):
+    def _resume(self) -> list[str]:
         """The parts of the one-line summary."""
         epoques = self._epoques()
         n = len(epoques)
@@ -89,16 +97,16 @@ class Historique(dict):
             parts.append(f"coût final {cout[-1]:.4g}")
         return parts
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Historique({', '.join(self._resume())})"
 
     __str__ = __repr__
 
-    def _repr_pretty_(self, p, cycle):
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         """IPython's plain-text display: the same one line."""
         p.text(repr(self))
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """Jupyter's display: the summary and a compact table (a long
         history shows its first and last epochs)."""
         epoques = self._epoques()
@@ -112,12 +120,12 @@ class Historique(dict):
             # without validation data, "test" repeats "précision"
             colonnes = [c for c in colonnes if c[0] != "test"]
 
-        def cellule(forme, v):
+        def cellule(forme: str, v: float | None) -> str:
             if v is None or math.isnan(v):
                 return "—"
             return _pourcent(v) if forme == "pourcent" else forme.format(v)
 
-        lignes = list(range(n))
+        lignes: list[int | None] = list(range(n))
         if n > 2 * _BOUTS + 1:
             lignes = lignes[:_BOUTS] + [None] + lignes[-_BOUTS:]
         style = ' style="text-align:right;padding:1px 8px"'
@@ -137,7 +145,8 @@ class Historique(dict):
                 f"<thead><tr>{tete}</tr></thead><tbody>{''.join(corps)}</tbody>"
                 "</table></div>")
 
-    def courbes(self, fichier=None, afficher=False, etiquette=None):
+    def courbes(self, fichier: PathLike | None = None, afficher: bool = False,
+                etiquette: str | None = None) -> Figure:
         """Accuracy and cost per epoch: :func:`fastnet.plots.courbes` on
         this history.
 

@@ -24,7 +24,12 @@ with a missing key, a bad knob, or a matrix of the wrong shape or with NaN
 raises ``ValueError`` naming the file and what is wrong. It also reads the
 files of Nielsen's ``network2.save`` (see :mod:`fastnet.network2`).
 """
+
+from __future__ import annotations
+
 from ._jsonfile import NETWORK2_KEYS, read_header, read_json, write_json
+from ._typing import PathLike
+from ._validation import check_path
 from .network import Network
 from .network2 import Network as Network2
 from .network2 import from_document as network2_document
@@ -33,7 +38,7 @@ from .reseau import Reseau
 __all__ = ["sauvegarder", "charger"]
 
 
-def sauvegarder(reseau, fichier):
+def sauvegarder(reseau: Reseau | Network, fichier: PathLike) -> None:
     """Write a network to a JSON file.
 
     Parameters
@@ -58,6 +63,7 @@ def sauvegarder(reseau, fichier):
     >>> import fastnet
     >>> fastnet.sauvegarder(fastnet.Reseau([2, 3, 1]), "/tmp/reseau.json")
     """
+    check_path(fichier, "fichier")
     if isinstance(reseau, Network2):
         reseau.save(fichier)
         return
@@ -66,7 +72,7 @@ def sauvegarder(reseau, fichier):
     write_json(reseau._to_document(), fichier)
 
 
-def charger(fichier):
+def charger(fichier: PathLike) -> Reseau | Network:
     """Read back a network saved by :func:`sauvegarder` or ``network2.save``.
 
     Parameters
@@ -94,10 +100,11 @@ def charger(fichier):
     >>> fastnet.charger("/tmp/reseau.json")
     Reseau([2, 3, 1], dtype=float64)
     """
-    doc = read_json(fichier)
+    doc = read_json(check_path(fichier, "fichier"))
     if not isinstance(doc, dict):
         raise ValueError(f"{fichier}: not a saved network (expected a JSON object)")
     if "format" not in doc and all(k in doc for k in NETWORK2_KEYS):
         return network2_document(doc, fichier)
     classe = read_header(doc, fichier)
-    return {"Reseau": Reseau, "Network": Network}[classe]._from_document(doc, fichier)
+    classes: dict[str, type[Reseau] | type[Network]] = {"Reseau": Reseau, "Network": Network}
+    return classes[classe]._from_document(doc, fichier)

@@ -1,6 +1,9 @@
 """MNIST for fastnet: find or download the four IDX files (md5-checked),
 read them, and hand them back in the layout of Nielsen's ``mnist.pkl.gz``
 and ``mnist_loader`` (``load_data`` / ``load_data_wrapper``)."""
+
+from __future__ import annotations
+
 import contextlib
 import gzip
 import hashlib
@@ -14,15 +17,24 @@ import tempfile
 import time
 import urllib.request
 import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
+from ._costs import vectorized_result
 from ._knobs import DIGITS, IMAGE_PIXELS, IMAGE_SIDE, PIXEL_LEVELS
+from ._typing import PathLike
+
+#: One split as arrays: float32 images (n, 784), int64 labels (n,).
+Split: TypeAlias = tuple[NDArray[np.float32], NDArray[np.int64]]
 
 __all__ = [
     "CONNECT_TIMEOUT", "MAX_DECOMPRESSED", "MIRRORS", "MNIST_FILES", "READ_TIMEOUT",
     "cache_dir", "find_data", "load_arrays", "load_data", "load_data_wrapper", "read_idx",
+    "vectorized_result",
 ]
 
 #: name -> (md5 of the .gz file, size of the .gz file in bytes)
@@ -55,7 +67,7 @@ MAX_DECOMPRESSED = 1 << 30
 _STALE_PART_S = 3600  # a .part file this old belongs to a download that died
 
 
-def cache_dir():
+def cache_dir() -> Path:
     """Per-user folder where downloaded MNIST files are kept.
 
     Returns
@@ -103,7 +115,7 @@ def _resolve(path, origin):
 
 # (path, size, mtime, inode) -> whether the file is the canonical one, so
 # that a process hashes each cached file once
-_checked_files = {}
+_checked_files: dict[tuple[str, int, int, int], bool] = {}
 
 
 def _md5(path):
@@ -203,7 +215,8 @@ def _fetch(name, folder, mirrors, silent):
     return reasons
 
 
-def find_data(path=None, download=True, mirrors=None):
+def find_data(path: PathLike | None = None, download: bool = True,
+              mirrors: str | Sequence[str] | None = None) -> Path:
     """Locate the MNIST data, downloading it into the cache if needed.
 
     Parameters
@@ -267,11 +280,11 @@ def find_data(path=None, download=True, mirrors=None):
         urls = list(MIRRORS if mirrors is None else mirrors)
         if os.environ.get("FASTNET_MNIST_MIRROR"):
             urls.insert(0, os.environ["FASTNET_MNIST_MIRROR"])
-        reasons = []
+        reasons: list[str] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             _remove_stale_parts(folder)
-            silent = set()
+            silent: set[str] = set()
             for name in missing:
                 reasons += _fetch(name, folder, urls, silent) or []
         except OSError as e:
@@ -322,7 +335,7 @@ def _check_announced(filename, dims, total):
                          f"{compressed} compressed bytes cannot hold: truncated file")
 
 
-def read_idx(filename):
+def read_idx(filename: PathLike) -> NDArray[np.uint8]:
     """Read a gzip-compressed IDX file of MNIST images or labels.
 
     Parameters
@@ -541,7 +554,8 @@ def _from_pickle(filename):
     return tuple(out)
 
 
-def load_arrays(path=None, download=True):
+def load_arrays(path: PathLike | None = None,
+                download: bool = True) -> tuple[Split, Split, Split]:
     """MNIST as arrays, split like Nielsen's ``mnist.pkl.gz``.
 
     Parameters
@@ -582,7 +596,8 @@ def load_arrays(path=None, download=True):
     return splits
 
 
-def load_data(path=None, download=True):
+def load_data(path: PathLike | None = None,
+              download: bool = True) -> tuple[Split, Split, Split]:
     """MNIST as returned by the course's / Nielsen's ``load_data()``.
 
     Parameters
@@ -599,7 +614,13 @@ def load_data(path=None, download=True):
     return load_arrays(path, download=download)
 
 
-def load_data_wrapper(path=None, download=True):
+def load_data_wrapper(
+    path: PathLike | None = None, download: bool = True
+) -> tuple[
+    Iterator[tuple[NDArray[np.float32], NDArray[np.float64]]],
+    Iterator[tuple[NDArray[np.float32], np.int64]],
+    Iterator[tuple[NDArray[np.float32], np.int64]],
+]:
     """MNIST as returned by Nielsen's Python 3 ``load_data_wrapper()``.
 
     Parameters

@@ -1,13 +1,26 @@
 """``Network``: the same engine behind the English API of Nielsen's
 ``network.py`` (chapter 1 of "Neural Networks and Deep Learning")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ._draws import book_draws, drawing
 from ._jsonfile import read_params
 from ._model import _Facade
 from ._options import ENGLISH, TrainOptions
+from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike, Sizes
 from ._validation import check_sizes
+from .cours import sigmoide as sigmoid
+from .cours import sigmoide_prime as sigmoid_prime
 from .historique import Historique
+
+# the book's network.py defines sigmoid and sigmoid_prime beside Network:
+# the course's functions are the same formulas
+__all__ = ["Network", "sigmoid", "sigmoid_prime"]
 
 
 class Network(_Facade):
@@ -41,7 +54,8 @@ class Network(_Facade):
     # what the course's evaluation calls (a subclass may override them)
     _FORWARD, _EVALUATE = "feedforward", "evaluate"
 
-    def __init__(self, sizes, dtype=np.float64, parallel=False):
+    def __init__(self, sizes: Sizes, dtype: DTypeLike = np.float64,
+                 parallel: bool = False) -> None:
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)
         self.num_layers = len(ok)
@@ -51,7 +65,7 @@ class Network(_Facade):
             self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights])
 
     @classmethod
-    def _from_document(cls, doc, fichier):
+    def _from_document(cls, doc: dict[str, Any], fichier: PathLike) -> Network:
         """The network of a fastnet file's JSON object (``classe`` Network,
         header checked by the caller), every value checked; draws nothing."""
         sizes, dtype, parallel, biases, weights_in_out = read_params(doc, fichier)
@@ -60,40 +74,40 @@ class Network(_Facade):
         net._init_engine(sizes, dtype, parallel, biases, weights_in_out)
         return net
 
-    def _to_document(self):
+    def _to_document(self) -> dict[str, Any]:
         return self._document("Network", {})
 
     # the buffer holds (n_in, n_out) blocks; the book shows their transposes
-    def _weight_to_view(self, w):
+    def _weight_to_view(self, w: FloatArray) -> FloatArray:
         return w.T
 
-    def _view_to_in_out(self, w):
+    def _view_to_in_out(self, w: ArrayLike) -> FloatArray:
         return np.asarray(w).T
 
     @property
-    def dtype(self):
+    def dtype(self) -> type[np.floating[Any]]:
         """Precision of the parameters (float64 or float32)."""
         return self._engine.dtype
 
     @property
-    def weights(self):
+    def weights(self) -> list[FloatArray]:
         """Weights, ``weights[l]`` of shape ``(sizes[l+1], sizes[l])``."""
         return self._wlist
 
     @weights.setter
-    def weights(self, values):
+    def weights(self, values: list[ArrayLike]) -> None:
         self._set_weights(values)
 
     @property
-    def biases(self):
+    def biases(self) -> list[FloatArray]:
         """Biases, ``biases[l]`` of shape ``(sizes[l+1], 1)``."""
         return self._blist
 
     @biases.setter
-    def biases(self, values):
+    def biases(self, values: list[ArrayLike]) -> None:
         self._set_biases(values)
 
-    def feedforward(self, a):
+    def feedforward(self, a: ArrayLike) -> FloatArray:
         """Output of the network.
 
         Parameters
@@ -119,7 +133,7 @@ class Network(_Facade):
         """
         return self._forward(a, "a")
 
-    def evaluate(self, test_data):
+    def evaluate(self, test_data: Labelled) -> int:
         """Number of test inputs whose output's argmax equals the label.
 
         Parameters
@@ -144,8 +158,9 @@ class Network(_Facade):
         """
         return self._count(test_data, "test_data")
 
-    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None,
-            parallel=None, callback=None):
+    def SGD(self, training_data: Labelled, epochs: int, mini_batch_size: int, eta: float,
+            test_data: Labelled | None = None, parallel: bool | None = None,
+            callback: Callable[[int, int | None], object] | None = None) -> Historique:
         """Mini-batch stochastic gradient descent, as in the book.
 
         Prints ``Epoch j: correct / n_test`` (with ``test_data``) or
@@ -185,7 +200,7 @@ class Network(_Facade):
         opts = TrainOptions(test_data=test_data, parallel=parallel, callback=callback)
         return Historique(self._train(training_data, epochs, mini_batch_size, eta, ENGLISH, opts))
 
-    def update_mini_batch(self, mini_batch, eta):
+    def update_mini_batch(self, mini_batch: Labelled, eta: float) -> None:
         """One gradient step on the pairs of ``mini_batch``.
 
         Parameters
@@ -210,7 +225,8 @@ class Network(_Facade):
         """
         self._update(mini_batch, eta, "mini_batch")
 
-    def backprop(self, x, y):
+    def backprop(self, x: ArrayLike,
+                 y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
         """Gradient of the cost for one example.
 
         Parameters
@@ -237,5 +253,33 @@ class Network(_Facade):
         """
         return self._gradients(x, y)
 
-    def __repr__(self):
+    def cost_derivative(self, output_activations: FloatArray, y: ArrayLike) -> FloatArray:
+        """The quadratic cost's derivative in the outputs: ``output_activations - y``.
+
+        The book's helper, for anyone who calls it; training runs in the
+        compiled kernels, which do not call it.
+
+        Parameters
+        ----------
+        output_activations : numpy.ndarray
+            The network's outputs, a column ``(sizes[-1], 1)``.
+        y : numpy.ndarray
+            The target, of the same shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``output_activations - y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastnet import Network
+        >>> Network([2, 2]).cost_derivative(np.array([[0.75], [0.25]]), np.array([[1.0], [0.0]]))
+        array([[-0.25],
+               [ 0.25]])
+        """
+        return output_activations - np.asarray(y)
+
+    def __repr__(self) -> str:
         return f"Network({self.sizes!r}, dtype={np.dtype(self.dtype).name})"

@@ -12,13 +12,23 @@ registry: nothing pops up, nothing accumulates in pyplot, and it works on a
 machine without a display. In Jupyter, the returned figure is displayed as
 the cell's value.
 """
+
+from __future__ import annotations
+
 import math
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ._typing import PathLike
 from ._validation import check_count
+
+if TYPE_CHECKING:  # matplotlib is optional: imported on use
+    from matplotlib.figure import Figure
 from .cours import sigmoide
 
 __all__ = ["courbe_sigmoide", "courbes", "en_direct", "grille_chiffres", "poids_caches"]
@@ -51,7 +61,7 @@ def _finir(fig, fichier, afficher, dpi=100):
     return fig
 
 
-def courbe_sigmoide(fichier=None, afficher=False):
+def courbe_sigmoide(fichier: PathLike | None = None, afficher: bool = False) -> Figure:
     """The sigmoid's graph beside the perceptron's step function, on [-6, 6].
 
     The course: « coder la fonction sigmoid(z) et afficher son graphe », and
@@ -108,7 +118,9 @@ def courbe_sigmoide(fichier=None, afficher=False):
     return _finir(fig, fichier, afficher)
 
 
-def _liste_historiques(historiques, etiquettes):
+def _liste_historiques(
+    historiques: Any, etiquettes: Any
+) -> tuple[list[Mapping[str, Any]], list[str]]:
     if isinstance(historiques, dict) and "epoque" not in historiques:
         # {label: history}
         if etiquettes is None:
@@ -147,8 +159,18 @@ def _serie(h, cle, n):
     return None if np.all(np.isnan(y)) else y
 
 
-def courbes(historiques, etiquettes=None, fichier=None, afficher=False):
+def courbes(
+    historiques: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    etiquettes: str | Sequence[str] | None = None,
+    fichier: PathLike | None = None,
+    afficher: bool = False,
+) -> Figure:
     """Accuracy and cost per epoch for one or several runs, to compare knobs.
+
+    Two panels, accuracy (in %) and cost, one line per run with the same
+    colour in both. A run without any accuracy (or cost) is left out of that
+    panel; a panel with no data says so. When ``"secondes"`` is given, the
+    legend shows the mean time per epoch.
 
     Parameters
     ----------
@@ -162,11 +184,8 @@ def courbes(historiques, etiquettes=None, fichier=None, afficher=False):
         One legend label per run (default ``essai 1``, ``essai 2``...).
     fichier : path, optional
         Where to write the figure.
-
-    Two panels, accuracy (in %) and cost, one line per run with the same
-    colour in both. A run without any accuracy (or cost) is left out of that
-    panel; a panel with no data says so. When ``"secondes"`` is given, the
-    legend shows the mean time per epoch.
+    afficher : bool
+        Show it on screen as well.
 
     Returns
     -------
@@ -246,8 +265,17 @@ def _cases(fig, n, lignes, colonnes):
     return axes[:n]
 
 
-def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
+def grille_chiffres(
+    reseau: object,
+    X: ArrayLike,
+    y: ArrayLike | None = None,
+    n: int = 25,
+    fichier: PathLike | None = None,
+    afficher: bool = False,
+) -> Figure:
     """A grid of the first ``n`` images of ``X`` with the network's answers.
+
+    The figure's title counts the errors.
 
     Parameters
     ----------
@@ -262,8 +290,10 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
         ``"pred (vrai)"``; a right one the black title ``"pred"``.
     n : int
         How many images (at most ``len(X)``).
-
-    The figure's title counts the errors.
+    fichier : path, optional
+        Where to write the figure.
+    afficher : bool
+        Show it on screen as well.
 
     Returns
     -------
@@ -320,7 +350,9 @@ def grille_chiffres(reseau, X, y=None, n=25, fichier=None, afficher=False):
     return _finir(fig, fichier, afficher)
 
 
-def poids_caches(reseau, fichier=None, n=None, afficher=False):
+def poids_caches(
+    reseau: object, fichier: PathLike | None = None, n: int | None = None, afficher: bool = False
+) -> Figure:
     """The hidden neurons' input weights, one 28x28 image per neuron.
 
     ``reseau.poids[0]`` has shape ``(784, n_caches)``: column ``j`` holds
@@ -421,7 +453,7 @@ class _EnDirect:
         points = [(j, c) for j, c in zip(self.epoques, self.corrects) if c is not None]
         if points:
             x, y = zip(*points)
-            y = [100 * c / self.total for c in y] if self.total else y
+            y = tuple(100 * c / self.total for c in y) if self.total else y
             ax.plot(x, y, marker="o", ms=3, color="C0")
             ax.set_title(f"{self.titre}époque {self.epoques[-1]} : {y[-1]:.4g}"
                          + (" %" if self.total else " bonnes réponses"), fontsize=10)
@@ -446,7 +478,7 @@ def _affichage_notebook():
     return IPython.display
 
 
-def en_direct(total=None, titre=""):
+def en_direct(total: int | None = None, titre: str = "") -> Callable[[int, int | None], None]:
     """A callback for ``DGS(..., callback=plots.en_direct())`` that redraws
     the test accuracy after every epoch, in place, in a Jupyter notebook.
 

@@ -1,4 +1,11 @@
 """``Reseau``: the course's network, on compiled kernels."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ._draws import drawing, initial_params
@@ -7,7 +14,8 @@ from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
 from ._model import _Facade
 from ._options import FRENCH, TrainOptions
-from ._validation import check_choice, check_sizes
+from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike, Sizes
+from ._validation import check_choice, check_path, check_sizes
 from .cours import sigmoide, sigmoide_prime
 from .historique import Historique
 from .reference import cout_exemple
@@ -22,6 +30,17 @@ KNOB_DEFAULTS = (COSTS[0].fr, ACTIVATIONS[0].fr, INITS[0])
 class Reseau(_Facade):
     """The course's sigmoid network, trained by compiled mini-batch SGD.
 
+    The defaults are the course's network. Attributes: ``nb_couches``,
+    ``tailles``, ``cout``, ``activation``, ``init``, ``biais`` (arrays
+    ``(tailles[l+1], 1)``) and ``poids`` (arrays ``(tailles[l],
+    tailles[l+1])``, the course's layout: a layer computes
+    ``f(poids[l].T @ a + biais[l])``).
+
+    With ``init="uniforme"`` the values are ``np.random.uniform(-1, 1)``
+    draws in the course's order (all biases, then all weights), so that
+    after ``np.random.seed(s)`` the network is the course's. ``gauss`` and
+    ``gauss_normalise`` draw what ``network.py`` and ``network2.py`` draw.
+
     Parameters
     ----------
     tailles : list of int
@@ -31,7 +50,8 @@ class Reseau(_Facade):
         course's results to 1e-9; float32 is faster.
     parallel : bool
         Default for ``DGS(..., parallel=...)``: train with the parallel
-        epoch loop (see the README, "Parallel training").
+        epoch loop (see [Parallel training](../fidelity.md#parallel-training)
+        in docs/fidelity.md).
     cout : {"quadratique", "entropie_croisee", "log_vraisemblance"}
         The cost: the course's quadratic one, cross-entropy (sigmoid
         outputs), or the log-likelihood of softmax outputs.
@@ -43,17 +63,6 @@ class Reseau(_Facade):
         ``network.py``); N(0, 1/n_in) weights and N(0, 1) biases (his
         ``network2.py``); Glorot's uniform(+-sqrt(6/(n_in+n_out))) or He's
         N(0, 2/n_in) weights with zero biases.
-
-    The defaults are the course's network. Attributes: ``nb_couches``,
-    ``tailles``, ``cout``, ``activation``, ``init``, ``biais`` (arrays
-    ``(tailles[l+1], 1)``) and ``poids`` (arrays ``(tailles[l],
-    tailles[l+1])``, the course's layout: a layer computes
-    ``f(poids[l].T @ a + biais[l])``).
-
-    With ``init="uniforme"`` the values are ``np.random.uniform(-1, 1)``
-    draws in the course's order (all biases, then all weights), so that
-    after ``np.random.seed(s)`` the network is the course's. ``gauss`` and
-    ``gauss_normalise`` draw what ``network.py`` and ``network2.py`` draw.
 
     Raises
     ------
@@ -77,8 +86,9 @@ class Reseau(_Facade):
     # what the course's evaluation calls (a subclass may override them)
     _FORWARD, _EVALUATE = "forward", "evaluer"
 
-    def __init__(self, tailles, dtype=np.float64, parallel=False, cout=KNOB_DEFAULTS[0],
-                 activation=KNOB_DEFAULTS[1], init=KNOB_DEFAULTS[2]):
+    def __init__(self, tailles: Sizes, dtype: DTypeLike = np.float64, parallel: bool = False,
+                 cout: str = KNOB_DEFAULTS[0], activation: str = KNOB_DEFAULTS[1],
+                 init: str = KNOB_DEFAULTS[2]) -> None:
         tailles_ok = check_sizes(tailles, "tailles")
         self._check_options(dtype, parallel)
         for value, (name, choices) in zip((cout, activation, init), KNOB_CHOICES):
@@ -87,8 +97,8 @@ class Reseau(_Facade):
             biais, poids = initial_params(tailles_ok, init)
             self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
 
-    def _setup(self, tailles, tailles_ok, dtype, parallel, cout, activation, init,
-               biais, poids):
+    def _setup(self, tailles: Sizes, tailles_ok: list[int], dtype: DTypeLike, parallel: bool,
+               cout: str, activation: str, init: str, biais: list[Any], poids: list[Any]) -> None:
         self.nb_couches = len(tailles_ok)
         self.tailles = tailles
         self._knobs = (cout, activation, init)
@@ -96,7 +106,7 @@ class Reseau(_Facade):
                           COUTS[cout], ACTIVATIONS_FR[activation])
 
     @classmethod
-    def _from_document(cls, doc, fichier):
+    def _from_document(cls, doc: dict[str, Any], fichier: PathLike) -> Reseau:
         """The network of a fastnet file's JSON object (header checked by the
         caller), every value checked; draws nothing."""
         tailles, dtype, parallel, biais, poids = read_params(doc, fichier)
@@ -106,51 +116,51 @@ class Reseau(_Facade):
         net._setup(tailles, tailles, dtype, parallel, cout, activation, init, biais, poids)
         return net
 
-    def _example_cost(self, a, y):
+    def _example_cost(self, a: FloatArray, y: FloatArray) -> float:
         return cout_exemple(self.cout, a, y)
 
-    def _to_document(self):
+    def _to_document(self) -> dict[str, Any]:
         return self._document("Reseau", dict(zip(("cout", "activation", "init"), self._knobs)))
 
     @property
-    def dtype(self):
+    def dtype(self) -> type[np.floating[Any]]:
         """Precision of the parameters (float64 or float32)."""
         return self._engine.dtype
 
     @property
-    def cout(self):
+    def cout(self) -> str:
         """The cost: quadratique, entropie_croisee or log_vraisemblance."""
         return self._knobs[0]
 
     @property
-    def activation(self):
+    def activation(self) -> str:
         """The hidden layers' activation: sigmoide, tanh or relu."""
         return self._knobs[1]
 
     @property
-    def init(self):
+    def init(self) -> str:
         """How the initial values were drawn."""
         return self._knobs[2]
 
     @property
-    def poids(self):
+    def poids(self) -> list[FloatArray]:
         """Weights, ``poids[l]`` of shape ``(tailles[l], tailles[l+1])``."""
         return self._wlist
 
     @poids.setter
-    def poids(self, values):
+    def poids(self, values: list[ArrayLike]) -> None:
         self._set_weights(values)
 
     @property
-    def biais(self):
+    def biais(self) -> list[FloatArray]:
         """Biases, ``biais[l]`` of shape ``(tailles[l+1], 1)``."""
         return self._blist
 
     @biais.setter
-    def biais(self, values):
+    def biais(self, values: list[ArrayLike]) -> None:
         self._set_biases(values)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> FloatArray:
         """Output of the network.
 
         Parameters
@@ -179,7 +189,7 @@ class Reseau(_Facade):
         """
         return self._forward(x, "x")
 
-    def evaluer(self, test_data):
+    def evaluer(self, test_data: Labelled) -> int:
         """Number of examples whose output's argmax is the right digit.
 
         Parameters
@@ -206,10 +216,13 @@ class Reseau(_Facade):
         """
         return self._count(test_data, "test_data")
 
-    def DGS(self, training_data, nb_epoques, taille_mini_batch, eta,
-            test_data=None, parallel=None, callback=None, *, lmbda=0.0, mu=0.0,
-            validation_data=None, arret_precoce=None, reduction_eta=None,
-            verbose=True, suivre_cout=False, rng=None):
+    def DGS(self, training_data: Labelled, nb_epoques: int, taille_mini_batch: int, eta: float,
+            test_data: Labelled | None = None, parallel: bool | None = None,
+            callback: Callable[[int, int | None], object] | None = None, *,
+            lmbda: float = 0.0, mu: float = 0.0, validation_data: Labelled | None = None,
+            arret_precoce: int | None = None, reduction_eta: int | None = None,
+            verbose: bool = True, suivre_cout: bool = False,
+            rng: random.Random | None = None) -> Historique:
         """Stochastic gradient descent, as in the course; returns the history.
 
         Each epoch shuffles the data like ``random.shuffle`` (a list passed
@@ -307,7 +320,8 @@ class Reseau(_Facade):
         return Historique(
             self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts))
 
-    def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None):
+    def update_mini_batch(self, mini_batch: Labelled, eta: float, lmbda: float = 0.0,
+                          n: int | None = None) -> None:
         """One gradient step on the pairs of ``mini_batch``.
 
         Parameters
@@ -341,7 +355,8 @@ class Reseau(_Facade):
         """
         self._update(mini_batch, eta, "mini_batch", lmbda, n)
 
-    def backprop(self, x, y):
+    def backprop(self, x: ArrayLike,
+                 y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
         """Gradient of the cost for one example.
 
         Parameters
@@ -373,7 +388,7 @@ class Reseau(_Facade):
         """
         return self._gradients(x, y)
 
-    def cout_total(self, data, lmbda=0.0):
+    def cout_total(self, data: Labelled, lmbda: float = 0.0) -> float:
         """Mean cost over ``data``, plus the L2 term.
 
         Parameters
@@ -401,7 +416,7 @@ class Reseau(_Facade):
         """
         return self._total_cost(data, lmbda)
 
-    def sauvegarder(self, fichier):
+    def sauvegarder(self, fichier: PathLike) -> None:
         """Write the network to a JSON file (see :mod:`fastnet.io`).
 
         Parameters
@@ -427,9 +442,9 @@ class Reseau(_Facade):
         >>> charger("/tmp/net.json")
         Reseau([2, 3, 1], dtype=float64)
         """
-        write_json(self._to_document(), fichier)
+        write_json(self._to_document(), check_path(fichier, "fichier"))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         knobs = "".join(f", {name}={value!r}" for name, value, default in zip(
             ("cout", "activation", "init"), self._knobs, KNOB_DEFAULTS) if value != default)
         return f"Reseau({self.tailles!r}, dtype={np.dtype(self.dtype).name}{knobs})"

@@ -16,7 +16,7 @@ import fastnet
 from fastnet import Historique, Network, Reseau, network2
 
 KEYS = {"epoque", "precision", "precision_test", "precision_validation", "cout",
-        "secondes", "eta"}
+        "secondes", "eta", "compilation"}
 ONE_LINE = re.compile(r"^Historique\(\d+ époques?(, [^\n]*)?\)$")
 
 

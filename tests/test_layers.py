@@ -24,6 +24,7 @@ LAYERS = (
             "fastnet._draws",
             "fastnet._options",
             "fastnet._costs",
+            "fastnet._typing",
             "fastnet.cours",
             "fastnet.reference",
         ),

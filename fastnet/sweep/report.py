@@ -1,11 +1,19 @@
 """Reporting a sweep: the ranked table and the figure of the best curves."""
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING, Any
 
 from .. import plots
 from .._validation import cut
 from .results import rank
 from .spec import KNOBS
+
+if TYPE_CHECKING:  # matplotlib is optional: imported on use
+    from matplotlib.figure import Figure
+
+    from .._typing import PathLike
 
 LINE_CUT = 300  # a failed configuration's line in the table
 
@@ -28,7 +36,7 @@ def _varying(records):
     return names
 
 
-def ranking_table(records):
+def ranking_table(records: list[dict[str, Any]]) -> str:
     """The ranked table of a sweep's records, as text.
 
     One row per configuration, best validation accuracy first, test
@@ -98,7 +106,7 @@ def _label(config, knobs):
     return " ".join(parts)
 
 
-def plot_curves(records, path, top=10):
+def plot_curves(records: list[dict[str, Any]], path: PathLike, top: int = 10) -> Figure:
     """Draw the curves of the best configurations and write the figure.
 
     Validation accuracy (and training cost, where recorded with
@@ -142,8 +150,8 @@ def plot_curves(records, path, top=10):
         ax_cost.set_ylabel("coût (celui de chaque configuration)")
     handles, texts = ax_prec.get_legend_handles_labels()
     for ax in (ax_prec, ax_cost):
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
+        if (legend := ax.get_legend()) is not None:
+            legend.remove()
     if not ax_cost.get_lines():  # no cost recorded: that panel holds the legend
         ax_cost.clear()
         ax_cost.axis("off")

@@ -1,12 +1,17 @@
 """The results file: JSON lines, one per configuration, appended as each
 finishes (a crash loses nothing already done), and the ranking of records."""
 
+from __future__ import annotations
+
 import json
 import os
 from pathlib import Path
+from typing import Any
+
+from .._typing import PathLike
 
 
-def read_results(path):
+def read_results(path: PathLike) -> tuple[list[dict[str, Any]], int]:
     """Read a results file.
 
     Parameters
@@ -26,6 +31,7 @@ def read_results(path):
     >>> read_results("/nonexistent/results.jsonl")
     ([], 0)
     """
+    records: list[dict[str, Any]]
     records, bad = [], 0
     try:
         f = open(path, encoding="utf-8")
@@ -54,6 +60,8 @@ def _prepare_results(path, keys):
     Rewrites the file (atomically) only when something is dropped.
     Returns the ``ok`` records by key."""
     records, bad = read_results(path)
+    done: dict[str, dict[str, Any]]
+    last_failed: dict[str, dict[str, Any]]
     done, last_failed = {}, {}
     for rec in records:
         if rec.get("status") == "ok":
@@ -87,7 +95,7 @@ def _append(path, record):
         os.close(fd)
 
 
-def rank(records):
+def rank(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records best first.
 
     Parameters

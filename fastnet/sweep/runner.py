@@ -2,15 +2,20 @@
 running scheduler), or one configuration after another in this process.
 Dask is imported only when a sweep runs on it."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from .. import mnist
 from .._progress import ProgressBar
+from .._typing import PathLike
 from .._validation import ERROR_CUT
 from .results import _append, _prepare_results, rank
 from .spec import SweepError, config_key, configurations, load_spec
@@ -40,7 +45,7 @@ WORKER_ENV = {
 
 
 @contextlib.contextmanager
-def local_cluster(workers=2, timeout=60):
+def local_cluster(workers: int = 2, timeout: float = 60) -> Iterator[Any]:
     """A Dask ``LocalCluster`` of ``workers`` processes with one thread each,
     on 127.0.0.1 only (the scheduler's HTTP server, which runs even without
     the dashboard, on a free port: never a fixed one that two sweeps would
@@ -114,19 +119,19 @@ def _on_cluster(client, todo, data, stall_timeout):
 
 
 def sweep(
-    spec,
-    results=None,
+    spec: dict[str, Any] | list[dict[str, Any]] | PathLike,
+    results: PathLike | None = None,
     *,
-    samples=None,
-    seed=None,
-    workers=None,
-    scheduler=None,
-    client=None,
-    data=None,
-    progress=False,
-    on_result=None,
-    stall_timeout=None,
-):
+    samples: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    data: PathLike | None = None,
+    progress: bool | IO[str] = False,
+    on_result: Callable[[dict[str, Any]], object] | None = None,
+    stall_timeout: float | None = None,
+) -> list[dict[str, Any]]:
     """Run a sweep and return the records of its configurations, best first.
 
     Parameters
@@ -181,7 +186,7 @@ def sweep(
     ...                 "eta.jsonl", workers=0)  # doctest: +SKIP
     >>> print(ranking_table(records))  # doctest: +SKIP
     """
-    settings = {}
+    settings: dict[str, Any] = {}
     if isinstance(spec, (str, os.PathLike)):
         knobs, settings = load_spec(spec)
         if results is None:

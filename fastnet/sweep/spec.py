@@ -2,14 +2,19 @@
 the sweep file, the configurations of a grid or of random draws, and their
 stable keys."""
 
+from __future__ import annotations
+
 import hashlib
 import itertools
 import json
 import math
 import random
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .._knobs import KNOBS as _REGISTRY
+from .._typing import PathLike
 
 # knob -> (where it goes, the API's keyword). "net": Reseau(...),
 # "dgs": DGS(...), "run": used by the task itself.
@@ -27,9 +32,10 @@ ALIASES.update(
     }
 )
 # filled into every configuration (the course's main.py run, seed 0, all
-# the data); knobs not listed here are passed only when given
-DEFAULTS = {
-    name: list(_DEFAULT[name]) if name == "sizes" else _DEFAULT[name]  # type: ignore[call-overload]
+# the data); knobs not listed here are passed only when given. The registry's
+# sizes are a tuple: a configuration holds a list, as JSON gives back
+DEFAULTS: dict[str, object] = {
+    name: list(value) if isinstance(value := _DEFAULT[name], tuple) else value
     for name in ("sizes", "epochs", "batch_size", "eta", "seed", "limit", "dtype")
 }
 _FLOAT_KNOBS = ("eta", "lmbda", "mu")
@@ -40,10 +46,8 @@ SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot"
 class SweepError(ValueError):
     """A sweep description that cannot be run (unknown knob, bad range...).
 
-    Parameters
-    ----------
-    message : str
-        What is wrong, naming the knob or setting.
+    A ``ValueError`` whose message says what is wrong, naming the knob or
+    setting.
 
     Examples
     --------
@@ -57,7 +61,7 @@ class SweepError(ValueError):
 # -- describing a sweep ------------------------------------------------------
 
 
-def load_spec(path):
+def load_spec(path: PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read a sweep file (``.toml`` or ``.json``).
 
     Parameters
@@ -191,7 +195,9 @@ def _draw(rng, values):
     return float(f"{x:.4g}")  # 4 significant digits: readable, stable keys
 
 
-def configurations(knobs, samples=None, seed=0):
+def configurations(
+    knobs: dict[str, Any], samples: int | None = None, seed: int = 0
+) -> list[dict[str, Any]]:
     """The configurations of a sweep, in a fixed order.
 
     Parameters
@@ -240,7 +246,7 @@ def configurations(knobs, samples=None, seed=0):
         ranged = [k for k in names if isinstance(table[k], dict)]
         if ranged:
             raise SweepError(f"{', '.join(ranged)}: a range needs samples = N (random draws)")
-        combos = itertools.product(*(table[k] for k in names))
+        combos: Iterable[Sequence[Any]] = itertools.product(*(table[k] for k in names))
     else:
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
             raise SweepError(f"samples: expected an int >= 1, got {samples!r}")
@@ -257,7 +263,7 @@ def configurations(knobs, samples=None, seed=0):
     return out
 
 
-def config_key(config):
+def config_key(config: dict[str, Any]) -> str:
     """A stable 12-hex-digit key: a hash of the configuration's knobs.
 
     Parameters

@@ -1,6 +1,8 @@
 """One configuration, trained in a worker process: its data (loaded once per
 process) and :func:`run_config`, which never raises for a bad configuration."""
 
+from __future__ import annotations
+
 import contextlib
 import io
 import math
@@ -9,16 +11,18 @@ import random
 import socket
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
 from .. import mnist
+from .._typing import PathLike
 from .._validation import ERROR_CUT
 from .._version import __version__
 from ..reseau import Reseau
 from .spec import KNOBS, config_key
 
-_DATA = {}  # resolved MNIST location -> arrays, one load per worker process
+_DATA: dict[str, tuple] = {}  # resolved MNIST location -> arrays, one load per worker process
 _DATA_LOCK = threading.Lock()
 
 
@@ -109,7 +113,7 @@ def _record(config, status, **fields):
     return rec
 
 
-def run_config(config, data=None):
+def run_config(config: dict[str, Any], data: PathLike | None = None) -> dict[str, Any]:
     """Train one configuration in this process and return its record.
 
     Never raises for a bad configuration: a bad knob value, a divergence or
