@@ -268,6 +268,11 @@ def _pairs(data, name, n_in):
         if (i == 0 and len(items) == 2 and isinstance(data, (tuple, list))
                 and _shape(items[0]) in ((n_in, 1), (n_in,))):
             hint = "; to pass one example, put it in a list: [(x, y)]"
+        if (isinstance(data, tuple) and len(data) == 2 and not hint  # meant as (X, y)
+                and not isinstance(data[0], np.ndarray)):
+            raise TypeError(f"{name}: in a tuple (X, y), X must be a numpy array of shape "
+                            f"(n, {n_in}), got {_describe(data[0])} (convert it with "
+                            f"np.asarray); or give a list of (x, y) pairs")
         if isinstance(p, (tuple, list)):
             raise ValueError(f"{name}[{i}]: expected an (x, y) pair, got {_describe(p)}{hint}")
         raise TypeError(f"{name}[{i}]: expected an (x, y) pair, got {_describe(p)}{hint}")

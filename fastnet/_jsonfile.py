@@ -226,8 +226,11 @@ def read_json(fichier):
     with open(fichier, encoding="utf-8") as f:
         try:
             return json.load(f)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValueError(f"{fichier}: not a saved network (not JSON: {e})") from None
+        except RecursionError:
+            raise ValueError(f"{fichier}: not a saved network (JSON nested too deeply)") from None
+        except ValueError as e:  # not JSON, not UTF-8, a number with too many digits
+            msg = " ".join(str(e).split())[:200]
+            raise ValueError(f"{fichier}: not a saved network (not JSON: {msg})") from None
 
 
 def matrices(values, shapes, name, fichier):

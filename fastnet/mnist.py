@@ -5,18 +5,13 @@ and ``mnist_loader`` (``load_data`` / ``load_data_wrapper``)."""
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import http.client
-import math
 import os
-import pickle
-import struct
 import sys
 import tempfile
 import time
 import urllib.request
-import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeAlias
@@ -24,6 +19,7 @@ from typing import TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _untrusted
 from ._costs import vectorized_result
 from ._knobs import DIGITS, IMAGE_PIXELS, IMAGE_SIDE, PIXEL_LEVELS
 from ._typing import PathLike
@@ -53,7 +49,6 @@ MIRRORS = (
 )
 
 PICKLE_NAME = "mnist.pkl.gz"
-_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 _N_VALID = 10_000  # Nielsen's validation set: the last 10,000 training images
 #: Seconds to wait for a mirror to accept the connection and start its
 #: answer, then for each further piece of the file: a mirror that accepts
@@ -305,36 +300,6 @@ def find_data(path: PathLike | None = None, download: bool = True,
         f"The {why}")
 
 
-_CHUNK = 1 << 20
-# deflate cannot shrink data more than about 1032:1
-_DEFLATE_MAX_RATIO = 1032
-
-
-def _read_at_most(f, n):
-    """Up to ``n`` bytes of ``f``, read in pieces, so that memory follows
-    what the file holds, never what its header claims."""
-    parts, got = [], 0
-    while got < n:
-        piece = f.read(min(_CHUNK, n - got))
-        if not piece:
-            break
-        parts.append(piece)
-        got += len(piece)
-    return b"".join(parts)
-
-
-def _check_announced(filename, dims, total):
-    """Refuse, before reading on, sizes no MNIST file has or the file
-    cannot hold."""
-    if total > MAX_DECOMPRESSED:
-        raise ValueError(f"{filename}: header {dims} announces {total} bytes, more than "
-                         f"the {MAX_DECOMPRESSED} fastnet reads from a data file")
-    compressed = filename.stat().st_size
-    if total > _DEFLATE_MAX_RATIO * compressed + 1024:
-        raise ValueError(f"{filename}: header {dims} says {total} bytes, which "
-                         f"{compressed} compressed bytes cannot hold: truncated file")
-
-
 def read_idx(filename: PathLike) -> NDArray[np.uint8]:
     """Read a gzip-compressed IDX file of MNIST images or labels.
 
@@ -364,35 +329,7 @@ def read_idx(filename: PathLike) -> NDArray[np.uint8]:
     allocation.
     """
     filename = _as_path(filename, "filename")
-    try:
-        with gzip.open(filename, "rb") as f:
-            header = _read_at_most(f, 8)
-            if len(header) < 8:
-                raise ValueError(f"{filename}: too short for an IDX header "
-                                 f"({len(header)} bytes)")
-            magic = struct.unpack(">I", header[:4])[0]
-            if magic not in (_IMAGES_MAGIC, _LABELS_MAGIC):
-                raise ValueError(f"{filename}: wrong magic number {magic} "
-                                 f"(expected {_IMAGES_MAGIC} or {_LABELS_MAGIC})")
-            ndim = 3 if magic == _IMAGES_MAGIC else 1
-            start = 4 + 4 * ndim
-            header += _read_at_most(f, start - 8)
-            if len(header) < start:
-                raise ValueError(f"{filename}: IDX header cut short ({len(header)} bytes)")
-            dims = struct.unpack(f">{ndim}I", header[4:start])
-            size = math.prod(dims)
-            _check_announced(filename, dims, start + size)
-            # Never more than the header announces, plus one byte that
-            # would show trailing junk: a gzip bomb stops here.
-            body = _read_at_most(f, size + 1)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        raise ValueError(f"{filename}: truncated or corrupt gzip file ({e})") from e
-    if len(body) != size:
-        has = (f"more (reading stopped at byte {start + size + 1})" if len(body) > size
-               else str(start + len(body)))
-        raise ValueError(f"{filename}: header {dims} says {start + size} bytes, "
-                         f"the file has {has}")
-    return np.frombuffer(body, np.uint8).reshape(dims)
+    return _untrusted.read_idx(filename, MAX_DECOMPRESSED)
 
 
 def _from_idx(folder):
@@ -411,7 +348,8 @@ def _from_idx(folder):
                              f"0..9 (found {y.max()})")
         # Dividing by 256, not 255, gives exactly the values of Nielsen's
         # pickle (multiples of 1/256, max 255/256); exact in float32.
-        X = np.multiply(X.reshape(len(X), IMAGE_PIXELS), np.float32(1 / PIXEL_LEVELS), dtype=np.float32)
+        X = np.multiply(X.reshape(len(X), IMAGE_PIXELS), np.float32(1 / PIXEL_LEVELS),
+                        dtype=np.float32)
         imgs[part] = (X, y.astype(np.int64))
     (X, y), test = imgs["train"], imgs["t10k"]
     if len(X) <= _N_VALID:
@@ -421,114 +359,10 @@ def _from_idx(folder):
     return (X[:cut], y[:cut]), (X[cut:], y[cut:]), test
 
 
-class _Capped:
-    """A read-only file that refuses to give more than ``limit`` bytes."""
-
-    def __init__(self, f, filename, limit):
-        self.f, self.filename, self.left = f, filename, limit
-
-    def _take(self, n):
-        # before reading: a pickle that announces more than is left is
-        # refused as soon as it asks
-        if n > self.left:
-            raise _Refused(f"{self.filename}: decompresses to more than "
-                           f"{MAX_DECOMPRESSED} bytes (MNIST's pickle is about "
-                           f"220 MB): refused")
-
-    def read(self, n=-1):
-        n = self.left + 1 if n is None or n < 0 else n
-        self._take(n)
-        data = self.f.read(n)
-        self.left -= len(data)
-        return data
-
-    def readline(self):
-        data = self.f.readline(self.left + 1)
-        self._take(len(data))
-        self.left -= len(data)
-        return data
-
-    def readinto(self, buf):
-        self._take(len(buf))
-        n = self.f.readinto(buf)
-        self.left -= n
-        return n
-
-
-class _Refused(ValueError):
-    """A data file refused for what it holds, not for being damaged."""
-
-
-_NDARRAY = object()  # stands for numpy.ndarray, which a pickle may not call
-
-
-def _reconstruct(subtype, shape, dtype):
-    # numpy's pickles make an empty array, then fill it with the file's bytes
-    if subtype is not _NDARRAY or not isinstance(shape, tuple) or shape != (0,):
-        raise pickle.UnpicklingError("_reconstruct called with other arguments "
-                                     "than an array pickle's")
-    return np.ndarray.__new__(np.ndarray, shape, dtype)
-
-
-def _dtype(spec, align=False, copy=False):
-    if not isinstance(spec, str) or np.dtype(spec).kind not in "biuf":
-        raise pickle.UnpicklingError(f"dtype {spec!r} is not a number type")
-    return np.dtype(spec, bool(align), bool(copy))
-
-
-def _frombuffer(buf, dtype, shape, order):
-    # protocol 5's arrays: a numeric dtype over the file's bytes
-    if not isinstance(dtype, np.dtype) or dtype.kind not in "biuf":
-        raise pickle.UnpicklingError("array of a non-number type")
-    return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order)
-
-
-def _encode(text, encoding):
-    # how Python 3 writes bytes in protocols 0-2
-    if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
-        raise pickle.UnpicklingError("_codecs.encode called with other arguments "
-                                     "than bytes in a pickle")
-    return text.encode("latin1")
-
-
-# Everything a pickle of numeric numpy arrays in tuples asks for, in
-# numpy 1 and 2 and all protocols; anything else could run code.
-_PICKLE_GLOBALS = {
-    ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
-    ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
-    ("numpy.core.numeric", "_frombuffer"): _frombuffer,
-    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
-    ("numpy", "ndarray"): _NDARRAY,
-    ("numpy", "dtype"): _dtype,
-    ("_codecs", "encode"): _encode,
-}
-
-
-class _ArraysOnly(pickle.Unpickler):
-    def find_class(self, module, name):
-        try:
-            return _PICKLE_GLOBALS[module, name]
-        except (KeyError, TypeError):
-            raise _Refused(
-                f"{self.filename}: refused: the pickle asks for {module}.{name}, "
-                f"which is not part of MNIST's arrays (unpickling it could run "
-                f"code; fastnet reads only numpy arrays and tuples from a "
-                f"pickle)") from None
-
-
-def _unpickle(filename):
-    # in a function of its own: the unpickler's memo holds the file's big
-    # strings, which must be freed before the arrays are checked
-    with gzip.open(filename, "rb") as f:
-        unpickler = _ArraysOnly(_Capped(f, filename, MAX_DECOMPRESSED), encoding="latin1")
-        unpickler.filename = filename
-        return unpickler.load()
-
-
 def _from_pickle(filename):
     try:
-        data = _unpickle(filename)
-    except _Refused:
+        data = _untrusted.unpickle_arrays(filename, MAX_DECOMPRESSED)
+    except _untrusted.Refused:
         raise
     except MemoryError:
         raise ValueError(f"{filename}: the pickle announces more data than fits in "
@@ -590,7 +424,7 @@ def load_arrays(path: PathLike | None = None,
     """
     where = find_data(path, download=download)
     splits = _from_pickle(where) if where.is_file() else _from_idx(where)
-    for X, y in splits:
+    for _X, y in splits:
         if len(y) and (y.min() < 0 or y.max() > 9):
             raise ValueError(f"{where}: labels outside 0..9")
     return splits

@@ -27,6 +27,7 @@ LAYERS = (
             "fastnet._typing",
             "fastnet.cours",
             "fastnet.reference",
+            "fastnet._untrusted",
         ),
     ),
     ("pictures", ("fastnet.plots", "fastnet.historique")),

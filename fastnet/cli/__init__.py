@@ -3,7 +3,8 @@ sweep`` (many knob settings, on Dask) and ``fastnet demo`` (the classroom
 page).
 
 Exit codes: 0 success, 1 runtime error (data not found, bad data...),
-2 bad command line, 130 interrupted (Ctrl-C). Errors are one line on stderr,
+2 bad command line, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM,
+handled as Ctrl-C is). Errors are one line on stderr,
 ``fastnet: error: ...``; set ``FASTNET_DEBUG=1`` to get the traceback instead.
 
 Wording: what the course's training prints (the epoch lines, the summary,
@@ -18,11 +19,21 @@ one, write the module and list it in ``COMMANDS``.
 
 import argparse
 import os
+import signal
 import sys
 
 from .._version import __version__
 from . import demo, sweep, train
-from .common import PROG, UsageError, one_line, silence_stdout
+from .common import (
+    PROG,
+    Terminated,
+    UsageError,
+    handle_signals,
+    one_line,
+    silence_stdout,
+    stop_code,
+    stop_words,
+)
 
 __all__ = ["main", "build_parser", "PROG", "UsageError"]
 
@@ -80,15 +91,25 @@ def main(argv=None):
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    with handle_signals() as received:
+        code = _run(args)
+    if received and code in (0, 1):  # a stop swallowed on the way: not a success
+        stopped = Terminated() if received[0] == signal.SIGTERM else KeyboardInterrupt()
+        print(f"{PROG}: {stop_words(stopped)}", file=sys.stderr)
+        return stop_code(stopped)
+    return code
+
+
+def _run(args):
     try:
         return args.func(args)
     except UsageError as e:
         args.parser.print_usage(sys.stderr)
         print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # outside training (e.g. while loading data)
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:  # outside training (e.g. while loading data)
+        print(f"{PROG}: {stop_words(e)}", file=sys.stderr)
+        return stop_code(e)
     except BrokenPipeError:
         # stdout closed early (``fastnet train | head``): stop quietly, and
         # keep Python from complaining again when it flushes at exit

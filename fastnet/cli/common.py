@@ -2,9 +2,12 @@
 types, the progress bar, and one-line error messages."""
 
 import argparse
+import contextlib
 import math
 import os
+import signal
 import sys
+import threading
 
 from .._progress import ProgressBar
 
@@ -22,6 +25,11 @@ __all__ = [
     "isatty",
     "one_line",
     "check_plot",
+    "check_output",
+    "Terminated",
+    "stop_code",
+    "stop_words",
+    "handle_signals",
 ]
 
 PROG = "fastnet"
@@ -234,9 +242,49 @@ def isatty(stream):
         return False
 
 
+def check_output(path, option):
+    """Check, before any work, that the file ``path`` can be written: not a
+    folder, its folder exists, and a file can be made there (a scratch file,
+    removed at once; an existing file is opened for appending, nothing
+    written).
+
+    Parameters
+    ----------
+    path : str
+        The option's value.
+    option : str
+        The option's name, for the message (``"--plot"``).
+
+    Raises
+    ------
+    UsageError
+        The file cannot be written, saying why.
+
+    Examples
+    --------
+    >>> check_output("/tmp/courbes.png", "--plot")
+    """
+    full = os.path.abspath(os.path.expanduser(path))
+    folder = os.path.dirname(full)
+    if os.path.isdir(full):
+        raise UsageError(f"argument {option}: {path} is a folder; give a file name")
+    if not os.path.isdir(folder):
+        raise UsageError(f"argument {option}: folder {folder} does not exist")
+    try:
+        if os.path.exists(full):
+            os.close(os.open(full, os.O_WRONLY | os.O_APPEND))
+        else:
+            probe = os.path.join(folder, f".{os.path.basename(full)}.fastnet-check")
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            os.unlink(probe)
+    except OSError as e:
+        raise UsageError(f"argument {option}: cannot write {path}: {e.strerror or e}") from None
+
+
 def check_plot(path):
-    """Check that ``--plot FILE`` can be written: matplotlib is installed and
-    the folder exists (before any training, not after it).
+    """Check that ``--plot FILE`` can be written, before any training: an
+    image format matplotlib writes (named by the file's extension, so that
+    the file written is the one named), and a place where it can be written.
 
     Parameters
     ----------
@@ -246,7 +294,7 @@ def check_plot(path):
     Raises
     ------
     UsageError
-        The folder does not exist.
+        No image extension, a folder, or a place that cannot be written.
     ImportError
         matplotlib is not installed.
 
@@ -254,15 +302,24 @@ def check_plot(path):
     --------
     >>> check_plot("courbes.png")
     """
-    folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
-    if not os.path.isdir(folder):
-        raise UsageError(f"argument --plot: folder {folder} does not exist")
     try:
-        import matplotlib  # noqa: F401
+        from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
         raise ImportError(
             "--plot needs matplotlib: pip install fastnet[plot] (or pip install matplotlib)"
         ) from None
+    formats = FigureCanvasBase.get_supported_filetypes()
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if os.path.isdir(os.path.expanduser(path)):
+        raise UsageError(
+            f"argument --plot: {path} is a folder; give a file name such as courbes.png"
+        )
+    if ext not in formats:
+        raise UsageError(
+            f"argument --plot: {path}: expected an image file name ending in "
+            f"{', '.join('.' + f for f in sorted(formats))}"
+        )
+    check_output(path, "--plot")
 
 
 def one_line(exc):
@@ -305,3 +362,74 @@ def silence_stdout():
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+# -- stopping: Ctrl-C and SIGTERM ------------------------------------------------
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be so that it is handled the same
+    way (whole epochs kept, results saved, one line) but exits with 143.
+
+    Examples
+    --------
+    >>> isinstance(Terminated(), KeyboardInterrupt)
+    True
+    """
+
+
+def stop_code(exc):
+    """The exit code of a stop: 143 for SIGTERM, 130 for Ctrl-C (128 + signal).
+
+    Examples
+    --------
+    >>> stop_code(KeyboardInterrupt()), stop_code(Terminated())
+    (130, 143)
+    """
+    return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def stop_words(exc):
+    """``"interrupted"`` (Ctrl-C) or ``"terminated (SIGTERM)"``.
+
+    Examples
+    --------
+    >>> stop_words(Terminated())
+    'terminated (SIGTERM)'
+    """
+    return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+
+
+@contextlib.contextmanager
+def handle_signals():
+    """While a command runs: SIGTERM raises :class:`Terminated`, and the
+    signals received are recorded, so that a stop that some library
+    swallowed still ends the command with 130/143, never 0.
+
+    Yields
+    ------
+    list of int
+        The signals received so far.
+    """
+    received = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signal handlers can only be set in the main thread
+        return
+
+    def on_int(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    def on_term(signum, frame):
+        received.append(signum)
+        raise Terminated
+
+    old_int = signal.getsignal(signal.SIGINT)
+    old_term = signal.signal(signal.SIGTERM, on_term)
+    if old_int is signal.default_int_handler:  # not when Ctrl-C is ignored
+        signal.signal(signal.SIGINT, on_int)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)

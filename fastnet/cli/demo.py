@@ -11,6 +11,7 @@ from ..demo.server import is_loopback, make_server
 from ..demo.training import DEFAULT, LIMITS, N_IN, N_OUT, Trainer, _sizes
 from ..io import charger
 from ..mnist import load_arrays
+from .common import stop_code, stop_words
 
 PROG = "fastnet demo"
 
@@ -92,7 +93,7 @@ def _open_browser(url):
 
 
 def command(args):
-    """Run ``fastnet demo``; returns the exit code (0, 1 error, 130 Ctrl-C)."""
+    """Run ``fastnet demo``; returns the exit code (0, 1 error, 130 Ctrl-C, 143 SIGTERM)."""
 
     net = None
     if args.fichier is not None:
@@ -135,9 +136,9 @@ def command(args):
         if not args.no_browser:
             _open_browser(server.url)
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        print(f"{PROG}: arrêté", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated)
+        print(f"{PROG}: arrêté ({stop_words(stop)})", file=sys.stderr)
+        return stop_code(stop)
     finally:
         trainer.stop()
         server.server_close()

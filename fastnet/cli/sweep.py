@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import sweep as sw
 from ..sweep.report import _show, _varying
+from ..sweep.results import check_results_file
 from .common import (
     PROG,
     UsageError,
@@ -15,8 +16,11 @@ from .common import (
     count_int,
     isatty,
     layer_sizes,
+    positive_float,
     positive_int,
     seed_int,
+    stop_code,
+    stop_words,
 )
 
 _HELP = """\
@@ -166,6 +170,14 @@ def add_parser(sub):
         default=None,
         help="write a figure of the best curves (needs matplotlib)",
     )
+    run.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit of one configuration on a worker (default 21600, 6 hours): "
+        "past it, it is recorded as failed, its worker restarted, and the sweep goes on",
+    )
     run.add_argument("--dry-run", action="store_true", help="list the configurations and exit")
     run.add_argument(
         "--no-progress",
@@ -188,7 +200,7 @@ def command(args):
     -------
     int
         The exit code: 0 once every configuration has a record, failed or
-        not; 130 when interrupted.
+        not; 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM).
 
     Raises
     ------
@@ -216,7 +228,7 @@ def command(args):
     knobs.update(given)
     opts = {
         name: getattr(args, name)
-        for name in ("samples", "seed", "workers", "scheduler", "results", "data", "plot")
+        for name in sw.SETTINGS
     }
     for name, value in settings.items():
         if opts.get(name) is None:
@@ -230,8 +242,8 @@ def command(args):
     results = opts["results"] or (
         f"{Path(args.config).stem}.results.jsonl" if args.config else "sweep.results.jsonl"
     )
+    varying = _varying([{"config": c} for c in configs]) or list(configs[0])
     if args.dry_run:
-        varying = _varying([{"config": c} for c in configs]) or list(configs[0])
         for c in configs:
             print(sw.config_key(c), "  ".join(f"{k}={_show(c.get(k))}" for k in varying))
         print(f"{len(configs)} configurations", file=sys.stderr)
@@ -244,11 +256,11 @@ def command(args):
     workers = 2 if opts["workers"] is None else opts["workers"]
 
     keys = {sw.config_key(c) for c in configs}
-    earlier = {
-        r["key"]
-        for r in sw.read_results(results)[0]
-        if r.get("status") == "ok" and r["key"] in keys
-    }
+    try:  # before any work: a file that is not ours stays untouched
+        found = check_results_file(results, args.config)
+    except sw.SweepError as e:
+        raise UsageError(f"argument --results: {e}") from None
+    earlier = {r["key"] for r in found if r["status"] == "ok" and r["key"] in keys}
     where = (
         f"the cluster at {opts['scheduler']}"
         if opts["scheduler"]
@@ -266,10 +278,23 @@ def command(args):
         ),
         file=sys.stderr,
     )
+    if opts["timeout"] is not None and workers == 0 and not opts["scheduler"]:
+        print(
+            f"{PROG} sweep: note: the time limit applies on a cluster; with --workers 0 "
+            f"the configurations run in this process, without one",
+            file=sys.stderr,
+        )
     saved = [0]
 
-    def count(_record):
+    def count(record):
         saved[0] += 1
+        if record.get("timed_out"):  # say which one, at once: the others go on
+            shown = "  ".join(f"{k}={_show(record['config'].get(k))}" for k in varying)
+            print(
+                f"{PROG} sweep: configuration {record['key']} ({shown}) stalled: no result "
+                f"after {record['seconds']:g} s; recorded as failed (timeout), going on",
+                file=sys.stderr,
+            )
 
     try:
         records = sw.sweep(
@@ -279,16 +304,19 @@ def command(args):
             scheduler=opts["scheduler"],
             data=opts["data"],
             on_result=count,
+            timeout=opts["timeout"],
             progress=not args.no_progress and isatty(sys.stderr),
         )
-    except KeyboardInterrupt:
+    except sw.SweepError as e:  # a bad setting (e.g. the file's timeout)
+        raise UsageError(str(e)) from None
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated)
         print(
-            f"{PROG} sweep: interrupted; {saved[0]} more configuration(s) saved in "
+            f"{PROG} sweep: {stop_words(stop)}; {saved[0]} more configuration(s) saved in "
             f"{results} ({saved[0] + len(earlier)} of {len(configs)}); run the same "
             f"command again to resume",
             file=sys.stderr,
         )
-        return 130
+        return stop_code(stop)
     print(sw.ranking_table(records))
     n_ok = sum(r.get("status") == "ok" for r in records)
     print(

@@ -32,6 +32,8 @@ from .common import (
     positive_float,
     positive_int,
     seed_int,
+    stop_code,
+    stop_words,
 )
 
 MNIST_IN, MNIST_OUT = IMAGE_PIXELS, DIGITS
@@ -279,7 +281,8 @@ def command(args):
     Returns
     -------
     int
-        The exit code: 0, or 130 when interrupted.
+        The exit code: 0, 130 when interrupted (Ctrl-C), 143 when
+        terminated (SIGTERM).
 
     Raises
     ------
@@ -360,7 +363,7 @@ def command(args):
                 callback=on_epoch,
                 **options,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated)
         if bar is not None:
             bar.close()
         done = len(ends)
@@ -369,8 +372,8 @@ def command(args):
             if done
             else "during epoch 0 (no epoch done)"
         )
-        print(f"{PROG}: interrupted {where}", file=sys.stderr)
-        return 130
+        print(f"{PROG}: {stop_words(stop)} {where}", file=sys.stderr)
+        return stop_code(stop)
     if bar is not None:
         bar.close()
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -17,9 +19,12 @@ from .. import mnist
 from .._progress import ProgressBar
 from .._typing import PathLike
 from .._validation import ERROR_CUT
-from .results import _append, _prepare_results, rank
+from .results import _append, _prepare_results, check_results_file, rank
 from .spec import SweepError, config_key, configurations, load_spec
 from .task import _record, run_config
+
+logger = logging.getLogger("fastnet.sweep")
+DEFAULT_TIMEOUT = 6 * 3600.0  # seconds per configuration: generous, yet not for ever
 
 INSTALL_HINT = (
     "fastnet sweep needs Dask (dask.distributed): "
@@ -77,45 +82,111 @@ def _serial(todo, data):
         yield run_config(config, data)
 
 
-def _on_cluster(client, todo, data, stall_timeout):
+def _slots(client):
+    """Threads of the cluster's workers (at least 1): how many configurations
+    are handed to it at once, so that each one starts when it is handed
+    over and its time limit counts its run, not its wait."""
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # a scheduler that does not answer: one at a time
+        return 1
+
+
+def _holders(client, key):
+    """Addresses of the workers the scheduler has running ``key``."""
+    try:
+        return sorted(w for w, keys in client.processing().items() if key in keys)
+    except Exception:
+        return []
+
+
+def _timed_out(client, fut, config, timeout, restart):
+    """The failed record of a configuration past its time limit; its task is
+    cancelled and the worker running it restarted (a frozen worker would
+    otherwise hold its thread, and the next configuration, for ever)."""
+    where = _holders(client, fut.key)
+    fut.cancel()
+    if where and restart:
+        try:
+            client.restart_workers(where, timeout=30, raise_for_error=False)
+        except Exception as e:  # the record says enough; go on with the others
+            logger.warning("could not restart worker(s) %s: %s", ", ".join(where), e)
+    on = f" on worker {', '.join(where)}" if where else ""
+    return _record(
+        config,
+        "failed",
+        error=f"TimeoutError: no result after {timeout:g} s{on} (stalled?); "
+        f"raise the time limit with --timeout or timeout = SECONDS",
+        seconds=timeout,
+        worker=where[0] if where else None,
+        timed_out=True,
+    )
+
+
+def _on_cluster(client, todo, data, stall_timeout, timeout=None, restart=False):
     """Records as the tasks finish. A task whose worker died is resubmitted
     by Dask on another worker; one that kills workers again and again
-    (``KilledWorker``) comes back as a failed record."""
+    (``KilledWorker``) comes back as a failed record, and so does one that
+    gives no result within ``timeout`` seconds of being handed over."""
     distributed = _dask()
     token = os.urandom(4).hex()
-    futures = {
-        client.submit(
-            run_config, config, data, pure=False, key=f"fastnet-sweep-{config_key(config)}-{token}"
-        ): config
-        for config in todo
-    }
-    pending = set(futures)
+    queue = list(todo)
+    running: dict[Any, tuple[Any, float | None]] = {}  # future -> (config, deadline or None)
+    last_done = time.monotonic()
     try:
-        while pending:
+        while queue or running:
+            while queue and len(running) < _slots(client):
+                config = queue.pop(0)
+                fut = client.submit(
+                    run_config,
+                    config,
+                    data,
+                    pure=False,
+                    key=f"fastnet-sweep-{config_key(config)}-{token}",
+                )
+                running[fut] = (config, None if timeout is None else time.monotonic() + timeout)
+            now = time.monotonic()
+            waits = [d - now for _, d in running.values() if d is not None]
+            if stall_timeout is not None:
+                waits.append(last_done + stall_timeout - now)
             try:
-                done, pending = distributed.wait(
-                    pending, timeout=stall_timeout, return_when="FIRST_COMPLETED"
+                done, _ = distributed.wait(
+                    list(running),
+                    timeout=max(0.0, min(waits)) if waits else None,
+                    return_when="FIRST_COMPLETED",
                 )
             except (TimeoutError, asyncio.TimeoutError):
+                done = set()
+            now = time.monotonic()
+            for fut in list(running):
+                config, deadline = running[fut]
+                if fut in done:
+                    if fut.status == "finished":
+                        record = fut.result()
+                    else:
+                        exc = fut.exception() if fut.status == "error" else None
+                        msg = (
+                            f"{type(exc).__name__}: {exc}"
+                            if exc is not None
+                            else f"task {fut.status}"
+                        )
+                        record = _record(config, "failed", error=" ".join(msg.split())[:ERROR_CUT])
+                    fut.release()
+                elif deadline is not None and now >= deadline:
+                    record = _timed_out(client, fut, config, timeout, restart)
+                else:
+                    continue
+                del running[fut]
+                last_done = now
+                yield record
+            if stall_timeout is not None and now - last_done >= stall_timeout:
                 raise TimeoutError(
                     f"no configuration finished in {stall_timeout} s "
-                    f"({len(pending)} still running or waiting)"
-                ) from None
-            for fut in done:
-                config = futures[fut]
-                if fut.status == "finished":
-                    record = fut.result()
-                else:
-                    exc = fut.exception() if fut.status == "error" else None
-                    msg = (
-                        f"{type(exc).__name__}: {exc}" if exc is not None else f"task {fut.status}"
-                    )
-                    record = _record(config, "failed", error=" ".join(msg.split())[:ERROR_CUT])
-                fut.release()
-                yield record
+                    f"({len(running) + len(queue)} still running or waiting)"
+                )
     finally:
-        if pending:  # interrupted: do not leave work running on the cluster
-            client.cancel(list(pending))
+        if running:  # interrupted: do not leave work running on the cluster
+            client.cancel(list(running))
 
 
 def sweep(
@@ -131,6 +202,7 @@ def sweep(
     progress: bool | IO[str] = False,
     on_result: Callable[[dict[str, Any]], object] | None = None,
     stall_timeout: float | None = None,
+    timeout: float | None = None,
 ) -> list[dict[str, Any]]:
     """Run a sweep and return the records of its configurations, best first.
 
@@ -164,6 +236,14 @@ def sweep(
     stall_timeout : float, optional
         Give up (``TimeoutError``) when no configuration finishes for that
         many seconds.
+    timeout : float, optional
+        The time limit of one configuration on a cluster, in seconds from
+        when it is handed to a worker (default: the file's ``timeout``
+        setting, else 6 hours). A configuration past it is recorded as
+        failed (``TimeoutError``, ``timed_out: true``), its task cancelled
+        and the worker running it restarted (a frozen worker would hold it
+        for ever); the sweep goes on. Not applied with ``workers=0`` (one
+        process: nothing else could stop the training).
 
     Returns
     -------
@@ -187,7 +267,9 @@ def sweep(
     >>> print(ranking_table(records))  # doctest: +SKIP
     """
     settings: dict[str, Any] = {}
+    spec_file = None
     if isinstance(spec, (str, os.PathLike)):
+        spec_file = spec
         knobs, settings = load_spec(spec)
         if results is None:
             results = settings.get("results") or f"{Path(spec).stem}.results.jsonl"
@@ -197,6 +279,13 @@ def sweep(
     workers = settings.get("workers", 2) if workers is None else workers
     scheduler = settings.get("scheduler") if scheduler is None else scheduler
     data = settings.get("data") if data is None else data
+    timeout = settings.get("timeout", DEFAULT_TIMEOUT) if timeout is None else timeout
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not (timeout > 0 and math.isfinite(timeout))
+    ):
+        raise SweepError(f"timeout: expected a number of seconds > 0, got {timeout!r}")
     results = Path(results or "sweep.results.jsonl")
     if isinstance(spec, dict):
         configs = configurations(spec, samples=samples, seed=seed)
@@ -206,6 +295,7 @@ def sweep(
         raise SweepError(f"workers: expected an int >= 0, got {workers!r}")
 
     keys = {config_key(c): c for c in configs}
+    check_results_file(results, spec_file)  # before any work, the file untouched
     results.parent.mkdir(parents=True, exist_ok=True)
     done = _prepare_results(results, keys)
     found = {k: done[k] for k in keys if k in done}
@@ -238,16 +328,16 @@ def sweep(
         if not todo:
             pass
         elif client is not None:
-            consume(_on_cluster(client, todo, data, stall_timeout))
+            consume(_on_cluster(client, todo, data, stall_timeout, timeout, restart=True))
         elif scheduler is not None:
             distributed = _dask()
             with distributed.Client(scheduler, timeout=30) as own:
-                consume(_on_cluster(own, todo, data, stall_timeout))
+                consume(_on_cluster(own, todo, data, stall_timeout, timeout, restart=True))
         elif workers == 0:
             consume(_serial(todo, data))
         else:
             with local_cluster(workers) as own:
-                consume(_on_cluster(own, todo, data, stall_timeout))
+                consume(_on_cluster(own, todo, data, stall_timeout, timeout, restart=True))
     finally:
         if bar is not None:
             bar.close()

@@ -40,7 +40,7 @@ DEFAULTS: dict[str, object] = {
 }
 _FLOAT_KNOBS = ("eta", "lmbda", "mu")
 _RANGES = ("uniform", "log_uniform", "int")
-SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot")
+SETTINGS = ("samples", "seed", "results", "workers", "scheduler", "data", "plot", "timeout")
 
 
 class SweepError(ValueError):
@@ -90,12 +90,17 @@ def load_spec(path: PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
     >>> knobs, settings = load_spec("examples/sweep.toml")  # doctest: +SKIP
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise SweepError(
+            f"{path}: not UTF-8 text (byte {e.start}); save the sweep file as UTF-8"
+        ) from None
     if path.suffix.lower() == ".json":
         try:
             doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise SweepError(f"{path}: not valid JSON: {e}") from None
+        except (ValueError, RecursionError) as e:  # also: too deep, too many digits
+            raise SweepError(f"{path}: not valid JSON: {_short(e)}") from None
     else:
         try:
             import tomllib
@@ -110,8 +115,8 @@ def load_spec(path: PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
                 ) from None
         try:
             doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise SweepError(f"{path}: not valid TOML: {e}") from None
+        except (ValueError, RecursionError) as e:  # TOMLDecodeError is a ValueError
+            raise SweepError(f"{path}: not valid TOML: {_short(e)}") from None
     if not isinstance(doc, dict):
         raise SweepError(f"{path}: expected tables [sweep] and [knobs]")
     extra = set(doc) - {"sweep", "knobs"}
@@ -128,9 +133,61 @@ def load_spec(path: PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
         raise SweepError(
             f"{path}: unknown [sweep] setting(s) {sorted(unknown)}; known: {', '.join(SETTINGS)}"
         )
+    for name, value in settings.items():
+        _check_setting(name, value, path)
+    for name, value in knobs.items():
+        _check_json_value(value, f"{path}: [knobs] {name}")
     if settings.get("results") is not None:  # relative to the file's folder
         settings["results"] = str(path.parent / settings["results"])
     return knobs, settings
+
+
+def _short(exc):
+    """An exception's text on one short line (a recursion error's is long)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return " ".join(str(exc).split())[:200]
+
+
+# [sweep] setting -> the types it takes
+_SETTING_TYPES = {
+    "samples": (int,),
+    "seed": (int,),
+    "workers": (int,),
+    "timeout": (int, float),
+    "results": (str,),
+    "scheduler": (str,),
+    "data": (str,),
+    "plot": (str,),
+}
+
+
+def _check_setting(name, value, where):
+    types = _SETTING_TYPES[name]
+    if isinstance(value, bool) or not isinstance(value, types):
+        wanted = "a number" if float in types else "an int" if int in types else "a string"
+        raise SweepError(
+            f"{where}: [sweep] {name}: expected {wanted}, got {type(value).__name__} {value!r}"
+        )
+
+
+def _check_json_value(value, where):
+    """Knob values are what JSON holds (a TOML date is not) and finite
+    numbers (a NaN cannot be a configuration's key nor a JSON value)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_json_value(v, f"{where}.{k}")
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _check_json_value(v, where)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise SweepError(f"{where}: {value} is not a value a knob can take (not finite)")
+    elif value is not None and not isinstance(value, (str, int)):
+        raise SweepError(
+            f"{where}: expected a number, a string, true/false or a list of them, "
+            f"got {type(value).__name__} {value!r}"
+        )
 
 
 def _knob_name(name):
@@ -240,6 +297,7 @@ def configurations(
         knob = _knob_name(name)
         if knob in table:
             raise SweepError(f"knob {knob!r} given twice (as {name!r})")
+        _check_json_value(value, knob)
         table[knob] = _values(knob, value)
     names = sorted(table)
     if samples is None:
