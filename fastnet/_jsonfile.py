@@ -2,9 +2,13 @@
 with errors that name the file, and the parts of the format every facade
 shares (see :mod:`fastnet.io` for the format itself)."""
 
+import contextlib
+import errno
 import json
 import os
-import tempfile
+import secrets
+import stat
+import time
 
 import numpy as np
 
@@ -23,13 +27,14 @@ def write_json(doc, fichier):
     doc : dict
         A JSON-able object (no NaN).
     fichier : str or path
-        Where to write it; a temporary file in the same folder is renamed
-        into place, so a failed write leaves no half-written file.
+        Where to write it (see :func:`replace_file`: a failed or killed
+        write leaves the old file, an existing file keeps its mode, a
+        symbolic link is followed).
 
     Raises
     ------
     OSError
-        The folder cannot be written.
+        The folder cannot be written, or ``fichier`` is a folder.
     ValueError
         ``doc`` holds NaN or inf.
 
@@ -37,16 +42,161 @@ def write_json(doc, fichier):
     --------
     >>> write_json({"a": 1}, "/tmp/fastnet-doctest.json")
     """
-    path = os.fspath(fichier)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".fastnet-", suffix=".part", dir=folder)
+    replace_file(fichier, lambda f: json.dump(doc, f, allow_nan=False))
+
+
+def replace_file(fichier, write):
+    """Write a text file through ``write(f)``, replacing ``fichier`` atomically.
+
+    The text goes to a temporary ``.fastnet-<pid>-<random>.part`` file in
+    the same folder, synced, then renamed over ``fichier``: whatever
+    happens (an error in ``write``, Ctrl-C, a full disk, a killed process)
+    ``fichier`` holds either its old content or the whole new one. The
+    temporary file is removed on any error; one left by a killed process is
+    removed by a later save in that folder once it is an hour old and its
+    process is gone (see :func:`remove_stale_parts`).
+
+    Like ``open(fichier, "w")``: an existing file keeps its permission bits
+    (and its owner and group where allowed); a new one gets the default
+    mode under the umask (0644 with umask 022); a symbolic link is followed
+    (its target is written, the link stays); a read-only file is refused.
+    Unlike ``open``, the other names of a hard-linked file keep the old
+    content (the file is replaced, not rewritten).
+
+    Parameters
+    ----------
+    fichier : str or path
+        The file to write.
+    write : callable
+        ``write(f)`` writes the content to the text file ``f`` (UTF-8).
+
+    Raises
+    ------
+    IsADirectoryError
+        ``fichier`` is a folder.
+    PermissionError
+        ``fichier`` is read-only, or its folder cannot be written.
+    OSError
+        The folder is missing, or ``fichier`` is not a regular file.
+
+    Examples
+    --------
+    >>> replace_file("/tmp/fastnet-doctest.txt", lambda f: f.write("hello"))
+    """
+    name = os.fspath(fichier)
+    path = os.path.realpath(name)  # a link's target, not the link
     try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(doc, f, allow_nan=False)
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", name)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (it would be replaced)", name)
+    if st is not None and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", name)
+    folder = os.path.dirname(path)
+    remove_stale_parts(folder)
+    try:
+        fd, tmp = _new_part(folder)
+    except OSError as e:  # name the file asked for, not the temporary one
+        raise type(e)(e.errno, f"cannot write in {folder}: {e.strerror}", name) from None
+    try:
+        if st is not None:
+            with contextlib.suppress(OSError):  # owner and group: kept where allowed
+                os.fchown(fd, st.st_uid, st.st_gid)
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            fd = None  # the file object owns it now
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        tmp = None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+PART_PREFIX, PART_SUFFIX = ".fastnet-", ".part"
+STALE_PART_S = 3600  # a .part file this old, whose process is gone, was left by a kill
+
+
+def _new_part(folder):
+    """A new, empty temporary file in ``folder``: ``(fd, path)``. Created by
+    ``os.open`` with mode 0666, so that the umask applies as with ``open``
+    (``tempfile.mkstemp`` would make it 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = f"{PART_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}"
+        path = os.path.join(folder, name)
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
+
+
+def _process_alive(pid):
+    if os.name != "posix":
+        return True  # cannot tell: keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid < 2**22  # another user's process; an impossible pid is gone
+    return True
+
+
+def remove_stale_parts(folder, now=None):
+    """Remove the ``.fastnet-*.part`` files that killed saves left in ``folder``.
+
+    A file is removed only when it is older than :data:`STALE_PART_S`
+    seconds and the process named in it is not running on this machine
+    (a save under way, even a slow one, is never touched). Errors are
+    ignored: this is housekeeping.
+
+    Parameters
+    ----------
+    folder : str or path
+    now : float, optional
+        The time to compare with (default: ``time.time()``).
+
+    Returns
+    -------
+    list of str
+        The files removed.
+
+    Examples
+    --------
+    >>> remove_stale_parts("/tmp")  # doctest: +SKIP
+    []
+    """
+    now = time.time() if now is None else now
+    removed: list[str] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(PART_PREFIX) and name.endswith(PART_SUFFIX)):
+            continue
+        pid = name[len(PART_PREFIX) : -len(PART_SUFFIX)].split("-")[0]
+        path = os.path.join(folder, name)
+        try:
+            if now - os.lstat(path).st_mtime <= STALE_PART_S:
+                continue
+            if pid.isdigit() and _process_alive(int(pid)):
+                continue
+            os.unlink(path)
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def read_json(fichier):

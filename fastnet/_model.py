@@ -7,8 +7,9 @@ only in names, layouts and printed lines; each passes its
 :class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
 """
 
-import random
+import copy
 import time
+from typing import Any
 
 import numpy as np
 
@@ -16,16 +17,34 @@ from . import _data
 from ._engine import DivergenceError, Engine, is_finite
 from ._jsonfile import header
 from ._options import HISTORY, STOP, Run, Schedule
+from ._training import (
+    TRAINING_METHODS,
+    Diverged,
+    backprop_sums,
+    check_unchanged,
+    cost_through,
+    count_through,
+    course_epochs,
+    diverged,
+    divergence,
+    divergence_reason,
+    example_pairs,
+    labelled_pairs,
+    list_change,
+    note_slow_path,
+    overridden,
+)
 from ._validation import (
     check_bool,
     check_callable,
     check_count,
     check_eta,
     check_flag,
-    check_instance,
     check_real,
+    check_rng,
     resolve_dtype,
 )
+from .reference import cout_exemple
 
 
 def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
@@ -53,10 +72,35 @@ def new_engine(sizes, dtype, cost="quadratic", activation="sigmoid"):
 
 
 class _Facade:
-    """What every facade shares: the engine, parameter views and syncing."""
+    """What every facade shares: the engine, parameter views and syncing.
 
-    # names of the weight/bias attributes, per facade
+    Copies (``copy.copy``, ``copy.deepcopy``) and pickles are whole,
+    independent networks: each has its own engine, and its ``poids`` are
+    views into that engine's parameters, so edits reach its computations
+    and no other network's.
+    """
+
+    # names of the weight/bias attributes, and of the methods the course's
+    # evaluation calls, per facade
     _W = _B = "_"
+    _FORWARD, _EVALUATE = "forward", "evaluer"
+    # views into the engine's buffer: rebuilt for a copy, never copied
+    _VIEWS = ("_wviews", "_bviews", "_wlist", "_blist")
+
+    def __getstate__(self):
+        self._sync()  # list items the user replaced go into the buffer first
+        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._views()
+
+    def __copy__(self):
+        # other attributes shared, as copy.copy does; the parameters never
+        # (a shared engine would leave one network's views stale)
+        new = type(self).__new__(type(self))
+        new.__setstate__({**self.__getstate__(), "_engine": copy.deepcopy(self._engine)})
+        return new
 
     def _init_engine(
         self, sizes, dtype, parallel, biases, weights_in_out, cost="quadratic", activation="sigmoid"
@@ -188,6 +232,8 @@ class _Facade:
     def _count(self, test_data, name):
         X, labels = _data.labelled_arrays(test_data, *self._n(), name)
         self._sync()
+        if overridden(self, [self._FORWARD]):  # the course's evaluer calls it
+            return count_through(getattr(self, self._FORWARD), X, labels)
         return self._engine.count_correct(X, labels)
 
     def _gradients(self, x, y):
@@ -208,17 +254,41 @@ class _Facade:
         lmbda = check_real(lmbda, "lmbda")
         if n is not None:
             n = check_count(n, "n", 1)
-        X, Y, _ = _data.training_arrays(mini_batch, *self._n(), name)
+        X, Y, items = _data.training_arrays(mini_batch, *self._n(), name)
         self._sync()
-        params = self._engine.step(X, Y, eta, lmbda, n)
-        if not is_finite(params):
-            raise DivergenceError(
-                f"update_mini_batch: the step with eta = {eta!r} made the weights NaN "
-                f"or inf; the weights are unchanged (try a smaller eta)",
+        if overridden(self, ["backprop"]):  # the course's step sums its gradients
+            pairs = items if items is not None else example_pairs(X, Y)
+            params = self._backprop_step(pairs, eta, lmbda, n or len(pairs))
+        else:
+            params = self._engine.step(X, Y, eta, lmbda, n)
+        reason = divergence(params)
+        if reason is not None:
+            what = (
+                "made the weights NaN or inf" if not is_finite(params) else f"diverged ({reason})"
+            )
+            raise Diverged(
+                f"update_mini_batch: the step with eta = {eta!r} {what}; the weights are "
+                f"unchanged (try a smaller eta)",
                 eta=eta,
+                reason=reason,
             )
         self._engine.params = params
         self._views()
+
+    def _backprop_step(self, pairs, eta, lmbda, n):
+        """The course's step through an overridden ``backprop``: the new
+        parameter buffer (the network's is not changed)."""
+        nabla_b, nabla_w = backprop_sums(self, pairs)
+        nabla_w = self._checked(nabla_w, self._wviews, "backprop: nabla_w")
+        nabla_b = self._checked(nabla_b, self._bviews, "backprop: nabla_b")
+        eng, rate = self._engine, eta / len(pairs)
+        decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
+        new = eng.params.copy()
+        for w, nw in zip(eng.layout.weight_views(new), nabla_w):
+            w[...] = decay * w - rate * self._view_to_in_out(nw)
+        for b, nb in zip(eng.layout.bias_views(new), nabla_b):
+            b[...] = b - rate * nb
+        return new
 
     def _total_cost(self, data, lmbda, name="data"):
         """Mean cost over ``data`` (int labels taken as one-hot targets) plus
@@ -230,7 +300,10 @@ class _Facade:
 
     def _cost(self, X, Y, lmbda):
         eng = self._engine
-        cost = eng.total_cost(X, Y)
+        if overridden(self, [self._FORWARD]):  # the course's cost calls it
+            cost = cost_through(getattr(self, self._FORWARD), self._example_cost, X, Y)
+        else:
+            cost = eng.total_cost(X, Y)
         if lmbda:
             squares = sum(
                 float(np.dot(w.ravel(), w.ravel()))
@@ -238,6 +311,11 @@ class _Facade:
             )
             cost += 0.5 * (lmbda / X.shape[0]) * squares
         return cost
+
+    def _example_cost(self, a, y):
+        """One example's cost, computed as the course does (quadratic here;
+        the facades with other costs say theirs)."""
+        return cout_exemple("quadratique", a, y)
 
     def _check_training(self, training_data, epochs, batch, eta, parallel, lmbda, mu, vocab):
         """What every training entry checks and converts first: a refused
@@ -257,41 +335,59 @@ class _Facade:
         X, Y, items = _data.training_arrays(training_data, *self._n(), vocab.training)
         return Run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu)
 
-    def _run(self, run, after_epoch, vocab, rng=None):
+    def _run(self, run, after_epoch, vocab, rng=None, course=False, book_step=False):
         """Train ``run``, calling ``after_epoch(j, eta, seconds)`` once each
         epoch is committed (``seconds``: that epoch's training alone). It
         returns None to go on, STOP, or a new eta; a new eta starts a new
-        run of the engine (momentum's velocity restarts at zero)."""
+        run of the engine (momentum's velocity restarts at zero).
+        ``course``: through the network's own ``update_mini_batch`` (a
+        subclass's), one mini-batch at a time, as the course does (called
+        as network2 does, with ``lmbda`` and ``n``, if ``book_step``)."""
         X, eta = run.X, run.eta
         n = X.shape[0]
         # a mini-batch larger than the data is the whole data: the same
         # steps, and the kernels' scratch space stays bounded
         batch = min(run.batch, n)
         order = np.arange(n, dtype=np.int64)
+        given = None if run.items is None else list(run.items)  # to notice changes
+        if course:
+            pairs = given if given is not None else example_pairs(X, run.Y)
         j = 0
         try:
             while j < run.epochs:
-                epochs = self._engine.epochs(
-                    X,
-                    run.Y,
-                    order,
-                    run.epochs - j,
-                    batch,
-                    eta,
-                    parallel=run.parallel,
-                    lmbda=run.lmbda,
-                    n_total=n,
-                    mu=run.mu,
-                    rng=rng,
-                )
+                if course:
+                    epochs = course_epochs(
+                        self, pairs, order, run.epochs - j, batch, eta, run.lmbda, n, rng, book_step
+                    )
+                else:
+                    epochs = self._engine.epochs(
+                        X,
+                        run.Y,
+                        order,
+                        run.epochs - j,
+                        batch,
+                        eta,
+                        parallel=run.parallel,
+                        lmbda=run.lmbda,
+                        n_total=n,
+                        mu=run.mu,
+                        rng=rng,
+                    )
                 verdict = None
+                last = self._engine.params  # the last whole epoch's, kept on divergence
                 try:
                     start = time.perf_counter()
                     for _ in epochs:
                         seconds = time.perf_counter() - start - self._engine.epoch_compile_s
+                        reason = divergence(self._engine.params)
+                        if reason is not None:  # finite, but too large to use
+                            self._engine.params = last
+                            raise diverged(reason)
                         self._views()
                         verdict = after_epoch(j, eta, seconds)
                         j += 1
+                        check_unchanged(run.items, given, j - 1, vocab)
+                        last = self._engine.params  # the callback may have set it
                         if verdict is not None:
                             break
                         start = time.perf_counter()
@@ -303,11 +399,12 @@ class _Facade:
                     break
                 if verdict is not None:
                     eta = verdict
-        except DivergenceError:
+        except DivergenceError as e:
             label = vocab.epoch
             kept = f"after {label} {j - 1}" if j else f"it had before {vocab.entry}"
+            reason = divergence_reason(e)
             raise DivergenceError(
-                f"{label} {j}: training diverged (weights became NaN or inf) with "
+                f"{label} {j}: training diverged ({reason}) with "
                 f"eta = {eta!r}; the network keeps the weights {kept}. Try a smaller "
                 f"eta, or look for huge values in {vocab.training}.",
                 epoch=j,
@@ -315,16 +412,17 @@ class _Facade:
             ) from None
         finally:
             self._views()
-            if run.items is not None:
-                # the course shuffles the caller's list in place
-                run.items[:] = [run.items[i] for i in order]
+            if given is not None and list_change(run.items, given) is None:
+                # the course shuffles the caller's list in place (a list
+                # changed meanwhile is left as it was made)
+                run.items[:] = [given[i] for i in order]
 
     def _train(self, training_data, epochs, batch, eta, vocab, opts):
         """The course's DGS (and network.py's SGD) with the knobs in
         ``opts`` (a :class:`TrainOptions`); returns the history (see
         :meth:`fastnet.Reseau.DGS`)."""
         callback = check_callable(opts.callback, "callback", "callback(j, correct)")
-        rng = check_instance(opts.rng, "rng", random.Random)
+        rng = check_rng(opts.rng)
         run = self._check_training(
             training_data, epochs, batch, eta, opts.parallel, opts.lmbda, opts.mu, vocab
         )
@@ -340,11 +438,35 @@ class _Facade:
             )
         verbose = check_bool(opts.verbose, "verbose")
         track_cost = check_bool(opts.track_cost, "suivre_cout")
+        Xt: Any = None
+        lt: Any = None
+        Xv: Any = None
+        lv: Any = None
         if test_data is not None:
             Xt, lt = _data.labelled_arrays(test_data, *self._n(), vocab.test)
         if validation_data is not None:
             Xv, lv = _data.labelled_arrays(validation_data, *self._n(), "validation_data")
+        own = overridden(self, TRAINING_METHODS)
+        if own and run.mu:
+            raise ValueError(
+                f"mu: momentum is not available with {type(self).__name__}'s own "
+                f"{' and '.join(own)} (the course's update_mini_batch has no velocity)"
+            )
+        evaluate = getattr(self, self._EVALUATE)
+        evaluate_own = bool(overridden(self, [self._FORWARD, self._EVALUATE]))
+
+        def counter(data, X, labels):
+            if data is None:
+                return lambda: None
+            if evaluate_own:  # as the course evaluates: through its evaluer
+                pairs = labelled_pairs(data, X, labels)
+                return lambda: evaluate(pairs)
+            return lambda: self._engine.count_correct(X, labels)
+
+        count_test, count_valid = counter(test_data, Xt, lt), counter(validation_data, Xv, lv)
         self._sync()
+        if own:
+            note_slow_path(self, own, vocab.entry, run.parallel)
         history: dict[str, list] = {key: [] for key in HISTORY}
         schedule = Schedule(run.eta, patience, halve_after)
 
@@ -352,8 +474,7 @@ class _Facade:
             eng = self._engine
             # evaluating may compile too: counted with the epoch's compilation
             compiled = eng.epoch_compile_s - eng.compile_seconds()
-            correct = eng.count_correct(Xt, lt) if test_data is not None else None
-            valid = eng.count_correct(Xv, lv) if validation_data is not None else None
+            correct, valid = count_test(), count_valid()
             if verbose:
                 print(vocab.line(j, correct, None if correct is None else len(lt)))
             p_test = None if correct is None else correct / len(lt)
@@ -374,5 +495,5 @@ class _Facade:
                 callback(j, correct)
             return None if valid is None else schedule.update(valid)
 
-        self._run(run, after_epoch, vocab, rng)
+        self._run(run, after_epoch, vocab, rng, course=bool(own))
         return history

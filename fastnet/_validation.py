@@ -9,6 +9,7 @@ value) naming that argument. Pure Python and numpy: no fastnet import.
 import math
 import numbers
 import os
+import random
 
 import numpy as np
 
@@ -395,41 +396,6 @@ def check_callable(value, name, what):
     return value
 
 
-def check_instance(value, name, kind):
-    """An instance of ``kind``, or None.
-
-    Parameters
-    ----------
-    value : object
-        The value to check.
-    name : str
-        The argument's name, for the messages.
-    kind : type
-        The class expected.
-
-    Returns
-    -------
-    object
-        ``value``.
-
-    Raises
-    ------
-    TypeError
-        Neither None nor a ``kind``.
-
-    Examples
-    --------
-    >>> import random
-    >>> check_instance(None, "rng", random.Random) is None
-    True
-    """
-    if value is not None and not isinstance(value, kind):
-        raise TypeError(
-            f"{name}: expected a {kind.__module__}.{kind.__name__}, got {type(value).__name__}"
-        )
-    return value
-
-
 def check_path(value, name):
     """A file name: a ``str`` or a path.
 
@@ -463,3 +429,53 @@ def check_path(value, name):
     raise TypeError(
         f"{name}: expected a file name (str or path), got {type(value).__name__} {value!r}"
     )
+
+
+def check_rng(value, name="rng"):
+    """Where training's shuffles come from: what the compiled shuffle can
+    honour, which replays ``random.Random``'s own Mersenne Twister from
+    its ``getstate()``.
+
+    Parameters
+    ----------
+    value : random.Random, the random module, or None
+        A ``random.Random`` instance of that very class (not a subclass,
+        whose own methods the replay would ignore: ``SystemRandom`` has no
+        state at all); the ``random`` module or None for the global
+        ``random``, as in the course.
+    name : str
+        The argument's name, for the messages.
+
+    Returns
+    -------
+    random.Random or None
+        None for the global ``random``.
+
+    Raises
+    ------
+    TypeError
+        Anything else.
+
+    Examples
+    --------
+    >>> import random
+    >>> check_rng(random) is None
+    True
+    >>> check_rng(random.SystemRandom())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: rng: expected a random.Random or None, got random.SystemRandom (a subclass...
+    """
+    if value is None or value is random:
+        return None
+    if type(value) is random.Random:
+        return value
+    kind = type(value)
+    what = f"{kind.__module__}.{kind.__qualname__}"
+    if isinstance(value, random.Random):
+        raise TypeError(
+            f"{name}: expected a random.Random or None, got {what} (a subclass: the "
+            f"shuffles replay random.Random's own generator from getstate(), so its "
+            f"methods would be ignored)"
+        )
+    raise TypeError(f"{name}: expected a random.Random or None, got {what}")

@@ -34,9 +34,10 @@ from ._costs import (
     check_cost,
     vectorized_result,
 )
-from ._draws import book_draws
+from ._draws import book_draws, drawing
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._options import ENGLISH
+from ._training import TRAINING_METHODS, count_through, note_slow_path, overridden
 from ._typing import DTypeLike, Labelled, PathLike, Sizes
 from ._validation import check_bool, check_path, check_sizes
 from .network import Network as _BookNetwork
@@ -80,10 +81,25 @@ class Network(_BookNetwork):
         check_cost(cost)  # all checked before the draws
         self.num_layers = len(ok)
         self.sizes = sizes
-        biases, weights = book_draws(ok, normalised=True)
-        self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
-                          cost.engine_name)
+        with drawing(ok, dtype, "sizes"):  # refuses what cannot fit, first
+            biases, weights = book_draws(ok, normalised=True)
+            self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
+                              cost.engine_name)
         self._cost_class = cost
+
+    @classmethod
+    def _from_values(
+        cls, sizes: list[int], cost: CostClass, biases: list[Any], weights_in_out: list[Any]
+    ) -> Network:
+        """A network with these (checked) values; draws nothing."""
+        net = cls.__new__(cls)
+        net.num_layers, net.sizes = len(sizes), sizes
+        net._init_engine(sizes, np.float64, False, biases, weights_in_out, cost.engine_name)
+        net._cost_class = cost
+        return net
+
+    def _example_cost(self, a: Any, y: Any) -> float:
+        return float(self._cost_class.fn(a, y))
 
     @property
     def cost(self) -> CostClass:
@@ -206,7 +222,7 @@ class Network(_BookNetwork):
             print(text.format(value))
 
         def after_epoch(j: int, eta_j: float, seconds: float) -> None:
-            count = self._engine.count_correct
+            count = self._count_labels
             print(f"Epoch {j} training complete")
             if flags["training_cost"]:
                 report("training_cost", "Cost on training data: {}", self._book_cost(X, Y, lmbda))
@@ -221,7 +237,10 @@ class Network(_BookNetwork):
                        count(Xe, labels_e))
             print()
 
-        self._run(run, after_epoch, ENGLISH)
+        own = overridden(self, TRAINING_METHODS)
+        if own:
+            note_slow_path(self, own, "SGD", run.parallel)
+        self._run(run, after_epoch, ENGLISH, course=bool(own), book_step=True)
         return (results["evaluation_cost"], results["evaluation_accuracy"],
                 results["training_cost"], results["training_accuracy"])
 
@@ -282,7 +301,12 @@ class Network(_BookNetwork):
         """
         X, Y, _ = _data.training_arrays(data, *self._n(), "data")
         self._sync()
-        return self._engine.count_correct(X, Y.argmax(axis=1))
+        return self._count_labels(X, Y.argmax(axis=1))
+
+    def _count_labels(self, X: Any, labels: Any) -> int:
+        if overridden(self, ["feedforward"]):  # the book's accuracy calls it
+            return count_through(self.feedforward, X, labels)
+        return self._engine.count_correct(X, labels)
 
     def total_cost(self, data: Labelled, lmbda: float, convert: bool = False) -> np.float64:
         """Mean cost over ``data`` plus ``0.5 * lmbda / len(data) * sum ||w||^2``.
@@ -360,11 +384,13 @@ class Network(_BookNetwork):
                 f"dtype={np.dtype(self.dtype).name})")
 
 
-def from_document(doc: dict[str, Any], filename: PathLike) -> Network:
+def from_document(doc: dict[str, Any], filename: PathLike, draw: bool = False) -> Network:
     """The network of a network2 JSON document, checked.
 
-    Built as network2's ``load`` does: a new Network (which draws its
-    initial values) given the saved weights.
+    Nothing is drawn from ``np.random`` (``fastnet.charger``'s promise),
+    unless ``draw``: then, as network2's ``load`` does, a new Network draws
+    its initial values before the saved ones replace them, so that a
+    chapter 3 script's later draws are the book's.
 
     Parameters
     ----------
@@ -372,6 +398,8 @@ def from_document(doc: dict[str, Any], filename: PathLike) -> Network:
         The file's JSON object.
     filename : str or path
         The file, for the messages.
+    draw : bool
+        Draw initial values first, as network2's ``load`` does.
 
     Returns
     -------
@@ -400,13 +428,20 @@ def from_document(doc: dict[str, Any], filename: PathLike) -> Network:
     layers = list(zip(sizes[:-1], sizes[1:]))
     weights = matrices(doc["weights"], [(y, x) for x, y in layers], "weights", filename)
     biases = matrices(doc["biases"], [(y, 1) for _, y in layers], "biases", filename)
-    net = Network(sizes, cost=cost)
-    net.weights, net.biases = weights, biases
-    return net
+    if draw:  # values checked above: the draws happen only for a good file
+        net = Network(sizes, cost=cost)
+        net.weights, net.biases = weights, biases
+        return net
+    return Network._from_values(sizes, cost, biases, [w.T for w in weights])
 
 
 def load(filename: PathLike) -> Network:
     """The network saved by :meth:`Network.save` (or network2's own).
+
+    Like network2's ``load``, it builds a new Network, whose initial draws
+    advance ``np.random``, then gives it the saved values; a script's later
+    draws are the book's. ``fastnet.charger`` reads the same files drawing
+    nothing.
 
     Parameters
     ----------
@@ -433,5 +468,5 @@ def load(filename: PathLike) -> Network:
     doc = read_json(check_path(filename, "filename"))
     if not isinstance(doc, dict):
         raise ValueError(f"{filename}: not a network2 file (expected a JSON object)")
-    return from_document(doc, filename)
+    return from_document(doc, filename, draw=True)
 

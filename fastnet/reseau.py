@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._draws import initial_params
+from ._draws import drawing, initial_params
 from ._engine import DivergenceError
 from ._jsonfile import checked_choice, read_params, write_json
 from ._knobs import ACTIVATIONS, ACTIVATIONS_FR, COSTS, COUTS, INITS
@@ -18,6 +18,7 @@ from ._typing import ArrayLike, DTypeLike, FloatArray, Labelled, PathLike, Sizes
 from ._validation import check_choice, check_path, check_sizes
 from .cours import sigmoide, sigmoide_prime
 from .historique import Historique
+from .reference import cout_exemple
 
 __all__ = ["Reseau", "DivergenceError", "sigmoide", "sigmoide_prime"]
 
@@ -82,6 +83,8 @@ class Reseau(_Facade):
     """
 
     _W, _B = "poids", "biais"
+    # what the course's evaluation calls (a subclass may override them)
+    _FORWARD, _EVALUATE = "forward", "evaluer"
 
     def __init__(self, tailles: Sizes, dtype: DTypeLike = np.float64, parallel: bool = False,
                  cout: str = KNOB_DEFAULTS[0], activation: str = KNOB_DEFAULTS[1],
@@ -90,8 +93,9 @@ class Reseau(_Facade):
         self._check_options(dtype, parallel)
         for value, (name, choices) in zip((cout, activation, init), KNOB_CHOICES):
             check_choice(value, name, choices)
-        biais, poids = initial_params(tailles_ok, init)
-        self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
+        with drawing(tailles_ok, dtype, "tailles"):  # refuses what cannot fit, first
+            biais, poids = initial_params(tailles_ok, init)
+            self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
 
     def _setup(self, tailles: Sizes, tailles_ok: list[int], dtype: DTypeLike, parallel: bool,
                cout: str, activation: str, init: str, biais: list[Any], poids: list[Any]) -> None:
@@ -111,6 +115,9 @@ class Reseau(_Facade):
         net = cls.__new__(cls)
         net._setup(tailles, tailles, dtype, parallel, cout, activation, init, biais, poids)
         return net
+
+    def _example_cost(self, a: FloatArray, y: FloatArray) -> float:
+        return cout_exemple(self.cout, a, y)
 
     def _to_document(self) -> dict[str, Any]:
         return self._document("Reseau", dict(zip(("cout", "activation", "init"), self._knobs)))
@@ -241,6 +248,9 @@ class Reseau(_Facade):
         ``rng``: a ``random.Random`` to draw the shuffles from instead of the
         global ``random`` (the course's); ``random.Random(s)`` draws what
         ``random.seed(s)`` would, whatever other code does with ``random``.
+        The shuffles replay ``random.Random``'s own generator from its
+        state, so a subclass (``random.SystemRandom``, or one with its own
+        ``shuffle`` or ``random``) is refused with a ``TypeError``.
 
         Returns a :class:`~fastnet.Historique`, a dict of per-epoch lists:
         ``epoque``, ``precision`` (the
@@ -278,7 +288,8 @@ class Reseau(_Facade):
         verbose, suivre_cout : bool
             Print the epoch lines; record the training cost.
         rng : random.Random, optional
-            Where the shuffles come from.
+            Where the shuffles come from (exactly a ``random.Random``, not
+            a subclass; the ``random`` module means the global one).
 
         Returns
         -------

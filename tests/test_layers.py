@@ -33,7 +33,7 @@ LAYERS = (
     ("pictures", ("fastnet.plots", "fastnet.historique")),
     ("kernels", ("fastnet._jit", "fastnet._micro", "fastnet.kernels", "fastnet.shuffle")),
     ("engine", ("fastnet.parallel", "fastnet._engine", "fastnet._data", "fastnet._jsonfile")),
-    ("model", ("fastnet._model",)),
+    ("model", ("fastnet._training", "fastnet._model")),
     ("facades", ("fastnet.reseau", "fastnet.network", "fastnet.network2")),
     ("services", ("fastnet.io", "fastnet.mnist")),
     ("apps", ("fastnet.sweep", "fastnet.demo")),

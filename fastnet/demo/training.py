@@ -6,6 +6,7 @@ epoch the trained weights are copied into a fresh network that replaces the
 served one in a single assignment: a prediction always sees one whole
 network, never weights halfway through a mini-batch.
 """
+import copy
 import math
 import random
 import threading
@@ -85,15 +86,6 @@ def outputs(net, column):
     if isinstance(net, Reseau):
         return net.forward(column)
     return net.feedforward(column)
-
-
-def copy_of(net):
-    """A new Reseau with ``net``'s knobs and a copy of its parameters."""
-    cout, activation, init = net.cout, net.activation, net.init
-    net2 = Reseau.__new__(Reseau)
-    net2._setup(list(net.tailles), list(net.tailles), net.dtype, False, cout, activation, init,
-                [b.copy() for b in net.biais], [w.copy() for w in net.poids])
-    return net2
 
 
 class Trainer:
@@ -246,7 +238,7 @@ class Trainer:
             self._log(f"Entraînement interrompu : {message}")
 
     def _publish(self, net, stop):
-        snapshot = copy_of(net)
+        snapshot = copy.deepcopy(net)  # an independent network: training goes on
         with self._lock:
             if self._stop is stop:
                 self.net = snapshot
