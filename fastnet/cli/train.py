@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import mnist, plots, reseau
 from .._knobs import ACTIVATIONS_FR, COUTS, DIGITS, IMAGE_PIXELS, INITS, KNOB
+from .._options import FRENCH
 from .common import (
     PROG,
     ProgressBar,
@@ -93,8 +94,13 @@ class EpochLines:
 
     def __init__(self, target, bar, quiet):
         self.target, self.bar, self.quiet = target, bar, quiet
+        # epoch lines seen: DGS prints one once that epoch is committed,
+        # before it calls the callback
+        self.epochs = 0
 
     def write(self, text):
+        if text.startswith(FRENCH.epoch + " "):
+            self.epochs += 1
         if self.quiet:
             return len(text)
         if self.bar is not None:
@@ -366,7 +372,8 @@ def command(args):
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated)
         if bar is not None:
             bar.close()
-        done = len(ends)
+        # a stop between an epoch's line and its callback: that epoch is kept
+        done = max(len(ends), lines.epochs)
         where = (
             f"after epoch {done - 1} ({done} of {args.epochs} epochs done)"
             if done
