@@ -46,7 +46,9 @@ def _bare_package():
     name = "_fastnet_files"
     if name not in sys.modules:
         package = types.ModuleType(name)
-        package.__path__ = [str(REPO / "fastnet")]
+        # where fastnet is (the source tree, or an installed wheel), found
+        # without running its __init__
+        package.__path__ = list(importlib.util.find_spec("fastnet").submodule_search_locations)
         sys.modules[name] = package
     return name
 

@@ -4,12 +4,14 @@ without a cycle), and an import inside a function is only for an optional
 dependency. The same table is in docs/architecture.md."""
 
 import ast
+import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent / "fastnet"
+# the fastnet under test: the source tree's, or the installed wheel's in CI
+ROOT = Path(importlib.util.find_spec("fastnet").origin).parent
 
 # layer -> modules, bottom first (a package name stands for all its modules)
 LAYERS = (
@@ -180,7 +182,9 @@ def test_the_checker_sees_a_cycle_and_an_upward_import(monkeypatch):
 
 
 def test_layers_match_the_documentation():
-    doc = (ROOT.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "architecture.md").read_text(
+        encoding="utf-8"
+    )
     for _, members in LAYERS:
         for m in members:
             assert f"`{m}`" in doc, f"docs/architecture.md does not place {m}"
