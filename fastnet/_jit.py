@@ -78,14 +78,18 @@ def prefetch(typingctx, arr, index):
 _cache_warned = False
 
 
-def kernel(fn, fastmath=False):
+def kernel(fn=None, fastmath=False, inline="never"):
     """Compile ``fn`` with the project's flags (serial kernel).
 
     Where Numba finds no writable place for its cache (a read-only install
     and no writable home or ``NUMBA_CACHE_DIR``), the kernels are compiled
     in every process instead, after one warning (issue 11, item 13)."""
     global _cache_warned
-    flags = dict(FLAGS, fastmath=fastmath) if fastmath else FLAGS
+    if fn is None:  # @kernel(inline=...)
+        return functools.partial(kernel, fastmath=fastmath, inline=inline)
+    flags = dict(FLAGS, fastmath=fastmath) if fastmath else dict(FLAGS)
+    if inline != "never":
+        flags["inline"] = inline
     try:
         return njit(**flags)(fn)
     except RuntimeError as exc:

@@ -41,7 +41,7 @@ def fwd(rows, blocks=1):
     """Forward products for ``rows`` examples, ``blocks`` column blocks."""
     cols = LANES * blocks
     name = f"fwd{rows}" + (f"x{blocks}" if blocks > 1 else "")
-    out = [f"@micro_kernel",
+    out = ["@micro_kernel",
            f"def {name}(A, W, Z, e0, jb, n, zero):",
            f'    """Z[e0:e0+{rows}, jb:jb+{cols}] = A[e0:e0+{rows}, :n] @ W[:n, jb:jb+{cols}]."""']
     for k in range(rows):
@@ -72,7 +72,7 @@ def grad(rows, blocks=1, momentum=False):
             else "A, D, W, i_start, i_stop, jb, m, c, decay, zero")
     step = ("v = fma(-c, g, mu * v); w = v + decay * w" if momentum
             else "w = fma(-c, g, decay * w)")
-    out = [f"@micro_kernel",
+    out = ["@micro_kernel",
            f"def {name}({head}):",
            f'    """For each block of {rows} rows i0 in range(i_start, i_stop, {rows}):',
            f'    g = A[:m, i0:i0+{rows}].T @ D[:m, jb:jb+{cols}] summed over the m examples in',
@@ -95,7 +95,8 @@ def grad(rows, blocks=1, momentum=False):
         if momentum:
             out.append(f"        v = V[i0 + {k}, jb:jb + {cols}]")
             for j in range(cols):
-                out.append(f"        v[{j}] = fma(nc, g{k}_{j}, mu * v[{j}]); w[{j}] = v[{j}] + decay * w[{j}]")
+                out.append(f"        v[{j}] = fma(nc, g{k}_{j}, mu * v[{j}]); "
+                           f"w[{j}] = v[{j}] + decay * w[{j}]")
         else:
             # without L2 (the course) skip the multiply by 1: it costs ~5%
             out.append("        if decay == 1.0:")
