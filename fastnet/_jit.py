@@ -7,8 +7,7 @@
   the kernels had just been compiled or were loaded from the cache).
   Where a fused multiply-add is wanted (the dot products and the steps:
   twice the arithmetic per cycle, one rounding instead of two), the source
-  says so: :func:`fma` in scalar code, :func:`micro_kernel` for the
-  generated micro-kernels; every other operation is rounded as written.
+  says so with :func:`fma` or :func:`mul_add`; every other operation is rounded as written.
 - ``cache``: compiled machine code is written next to the package (or
   into ``NUMBA_CACHE_DIR``) so that a second process skips the compile.
 - ``nogil``: two networks can train at the same time in two threads.
@@ -42,7 +41,7 @@ def _float3(a, b, c):
 def fma(typingctx, a, b, c):
     """``a * b + c`` rounded once (LLVM's ``llvm.fma``), in the type of
     ``c``: the same bits in every compiled copy. For scalar code; the
-    micro-kernels are compiled with :func:`micro_kernel`."""
+    micro-kernels use :func:`mul_add`."""
     if not _float3(a, b, c):
         return None
     ty = c
@@ -53,6 +52,25 @@ def fma(typingctx, a, b, c):
         fn = builder.module.declare_intrinsic("llvm.fma", [lty],
                                               ir.FunctionType(lty, [lty, lty, lty]))
         return builder.call(fn, [x, y, z])
+    return ty(a, b, c), codegen
+
+
+@intrinsic
+def mul_add(typingctx, a, b, c):
+    """``a * b + c`` for the register-blocked micro-kernels: a multiply and
+    an add that alone carry LLVM's ``contract`` flag, which the SLP
+    vectorizer packs into SIMD registers and the code generator then fuses
+    (``llvm.fma`` is packed poorly: 30% slower). The pair stays side by
+    side there (straight-line code, the product used once), so it is fused
+    in every compiled copy; tests/test_cache_bits.py checks that cold,
+    cached and differently specialised kernels agree bit for bit."""
+    if not _float3(a, b, c):
+        return None
+    ty = c
+
+    def codegen(context, builder, signature, args):
+        x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
+        return builder.fadd(z, builder.fmul(x, y, flags=("contract",)), flags=("contract",))
     return ty(a, b, c), codegen
 
 
@@ -78,18 +96,17 @@ def prefetch(typingctx, arr, index):
 _cache_warned = False
 
 
-def kernel(fn=None, fastmath=False, inline="never"):
-    """Compile ``fn`` with the project's flags (serial kernel).
+def kernel(fn=None, inline="never"):
+    """Compile ``fn`` with the project's flags (serial kernel);
+    ``@kernel(inline="always")`` inlines it into its callers in Numba's IR.
 
     Where Numba finds no writable place for its cache (a read-only install
     and no writable home or ``NUMBA_CACHE_DIR``), the kernels are compiled
     in every process instead, after one warning (issue 11, item 13)."""
     global _cache_warned
-    if fn is None:  # @kernel(inline=...)
-        return functools.partial(kernel, fastmath=fastmath, inline=inline)
-    flags = dict(FLAGS, fastmath=fastmath) if fastmath else dict(FLAGS)
-    if inline != "never":
-        flags["inline"] = inline
+    if fn is None:
+        return functools.partial(kernel, inline=inline)
+    flags = dict(FLAGS, inline=inline)
     try:
         return njit(**flags)(fn)
     except RuntimeError as exc:
@@ -102,28 +119,6 @@ def kernel(fn=None, fastmath=False, inline="never"):
                           "Set NUMBA_CACHE_DIR to a writable folder to keep them.",
                           RuntimeWarning, stacklevel=2)
         return njit(**dict(flags, cache=False))(fn)
-
-
-# LLVM may fuse a multiply and an add into one FMA only where both carry
-# this flag.
-CONTRACT = {"contract"}
-
-
-def micro_kernel(fn):
-    """Compile a generated micro-kernel (``fastnet._micro``): as
-    :func:`kernel`, with LLVM's ``contract`` flag on each of its
-    floating-point operations, so that every ``s + x * w`` becomes one FMA.
-
-    Safe for bits because the generator writes only sums with a single
-    product (``s + x * w``: one way to fuse, in every compiled copy, inlined
-    or not); a sum of two products (the L2 and momentum steps) is written
-    with :func:`fma`, which fixes the one to fuse. tests/test_cache_bits.py
-    checks that cold, cached and differently specialised kernels agree bit
-    for bit. Plain operators instead of an intrinsic call per FMA (the
-    previous ``mul_add``) halve the time Numba takes to type and lower
-    these long straight-line functions (4.1 -> 2.3 s for the float64
-    gradient kernel), with the same machine code."""
-    return kernel(fn, fastmath=CONTRACT)
 
 
 _compile_s = [0.0]

@@ -4,14 +4,12 @@ not edit by hand).
 Column blocks are 16 wide; arrays are row-major and padded so that
 every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
-Compiled with LLVM's ``contract`` flag (see fastnet._jit.micro_kernel):
-each ``s + x * w`` is one FMA; a sum of two products uses ``fma``.
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
 from numba import types
 from numba.core.extending import overload
 
-from ._jit import FLAGS, fma, micro_kernel
+from ._jit import FLAGS, kernel, mul_add
 
 COLS = 16
 FWD_ROWS = 5
@@ -20,7 +18,7 @@ GRAD_ROWS_32 = 8
 
 
 
-@micro_kernel
+@kernel
 def fwd5x2(A, W, Z, e0, jb, n, zero):
     """Z[e0:e0+5, jb:jb+16] = A[e0:e0+5, :n] @ W[:n, jb:jb+16]."""
     a0 = A[e0 + 0]
@@ -38,30 +36,30 @@ def fwd5x2(A, W, Z, e0, jb, n, zero):
         w0 = w[0]; w1 = w[1]; w2 = w[2]; w3 = w[3]; w4 = w[4]; w5 = w[5]; w6 = w[6]; w7 = w[7]
         w8 = w[8]; w9 = w[9]; w10 = w[10]; w11 = w[11]; w12 = w[12]; w13 = w[13]; w14 = w[14]; w15 = w[15]
         x = a0[i]
-        s0_0 = s0_0 + x * w0; s0_1 = s0_1 + x * w1; s0_2 = s0_2 + x * w2; s0_3 = s0_3 + x * w3
-        s0_4 = s0_4 + x * w4; s0_5 = s0_5 + x * w5; s0_6 = s0_6 + x * w6; s0_7 = s0_7 + x * w7
-        s0_8 = s0_8 + x * w8; s0_9 = s0_9 + x * w9; s0_10 = s0_10 + x * w10; s0_11 = s0_11 + x * w11
-        s0_12 = s0_12 + x * w12; s0_13 = s0_13 + x * w13; s0_14 = s0_14 + x * w14; s0_15 = s0_15 + x * w15
+        s0_0 = mul_add(x, w0, s0_0); s0_1 = mul_add(x, w1, s0_1); s0_2 = mul_add(x, w2, s0_2); s0_3 = mul_add(x, w3, s0_3)
+        s0_4 = mul_add(x, w4, s0_4); s0_5 = mul_add(x, w5, s0_5); s0_6 = mul_add(x, w6, s0_6); s0_7 = mul_add(x, w7, s0_7)
+        s0_8 = mul_add(x, w8, s0_8); s0_9 = mul_add(x, w9, s0_9); s0_10 = mul_add(x, w10, s0_10); s0_11 = mul_add(x, w11, s0_11)
+        s0_12 = mul_add(x, w12, s0_12); s0_13 = mul_add(x, w13, s0_13); s0_14 = mul_add(x, w14, s0_14); s0_15 = mul_add(x, w15, s0_15)
         x = a1[i]
-        s1_0 = s1_0 + x * w0; s1_1 = s1_1 + x * w1; s1_2 = s1_2 + x * w2; s1_3 = s1_3 + x * w3
-        s1_4 = s1_4 + x * w4; s1_5 = s1_5 + x * w5; s1_6 = s1_6 + x * w6; s1_7 = s1_7 + x * w7
-        s1_8 = s1_8 + x * w8; s1_9 = s1_9 + x * w9; s1_10 = s1_10 + x * w10; s1_11 = s1_11 + x * w11
-        s1_12 = s1_12 + x * w12; s1_13 = s1_13 + x * w13; s1_14 = s1_14 + x * w14; s1_15 = s1_15 + x * w15
+        s1_0 = mul_add(x, w0, s1_0); s1_1 = mul_add(x, w1, s1_1); s1_2 = mul_add(x, w2, s1_2); s1_3 = mul_add(x, w3, s1_3)
+        s1_4 = mul_add(x, w4, s1_4); s1_5 = mul_add(x, w5, s1_5); s1_6 = mul_add(x, w6, s1_6); s1_7 = mul_add(x, w7, s1_7)
+        s1_8 = mul_add(x, w8, s1_8); s1_9 = mul_add(x, w9, s1_9); s1_10 = mul_add(x, w10, s1_10); s1_11 = mul_add(x, w11, s1_11)
+        s1_12 = mul_add(x, w12, s1_12); s1_13 = mul_add(x, w13, s1_13); s1_14 = mul_add(x, w14, s1_14); s1_15 = mul_add(x, w15, s1_15)
         x = a2[i]
-        s2_0 = s2_0 + x * w0; s2_1 = s2_1 + x * w1; s2_2 = s2_2 + x * w2; s2_3 = s2_3 + x * w3
-        s2_4 = s2_4 + x * w4; s2_5 = s2_5 + x * w5; s2_6 = s2_6 + x * w6; s2_7 = s2_7 + x * w7
-        s2_8 = s2_8 + x * w8; s2_9 = s2_9 + x * w9; s2_10 = s2_10 + x * w10; s2_11 = s2_11 + x * w11
-        s2_12 = s2_12 + x * w12; s2_13 = s2_13 + x * w13; s2_14 = s2_14 + x * w14; s2_15 = s2_15 + x * w15
+        s2_0 = mul_add(x, w0, s2_0); s2_1 = mul_add(x, w1, s2_1); s2_2 = mul_add(x, w2, s2_2); s2_3 = mul_add(x, w3, s2_3)
+        s2_4 = mul_add(x, w4, s2_4); s2_5 = mul_add(x, w5, s2_5); s2_6 = mul_add(x, w6, s2_6); s2_7 = mul_add(x, w7, s2_7)
+        s2_8 = mul_add(x, w8, s2_8); s2_9 = mul_add(x, w9, s2_9); s2_10 = mul_add(x, w10, s2_10); s2_11 = mul_add(x, w11, s2_11)
+        s2_12 = mul_add(x, w12, s2_12); s2_13 = mul_add(x, w13, s2_13); s2_14 = mul_add(x, w14, s2_14); s2_15 = mul_add(x, w15, s2_15)
         x = a3[i]
-        s3_0 = s3_0 + x * w0; s3_1 = s3_1 + x * w1; s3_2 = s3_2 + x * w2; s3_3 = s3_3 + x * w3
-        s3_4 = s3_4 + x * w4; s3_5 = s3_5 + x * w5; s3_6 = s3_6 + x * w6; s3_7 = s3_7 + x * w7
-        s3_8 = s3_8 + x * w8; s3_9 = s3_9 + x * w9; s3_10 = s3_10 + x * w10; s3_11 = s3_11 + x * w11
-        s3_12 = s3_12 + x * w12; s3_13 = s3_13 + x * w13; s3_14 = s3_14 + x * w14; s3_15 = s3_15 + x * w15
+        s3_0 = mul_add(x, w0, s3_0); s3_1 = mul_add(x, w1, s3_1); s3_2 = mul_add(x, w2, s3_2); s3_3 = mul_add(x, w3, s3_3)
+        s3_4 = mul_add(x, w4, s3_4); s3_5 = mul_add(x, w5, s3_5); s3_6 = mul_add(x, w6, s3_6); s3_7 = mul_add(x, w7, s3_7)
+        s3_8 = mul_add(x, w8, s3_8); s3_9 = mul_add(x, w9, s3_9); s3_10 = mul_add(x, w10, s3_10); s3_11 = mul_add(x, w11, s3_11)
+        s3_12 = mul_add(x, w12, s3_12); s3_13 = mul_add(x, w13, s3_13); s3_14 = mul_add(x, w14, s3_14); s3_15 = mul_add(x, w15, s3_15)
         x = a4[i]
-        s4_0 = s4_0 + x * w0; s4_1 = s4_1 + x * w1; s4_2 = s4_2 + x * w2; s4_3 = s4_3 + x * w3
-        s4_4 = s4_4 + x * w4; s4_5 = s4_5 + x * w5; s4_6 = s4_6 + x * w6; s4_7 = s4_7 + x * w7
-        s4_8 = s4_8 + x * w8; s4_9 = s4_9 + x * w9; s4_10 = s4_10 + x * w10; s4_11 = s4_11 + x * w11
-        s4_12 = s4_12 + x * w12; s4_13 = s4_13 + x * w13; s4_14 = s4_14 + x * w14; s4_15 = s4_15 + x * w15
+        s4_0 = mul_add(x, w0, s4_0); s4_1 = mul_add(x, w1, s4_1); s4_2 = mul_add(x, w2, s4_2); s4_3 = mul_add(x, w3, s4_3)
+        s4_4 = mul_add(x, w4, s4_4); s4_5 = mul_add(x, w5, s4_5); s4_6 = mul_add(x, w6, s4_6); s4_7 = mul_add(x, w7, s4_7)
+        s4_8 = mul_add(x, w8, s4_8); s4_9 = mul_add(x, w9, s4_9); s4_10 = mul_add(x, w10, s4_10); s4_11 = mul_add(x, w11, s4_11)
+        s4_12 = mul_add(x, w12, s4_12); s4_13 = mul_add(x, w13, s4_13); s4_14 = mul_add(x, w14, s4_14); s4_15 = mul_add(x, w15, s4_15)
     z = Z[e0 + 0, jb:jb + 16]
     z[0] = s0_0; z[1] = s0_1; z[2] = s0_2; z[3] = s0_3; z[4] = s0_4; z[5] = s0_5; z[6] = s0_6; z[7] = s0_7
     z[8] = s0_8; z[9] = s0_9; z[10] = s0_10; z[11] = s0_11; z[12] = s0_12; z[13] = s0_13; z[14] = s0_14; z[15] = s0_15
@@ -79,7 +77,7 @@ def fwd5x2(A, W, Z, e0, jb, n, zero):
     z[8] = s4_8; z[9] = s4_9; z[10] = s4_10; z[11] = s4_11; z[12] = s4_12; z[13] = s4_13; z[14] = s4_14; z[15] = s4_15
 
 
-@micro_kernel
+@kernel
 def fwd1x2(A, W, Z, e0, jb, n, zero):
     """Z[e0:e0+1, jb:jb+16] = A[e0:e0+1, :n] @ W[:n, jb:jb+16]."""
     a0 = A[e0 + 0]
@@ -89,21 +87,20 @@ def fwd1x2(A, W, Z, e0, jb, n, zero):
         w0 = w[0]; w1 = w[1]; w2 = w[2]; w3 = w[3]; w4 = w[4]; w5 = w[5]; w6 = w[6]; w7 = w[7]
         w8 = w[8]; w9 = w[9]; w10 = w[10]; w11 = w[11]; w12 = w[12]; w13 = w[13]; w14 = w[14]; w15 = w[15]
         x = a0[i]
-        s0_0 = s0_0 + x * w0; s0_1 = s0_1 + x * w1; s0_2 = s0_2 + x * w2; s0_3 = s0_3 + x * w3
-        s0_4 = s0_4 + x * w4; s0_5 = s0_5 + x * w5; s0_6 = s0_6 + x * w6; s0_7 = s0_7 + x * w7
-        s0_8 = s0_8 + x * w8; s0_9 = s0_9 + x * w9; s0_10 = s0_10 + x * w10; s0_11 = s0_11 + x * w11
-        s0_12 = s0_12 + x * w12; s0_13 = s0_13 + x * w13; s0_14 = s0_14 + x * w14; s0_15 = s0_15 + x * w15
+        s0_0 = mul_add(x, w0, s0_0); s0_1 = mul_add(x, w1, s0_1); s0_2 = mul_add(x, w2, s0_2); s0_3 = mul_add(x, w3, s0_3)
+        s0_4 = mul_add(x, w4, s0_4); s0_5 = mul_add(x, w5, s0_5); s0_6 = mul_add(x, w6, s0_6); s0_7 = mul_add(x, w7, s0_7)
+        s0_8 = mul_add(x, w8, s0_8); s0_9 = mul_add(x, w9, s0_9); s0_10 = mul_add(x, w10, s0_10); s0_11 = mul_add(x, w11, s0_11)
+        s0_12 = mul_add(x, w12, s0_12); s0_13 = mul_add(x, w13, s0_13); s0_14 = mul_add(x, w14, s0_14); s0_15 = mul_add(x, w15, s0_15)
     z = Z[e0 + 0, jb:jb + 16]
     z[0] = s0_0; z[1] = s0_1; z[2] = s0_2; z[3] = s0_3; z[4] = s0_4; z[5] = s0_5; z[6] = s0_6; z[7] = s0_7
     z[8] = s0_8; z[9] = s0_9; z[10] = s0_10; z[11] = s0_11; z[12] = s0_12; z[13] = s0_13; z[14] = s0_14; z[15] = s0_15
 
 
-@micro_kernel
+@kernel
 def grad4x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 4 rows i0 in range(i_start, i_stop, 4):
     g = A[:m, i0:i0+4].T @ D[:m, jb:jb+16] summed over the m examples in
-    order (as the course does), then w = fma(-c, g, decay * w)."""
-    nc = -c
+    order (as the course does), then w = mul_add(-c, g, decay * w)."""
     for i0 in range(i_start, i_stop, 4):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
@@ -115,77 +112,76 @@ def grad4x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
             d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
             a = A[e, i0:i0 + 4]
             x = a[0]
-            g0_0 = g0_0 + x * d0; g0_1 = g0_1 + x * d1; g0_2 = g0_2 + x * d2; g0_3 = g0_3 + x * d3
-            g0_4 = g0_4 + x * d4; g0_5 = g0_5 + x * d5; g0_6 = g0_6 + x * d6; g0_7 = g0_7 + x * d7
-            g0_8 = g0_8 + x * d8; g0_9 = g0_9 + x * d9; g0_10 = g0_10 + x * d10; g0_11 = g0_11 + x * d11
-            g0_12 = g0_12 + x * d12; g0_13 = g0_13 + x * d13; g0_14 = g0_14 + x * d14; g0_15 = g0_15 + x * d15
+            g0_0 = mul_add(x, d0, g0_0); g0_1 = mul_add(x, d1, g0_1); g0_2 = mul_add(x, d2, g0_2); g0_3 = mul_add(x, d3, g0_3)
+            g0_4 = mul_add(x, d4, g0_4); g0_5 = mul_add(x, d5, g0_5); g0_6 = mul_add(x, d6, g0_6); g0_7 = mul_add(x, d7, g0_7)
+            g0_8 = mul_add(x, d8, g0_8); g0_9 = mul_add(x, d9, g0_9); g0_10 = mul_add(x, d10, g0_10); g0_11 = mul_add(x, d11, g0_11)
+            g0_12 = mul_add(x, d12, g0_12); g0_13 = mul_add(x, d13, g0_13); g0_14 = mul_add(x, d14, g0_14); g0_15 = mul_add(x, d15, g0_15)
             x = a[1]
-            g1_0 = g1_0 + x * d0; g1_1 = g1_1 + x * d1; g1_2 = g1_2 + x * d2; g1_3 = g1_3 + x * d3
-            g1_4 = g1_4 + x * d4; g1_5 = g1_5 + x * d5; g1_6 = g1_6 + x * d6; g1_7 = g1_7 + x * d7
-            g1_8 = g1_8 + x * d8; g1_9 = g1_9 + x * d9; g1_10 = g1_10 + x * d10; g1_11 = g1_11 + x * d11
-            g1_12 = g1_12 + x * d12; g1_13 = g1_13 + x * d13; g1_14 = g1_14 + x * d14; g1_15 = g1_15 + x * d15
+            g1_0 = mul_add(x, d0, g1_0); g1_1 = mul_add(x, d1, g1_1); g1_2 = mul_add(x, d2, g1_2); g1_3 = mul_add(x, d3, g1_3)
+            g1_4 = mul_add(x, d4, g1_4); g1_5 = mul_add(x, d5, g1_5); g1_6 = mul_add(x, d6, g1_6); g1_7 = mul_add(x, d7, g1_7)
+            g1_8 = mul_add(x, d8, g1_8); g1_9 = mul_add(x, d9, g1_9); g1_10 = mul_add(x, d10, g1_10); g1_11 = mul_add(x, d11, g1_11)
+            g1_12 = mul_add(x, d12, g1_12); g1_13 = mul_add(x, d13, g1_13); g1_14 = mul_add(x, d14, g1_14); g1_15 = mul_add(x, d15, g1_15)
             x = a[2]
-            g2_0 = g2_0 + x * d0; g2_1 = g2_1 + x * d1; g2_2 = g2_2 + x * d2; g2_3 = g2_3 + x * d3
-            g2_4 = g2_4 + x * d4; g2_5 = g2_5 + x * d5; g2_6 = g2_6 + x * d6; g2_7 = g2_7 + x * d7
-            g2_8 = g2_8 + x * d8; g2_9 = g2_9 + x * d9; g2_10 = g2_10 + x * d10; g2_11 = g2_11 + x * d11
-            g2_12 = g2_12 + x * d12; g2_13 = g2_13 + x * d13; g2_14 = g2_14 + x * d14; g2_15 = g2_15 + x * d15
+            g2_0 = mul_add(x, d0, g2_0); g2_1 = mul_add(x, d1, g2_1); g2_2 = mul_add(x, d2, g2_2); g2_3 = mul_add(x, d3, g2_3)
+            g2_4 = mul_add(x, d4, g2_4); g2_5 = mul_add(x, d5, g2_5); g2_6 = mul_add(x, d6, g2_6); g2_7 = mul_add(x, d7, g2_7)
+            g2_8 = mul_add(x, d8, g2_8); g2_9 = mul_add(x, d9, g2_9); g2_10 = mul_add(x, d10, g2_10); g2_11 = mul_add(x, d11, g2_11)
+            g2_12 = mul_add(x, d12, g2_12); g2_13 = mul_add(x, d13, g2_13); g2_14 = mul_add(x, d14, g2_14); g2_15 = mul_add(x, d15, g2_15)
             x = a[3]
-            g3_0 = g3_0 + x * d0; g3_1 = g3_1 + x * d1; g3_2 = g3_2 + x * d2; g3_3 = g3_3 + x * d3
-            g3_4 = g3_4 + x * d4; g3_5 = g3_5 + x * d5; g3_6 = g3_6 + x * d6; g3_7 = g3_7 + x * d7
-            g3_8 = g3_8 + x * d8; g3_9 = g3_9 + x * d9; g3_10 = g3_10 + x * d10; g3_11 = g3_11 + x * d11
-            g3_12 = g3_12 + x * d12; g3_13 = g3_13 + x * d13; g3_14 = g3_14 + x * d14; g3_15 = g3_15 + x * d15
+            g3_0 = mul_add(x, d0, g3_0); g3_1 = mul_add(x, d1, g3_1); g3_2 = mul_add(x, d2, g3_2); g3_3 = mul_add(x, d3, g3_3)
+            g3_4 = mul_add(x, d4, g3_4); g3_5 = mul_add(x, d5, g3_5); g3_6 = mul_add(x, d6, g3_6); g3_7 = mul_add(x, d7, g3_7)
+            g3_8 = mul_add(x, d8, g3_8); g3_9 = mul_add(x, d9, g3_9); g3_10 = mul_add(x, d10, g3_10); g3_11 = mul_add(x, d11, g3_11)
+            g3_12 = mul_add(x, d12, g3_12); g3_13 = mul_add(x, d13, g3_13); g3_14 = mul_add(x, d14, g3_14); g3_15 = mul_add(x, d15, g3_15)
         w = W[i0 + 0, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g0_0; w[1] = w[1] + nc * g0_1; w[2] = w[2] + nc * g0_2; w[3] = w[3] + nc * g0_3
-            w[4] = w[4] + nc * g0_4; w[5] = w[5] + nc * g0_5; w[6] = w[6] + nc * g0_6; w[7] = w[7] + nc * g0_7
-            w[8] = w[8] + nc * g0_8; w[9] = w[9] + nc * g0_9; w[10] = w[10] + nc * g0_10; w[11] = w[11] + nc * g0_11
-            w[12] = w[12] + nc * g0_12; w[13] = w[13] + nc * g0_13; w[14] = w[14] + nc * g0_14; w[15] = w[15] + nc * g0_15
+            w[0] = mul_add(-c, g0_0, w[0]); w[1] = mul_add(-c, g0_1, w[1]); w[2] = mul_add(-c, g0_2, w[2]); w[3] = mul_add(-c, g0_3, w[3])
+            w[4] = mul_add(-c, g0_4, w[4]); w[5] = mul_add(-c, g0_5, w[5]); w[6] = mul_add(-c, g0_6, w[6]); w[7] = mul_add(-c, g0_7, w[7])
+            w[8] = mul_add(-c, g0_8, w[8]); w[9] = mul_add(-c, g0_9, w[9]); w[10] = mul_add(-c, g0_10, w[10]); w[11] = mul_add(-c, g0_11, w[11])
+            w[12] = mul_add(-c, g0_12, w[12]); w[13] = mul_add(-c, g0_13, w[13]); w[14] = mul_add(-c, g0_14, w[14]); w[15] = mul_add(-c, g0_15, w[15])
         else:
-            w[0] = fma(nc, g0_0, decay * w[0]); w[1] = fma(nc, g0_1, decay * w[1]); w[2] = fma(nc, g0_2, decay * w[2]); w[3] = fma(nc, g0_3, decay * w[3])
-            w[4] = fma(nc, g0_4, decay * w[4]); w[5] = fma(nc, g0_5, decay * w[5]); w[6] = fma(nc, g0_6, decay * w[6]); w[7] = fma(nc, g0_7, decay * w[7])
-            w[8] = fma(nc, g0_8, decay * w[8]); w[9] = fma(nc, g0_9, decay * w[9]); w[10] = fma(nc, g0_10, decay * w[10]); w[11] = fma(nc, g0_11, decay * w[11])
-            w[12] = fma(nc, g0_12, decay * w[12]); w[13] = fma(nc, g0_13, decay * w[13]); w[14] = fma(nc, g0_14, decay * w[14]); w[15] = fma(nc, g0_15, decay * w[15])
+            w[0] = mul_add(-c, g0_0, decay * w[0]); w[1] = mul_add(-c, g0_1, decay * w[1]); w[2] = mul_add(-c, g0_2, decay * w[2]); w[3] = mul_add(-c, g0_3, decay * w[3])
+            w[4] = mul_add(-c, g0_4, decay * w[4]); w[5] = mul_add(-c, g0_5, decay * w[5]); w[6] = mul_add(-c, g0_6, decay * w[6]); w[7] = mul_add(-c, g0_7, decay * w[7])
+            w[8] = mul_add(-c, g0_8, decay * w[8]); w[9] = mul_add(-c, g0_9, decay * w[9]); w[10] = mul_add(-c, g0_10, decay * w[10]); w[11] = mul_add(-c, g0_11, decay * w[11])
+            w[12] = mul_add(-c, g0_12, decay * w[12]); w[13] = mul_add(-c, g0_13, decay * w[13]); w[14] = mul_add(-c, g0_14, decay * w[14]); w[15] = mul_add(-c, g0_15, decay * w[15])
         w = W[i0 + 1, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g1_0; w[1] = w[1] + nc * g1_1; w[2] = w[2] + nc * g1_2; w[3] = w[3] + nc * g1_3
-            w[4] = w[4] + nc * g1_4; w[5] = w[5] + nc * g1_5; w[6] = w[6] + nc * g1_6; w[7] = w[7] + nc * g1_7
-            w[8] = w[8] + nc * g1_8; w[9] = w[9] + nc * g1_9; w[10] = w[10] + nc * g1_10; w[11] = w[11] + nc * g1_11
-            w[12] = w[12] + nc * g1_12; w[13] = w[13] + nc * g1_13; w[14] = w[14] + nc * g1_14; w[15] = w[15] + nc * g1_15
+            w[0] = mul_add(-c, g1_0, w[0]); w[1] = mul_add(-c, g1_1, w[1]); w[2] = mul_add(-c, g1_2, w[2]); w[3] = mul_add(-c, g1_3, w[3])
+            w[4] = mul_add(-c, g1_4, w[4]); w[5] = mul_add(-c, g1_5, w[5]); w[6] = mul_add(-c, g1_6, w[6]); w[7] = mul_add(-c, g1_7, w[7])
+            w[8] = mul_add(-c, g1_8, w[8]); w[9] = mul_add(-c, g1_9, w[9]); w[10] = mul_add(-c, g1_10, w[10]); w[11] = mul_add(-c, g1_11, w[11])
+            w[12] = mul_add(-c, g1_12, w[12]); w[13] = mul_add(-c, g1_13, w[13]); w[14] = mul_add(-c, g1_14, w[14]); w[15] = mul_add(-c, g1_15, w[15])
         else:
-            w[0] = fma(nc, g1_0, decay * w[0]); w[1] = fma(nc, g1_1, decay * w[1]); w[2] = fma(nc, g1_2, decay * w[2]); w[3] = fma(nc, g1_3, decay * w[3])
-            w[4] = fma(nc, g1_4, decay * w[4]); w[5] = fma(nc, g1_5, decay * w[5]); w[6] = fma(nc, g1_6, decay * w[6]); w[7] = fma(nc, g1_7, decay * w[7])
-            w[8] = fma(nc, g1_8, decay * w[8]); w[9] = fma(nc, g1_9, decay * w[9]); w[10] = fma(nc, g1_10, decay * w[10]); w[11] = fma(nc, g1_11, decay * w[11])
-            w[12] = fma(nc, g1_12, decay * w[12]); w[13] = fma(nc, g1_13, decay * w[13]); w[14] = fma(nc, g1_14, decay * w[14]); w[15] = fma(nc, g1_15, decay * w[15])
+            w[0] = mul_add(-c, g1_0, decay * w[0]); w[1] = mul_add(-c, g1_1, decay * w[1]); w[2] = mul_add(-c, g1_2, decay * w[2]); w[3] = mul_add(-c, g1_3, decay * w[3])
+            w[4] = mul_add(-c, g1_4, decay * w[4]); w[5] = mul_add(-c, g1_5, decay * w[5]); w[6] = mul_add(-c, g1_6, decay * w[6]); w[7] = mul_add(-c, g1_7, decay * w[7])
+            w[8] = mul_add(-c, g1_8, decay * w[8]); w[9] = mul_add(-c, g1_9, decay * w[9]); w[10] = mul_add(-c, g1_10, decay * w[10]); w[11] = mul_add(-c, g1_11, decay * w[11])
+            w[12] = mul_add(-c, g1_12, decay * w[12]); w[13] = mul_add(-c, g1_13, decay * w[13]); w[14] = mul_add(-c, g1_14, decay * w[14]); w[15] = mul_add(-c, g1_15, decay * w[15])
         w = W[i0 + 2, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g2_0; w[1] = w[1] + nc * g2_1; w[2] = w[2] + nc * g2_2; w[3] = w[3] + nc * g2_3
-            w[4] = w[4] + nc * g2_4; w[5] = w[5] + nc * g2_5; w[6] = w[6] + nc * g2_6; w[7] = w[7] + nc * g2_7
-            w[8] = w[8] + nc * g2_8; w[9] = w[9] + nc * g2_9; w[10] = w[10] + nc * g2_10; w[11] = w[11] + nc * g2_11
-            w[12] = w[12] + nc * g2_12; w[13] = w[13] + nc * g2_13; w[14] = w[14] + nc * g2_14; w[15] = w[15] + nc * g2_15
+            w[0] = mul_add(-c, g2_0, w[0]); w[1] = mul_add(-c, g2_1, w[1]); w[2] = mul_add(-c, g2_2, w[2]); w[3] = mul_add(-c, g2_3, w[3])
+            w[4] = mul_add(-c, g2_4, w[4]); w[5] = mul_add(-c, g2_5, w[5]); w[6] = mul_add(-c, g2_6, w[6]); w[7] = mul_add(-c, g2_7, w[7])
+            w[8] = mul_add(-c, g2_8, w[8]); w[9] = mul_add(-c, g2_9, w[9]); w[10] = mul_add(-c, g2_10, w[10]); w[11] = mul_add(-c, g2_11, w[11])
+            w[12] = mul_add(-c, g2_12, w[12]); w[13] = mul_add(-c, g2_13, w[13]); w[14] = mul_add(-c, g2_14, w[14]); w[15] = mul_add(-c, g2_15, w[15])
         else:
-            w[0] = fma(nc, g2_0, decay * w[0]); w[1] = fma(nc, g2_1, decay * w[1]); w[2] = fma(nc, g2_2, decay * w[2]); w[3] = fma(nc, g2_3, decay * w[3])
-            w[4] = fma(nc, g2_4, decay * w[4]); w[5] = fma(nc, g2_5, decay * w[5]); w[6] = fma(nc, g2_6, decay * w[6]); w[7] = fma(nc, g2_7, decay * w[7])
-            w[8] = fma(nc, g2_8, decay * w[8]); w[9] = fma(nc, g2_9, decay * w[9]); w[10] = fma(nc, g2_10, decay * w[10]); w[11] = fma(nc, g2_11, decay * w[11])
-            w[12] = fma(nc, g2_12, decay * w[12]); w[13] = fma(nc, g2_13, decay * w[13]); w[14] = fma(nc, g2_14, decay * w[14]); w[15] = fma(nc, g2_15, decay * w[15])
+            w[0] = mul_add(-c, g2_0, decay * w[0]); w[1] = mul_add(-c, g2_1, decay * w[1]); w[2] = mul_add(-c, g2_2, decay * w[2]); w[3] = mul_add(-c, g2_3, decay * w[3])
+            w[4] = mul_add(-c, g2_4, decay * w[4]); w[5] = mul_add(-c, g2_5, decay * w[5]); w[6] = mul_add(-c, g2_6, decay * w[6]); w[7] = mul_add(-c, g2_7, decay * w[7])
+            w[8] = mul_add(-c, g2_8, decay * w[8]); w[9] = mul_add(-c, g2_9, decay * w[9]); w[10] = mul_add(-c, g2_10, decay * w[10]); w[11] = mul_add(-c, g2_11, decay * w[11])
+            w[12] = mul_add(-c, g2_12, decay * w[12]); w[13] = mul_add(-c, g2_13, decay * w[13]); w[14] = mul_add(-c, g2_14, decay * w[14]); w[15] = mul_add(-c, g2_15, decay * w[15])
         w = W[i0 + 3, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g3_0; w[1] = w[1] + nc * g3_1; w[2] = w[2] + nc * g3_2; w[3] = w[3] + nc * g3_3
-            w[4] = w[4] + nc * g3_4; w[5] = w[5] + nc * g3_5; w[6] = w[6] + nc * g3_6; w[7] = w[7] + nc * g3_7
-            w[8] = w[8] + nc * g3_8; w[9] = w[9] + nc * g3_9; w[10] = w[10] + nc * g3_10; w[11] = w[11] + nc * g3_11
-            w[12] = w[12] + nc * g3_12; w[13] = w[13] + nc * g3_13; w[14] = w[14] + nc * g3_14; w[15] = w[15] + nc * g3_15
+            w[0] = mul_add(-c, g3_0, w[0]); w[1] = mul_add(-c, g3_1, w[1]); w[2] = mul_add(-c, g3_2, w[2]); w[3] = mul_add(-c, g3_3, w[3])
+            w[4] = mul_add(-c, g3_4, w[4]); w[5] = mul_add(-c, g3_5, w[5]); w[6] = mul_add(-c, g3_6, w[6]); w[7] = mul_add(-c, g3_7, w[7])
+            w[8] = mul_add(-c, g3_8, w[8]); w[9] = mul_add(-c, g3_9, w[9]); w[10] = mul_add(-c, g3_10, w[10]); w[11] = mul_add(-c, g3_11, w[11])
+            w[12] = mul_add(-c, g3_12, w[12]); w[13] = mul_add(-c, g3_13, w[13]); w[14] = mul_add(-c, g3_14, w[14]); w[15] = mul_add(-c, g3_15, w[15])
         else:
-            w[0] = fma(nc, g3_0, decay * w[0]); w[1] = fma(nc, g3_1, decay * w[1]); w[2] = fma(nc, g3_2, decay * w[2]); w[3] = fma(nc, g3_3, decay * w[3])
-            w[4] = fma(nc, g3_4, decay * w[4]); w[5] = fma(nc, g3_5, decay * w[5]); w[6] = fma(nc, g3_6, decay * w[6]); w[7] = fma(nc, g3_7, decay * w[7])
-            w[8] = fma(nc, g3_8, decay * w[8]); w[9] = fma(nc, g3_9, decay * w[9]); w[10] = fma(nc, g3_10, decay * w[10]); w[11] = fma(nc, g3_11, decay * w[11])
-            w[12] = fma(nc, g3_12, decay * w[12]); w[13] = fma(nc, g3_13, decay * w[13]); w[14] = fma(nc, g3_14, decay * w[14]); w[15] = fma(nc, g3_15, decay * w[15])
+            w[0] = mul_add(-c, g3_0, decay * w[0]); w[1] = mul_add(-c, g3_1, decay * w[1]); w[2] = mul_add(-c, g3_2, decay * w[2]); w[3] = mul_add(-c, g3_3, decay * w[3])
+            w[4] = mul_add(-c, g3_4, decay * w[4]); w[5] = mul_add(-c, g3_5, decay * w[5]); w[6] = mul_add(-c, g3_6, decay * w[6]); w[7] = mul_add(-c, g3_7, decay * w[7])
+            w[8] = mul_add(-c, g3_8, decay * w[8]); w[9] = mul_add(-c, g3_9, decay * w[9]); w[10] = mul_add(-c, g3_10, decay * w[10]); w[11] = mul_add(-c, g3_11, decay * w[11])
+            w[12] = mul_add(-c, g3_12, decay * w[12]); w[13] = mul_add(-c, g3_13, decay * w[13]); w[14] = mul_add(-c, g3_14, decay * w[14]); w[15] = mul_add(-c, g3_15, decay * w[15])
 
 
-@micro_kernel
+@kernel
 def grad8x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 8 rows i0 in range(i_start, i_stop, 8):
     g = A[:m, i0:i0+8].T @ D[:m, jb:jb+16] summed over the m examples in
-    order (as the course does), then w = fma(-c, g, decay * w)."""
-    nc = -c
+    order (as the course does), then w = mul_add(-c, g, decay * w)."""
     for i0 in range(i_start, i_stop, 8):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
@@ -201,141 +197,140 @@ def grad8x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
             d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
             a = A[e, i0:i0 + 8]
             x = a[0]
-            g0_0 = g0_0 + x * d0; g0_1 = g0_1 + x * d1; g0_2 = g0_2 + x * d2; g0_3 = g0_3 + x * d3
-            g0_4 = g0_4 + x * d4; g0_5 = g0_5 + x * d5; g0_6 = g0_6 + x * d6; g0_7 = g0_7 + x * d7
-            g0_8 = g0_8 + x * d8; g0_9 = g0_9 + x * d9; g0_10 = g0_10 + x * d10; g0_11 = g0_11 + x * d11
-            g0_12 = g0_12 + x * d12; g0_13 = g0_13 + x * d13; g0_14 = g0_14 + x * d14; g0_15 = g0_15 + x * d15
+            g0_0 = mul_add(x, d0, g0_0); g0_1 = mul_add(x, d1, g0_1); g0_2 = mul_add(x, d2, g0_2); g0_3 = mul_add(x, d3, g0_3)
+            g0_4 = mul_add(x, d4, g0_4); g0_5 = mul_add(x, d5, g0_5); g0_6 = mul_add(x, d6, g0_6); g0_7 = mul_add(x, d7, g0_7)
+            g0_8 = mul_add(x, d8, g0_8); g0_9 = mul_add(x, d9, g0_9); g0_10 = mul_add(x, d10, g0_10); g0_11 = mul_add(x, d11, g0_11)
+            g0_12 = mul_add(x, d12, g0_12); g0_13 = mul_add(x, d13, g0_13); g0_14 = mul_add(x, d14, g0_14); g0_15 = mul_add(x, d15, g0_15)
             x = a[1]
-            g1_0 = g1_0 + x * d0; g1_1 = g1_1 + x * d1; g1_2 = g1_2 + x * d2; g1_3 = g1_3 + x * d3
-            g1_4 = g1_4 + x * d4; g1_5 = g1_5 + x * d5; g1_6 = g1_6 + x * d6; g1_7 = g1_7 + x * d7
-            g1_8 = g1_8 + x * d8; g1_9 = g1_9 + x * d9; g1_10 = g1_10 + x * d10; g1_11 = g1_11 + x * d11
-            g1_12 = g1_12 + x * d12; g1_13 = g1_13 + x * d13; g1_14 = g1_14 + x * d14; g1_15 = g1_15 + x * d15
+            g1_0 = mul_add(x, d0, g1_0); g1_1 = mul_add(x, d1, g1_1); g1_2 = mul_add(x, d2, g1_2); g1_3 = mul_add(x, d3, g1_3)
+            g1_4 = mul_add(x, d4, g1_4); g1_5 = mul_add(x, d5, g1_5); g1_6 = mul_add(x, d6, g1_6); g1_7 = mul_add(x, d7, g1_7)
+            g1_8 = mul_add(x, d8, g1_8); g1_9 = mul_add(x, d9, g1_9); g1_10 = mul_add(x, d10, g1_10); g1_11 = mul_add(x, d11, g1_11)
+            g1_12 = mul_add(x, d12, g1_12); g1_13 = mul_add(x, d13, g1_13); g1_14 = mul_add(x, d14, g1_14); g1_15 = mul_add(x, d15, g1_15)
             x = a[2]
-            g2_0 = g2_0 + x * d0; g2_1 = g2_1 + x * d1; g2_2 = g2_2 + x * d2; g2_3 = g2_3 + x * d3
-            g2_4 = g2_4 + x * d4; g2_5 = g2_5 + x * d5; g2_6 = g2_6 + x * d6; g2_7 = g2_7 + x * d7
-            g2_8 = g2_8 + x * d8; g2_9 = g2_9 + x * d9; g2_10 = g2_10 + x * d10; g2_11 = g2_11 + x * d11
-            g2_12 = g2_12 + x * d12; g2_13 = g2_13 + x * d13; g2_14 = g2_14 + x * d14; g2_15 = g2_15 + x * d15
+            g2_0 = mul_add(x, d0, g2_0); g2_1 = mul_add(x, d1, g2_1); g2_2 = mul_add(x, d2, g2_2); g2_3 = mul_add(x, d3, g2_3)
+            g2_4 = mul_add(x, d4, g2_4); g2_5 = mul_add(x, d5, g2_5); g2_6 = mul_add(x, d6, g2_6); g2_7 = mul_add(x, d7, g2_7)
+            g2_8 = mul_add(x, d8, g2_8); g2_9 = mul_add(x, d9, g2_9); g2_10 = mul_add(x, d10, g2_10); g2_11 = mul_add(x, d11, g2_11)
+            g2_12 = mul_add(x, d12, g2_12); g2_13 = mul_add(x, d13, g2_13); g2_14 = mul_add(x, d14, g2_14); g2_15 = mul_add(x, d15, g2_15)
             x = a[3]
-            g3_0 = g3_0 + x * d0; g3_1 = g3_1 + x * d1; g3_2 = g3_2 + x * d2; g3_3 = g3_3 + x * d3
-            g3_4 = g3_4 + x * d4; g3_5 = g3_5 + x * d5; g3_6 = g3_6 + x * d6; g3_7 = g3_7 + x * d7
-            g3_8 = g3_8 + x * d8; g3_9 = g3_9 + x * d9; g3_10 = g3_10 + x * d10; g3_11 = g3_11 + x * d11
-            g3_12 = g3_12 + x * d12; g3_13 = g3_13 + x * d13; g3_14 = g3_14 + x * d14; g3_15 = g3_15 + x * d15
+            g3_0 = mul_add(x, d0, g3_0); g3_1 = mul_add(x, d1, g3_1); g3_2 = mul_add(x, d2, g3_2); g3_3 = mul_add(x, d3, g3_3)
+            g3_4 = mul_add(x, d4, g3_4); g3_5 = mul_add(x, d5, g3_5); g3_6 = mul_add(x, d6, g3_6); g3_7 = mul_add(x, d7, g3_7)
+            g3_8 = mul_add(x, d8, g3_8); g3_9 = mul_add(x, d9, g3_9); g3_10 = mul_add(x, d10, g3_10); g3_11 = mul_add(x, d11, g3_11)
+            g3_12 = mul_add(x, d12, g3_12); g3_13 = mul_add(x, d13, g3_13); g3_14 = mul_add(x, d14, g3_14); g3_15 = mul_add(x, d15, g3_15)
             x = a[4]
-            g4_0 = g4_0 + x * d0; g4_1 = g4_1 + x * d1; g4_2 = g4_2 + x * d2; g4_3 = g4_3 + x * d3
-            g4_4 = g4_4 + x * d4; g4_5 = g4_5 + x * d5; g4_6 = g4_6 + x * d6; g4_7 = g4_7 + x * d7
-            g4_8 = g4_8 + x * d8; g4_9 = g4_9 + x * d9; g4_10 = g4_10 + x * d10; g4_11 = g4_11 + x * d11
-            g4_12 = g4_12 + x * d12; g4_13 = g4_13 + x * d13; g4_14 = g4_14 + x * d14; g4_15 = g4_15 + x * d15
+            g4_0 = mul_add(x, d0, g4_0); g4_1 = mul_add(x, d1, g4_1); g4_2 = mul_add(x, d2, g4_2); g4_3 = mul_add(x, d3, g4_3)
+            g4_4 = mul_add(x, d4, g4_4); g4_5 = mul_add(x, d5, g4_5); g4_6 = mul_add(x, d6, g4_6); g4_7 = mul_add(x, d7, g4_7)
+            g4_8 = mul_add(x, d8, g4_8); g4_9 = mul_add(x, d9, g4_9); g4_10 = mul_add(x, d10, g4_10); g4_11 = mul_add(x, d11, g4_11)
+            g4_12 = mul_add(x, d12, g4_12); g4_13 = mul_add(x, d13, g4_13); g4_14 = mul_add(x, d14, g4_14); g4_15 = mul_add(x, d15, g4_15)
             x = a[5]
-            g5_0 = g5_0 + x * d0; g5_1 = g5_1 + x * d1; g5_2 = g5_2 + x * d2; g5_3 = g5_3 + x * d3
-            g5_4 = g5_4 + x * d4; g5_5 = g5_5 + x * d5; g5_6 = g5_6 + x * d6; g5_7 = g5_7 + x * d7
-            g5_8 = g5_8 + x * d8; g5_9 = g5_9 + x * d9; g5_10 = g5_10 + x * d10; g5_11 = g5_11 + x * d11
-            g5_12 = g5_12 + x * d12; g5_13 = g5_13 + x * d13; g5_14 = g5_14 + x * d14; g5_15 = g5_15 + x * d15
+            g5_0 = mul_add(x, d0, g5_0); g5_1 = mul_add(x, d1, g5_1); g5_2 = mul_add(x, d2, g5_2); g5_3 = mul_add(x, d3, g5_3)
+            g5_4 = mul_add(x, d4, g5_4); g5_5 = mul_add(x, d5, g5_5); g5_6 = mul_add(x, d6, g5_6); g5_7 = mul_add(x, d7, g5_7)
+            g5_8 = mul_add(x, d8, g5_8); g5_9 = mul_add(x, d9, g5_9); g5_10 = mul_add(x, d10, g5_10); g5_11 = mul_add(x, d11, g5_11)
+            g5_12 = mul_add(x, d12, g5_12); g5_13 = mul_add(x, d13, g5_13); g5_14 = mul_add(x, d14, g5_14); g5_15 = mul_add(x, d15, g5_15)
             x = a[6]
-            g6_0 = g6_0 + x * d0; g6_1 = g6_1 + x * d1; g6_2 = g6_2 + x * d2; g6_3 = g6_3 + x * d3
-            g6_4 = g6_4 + x * d4; g6_5 = g6_5 + x * d5; g6_6 = g6_6 + x * d6; g6_7 = g6_7 + x * d7
-            g6_8 = g6_8 + x * d8; g6_9 = g6_9 + x * d9; g6_10 = g6_10 + x * d10; g6_11 = g6_11 + x * d11
-            g6_12 = g6_12 + x * d12; g6_13 = g6_13 + x * d13; g6_14 = g6_14 + x * d14; g6_15 = g6_15 + x * d15
+            g6_0 = mul_add(x, d0, g6_0); g6_1 = mul_add(x, d1, g6_1); g6_2 = mul_add(x, d2, g6_2); g6_3 = mul_add(x, d3, g6_3)
+            g6_4 = mul_add(x, d4, g6_4); g6_5 = mul_add(x, d5, g6_5); g6_6 = mul_add(x, d6, g6_6); g6_7 = mul_add(x, d7, g6_7)
+            g6_8 = mul_add(x, d8, g6_8); g6_9 = mul_add(x, d9, g6_9); g6_10 = mul_add(x, d10, g6_10); g6_11 = mul_add(x, d11, g6_11)
+            g6_12 = mul_add(x, d12, g6_12); g6_13 = mul_add(x, d13, g6_13); g6_14 = mul_add(x, d14, g6_14); g6_15 = mul_add(x, d15, g6_15)
             x = a[7]
-            g7_0 = g7_0 + x * d0; g7_1 = g7_1 + x * d1; g7_2 = g7_2 + x * d2; g7_3 = g7_3 + x * d3
-            g7_4 = g7_4 + x * d4; g7_5 = g7_5 + x * d5; g7_6 = g7_6 + x * d6; g7_7 = g7_7 + x * d7
-            g7_8 = g7_8 + x * d8; g7_9 = g7_9 + x * d9; g7_10 = g7_10 + x * d10; g7_11 = g7_11 + x * d11
-            g7_12 = g7_12 + x * d12; g7_13 = g7_13 + x * d13; g7_14 = g7_14 + x * d14; g7_15 = g7_15 + x * d15
+            g7_0 = mul_add(x, d0, g7_0); g7_1 = mul_add(x, d1, g7_1); g7_2 = mul_add(x, d2, g7_2); g7_3 = mul_add(x, d3, g7_3)
+            g7_4 = mul_add(x, d4, g7_4); g7_5 = mul_add(x, d5, g7_5); g7_6 = mul_add(x, d6, g7_6); g7_7 = mul_add(x, d7, g7_7)
+            g7_8 = mul_add(x, d8, g7_8); g7_9 = mul_add(x, d9, g7_9); g7_10 = mul_add(x, d10, g7_10); g7_11 = mul_add(x, d11, g7_11)
+            g7_12 = mul_add(x, d12, g7_12); g7_13 = mul_add(x, d13, g7_13); g7_14 = mul_add(x, d14, g7_14); g7_15 = mul_add(x, d15, g7_15)
         w = W[i0 + 0, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g0_0; w[1] = w[1] + nc * g0_1; w[2] = w[2] + nc * g0_2; w[3] = w[3] + nc * g0_3
-            w[4] = w[4] + nc * g0_4; w[5] = w[5] + nc * g0_5; w[6] = w[6] + nc * g0_6; w[7] = w[7] + nc * g0_7
-            w[8] = w[8] + nc * g0_8; w[9] = w[9] + nc * g0_9; w[10] = w[10] + nc * g0_10; w[11] = w[11] + nc * g0_11
-            w[12] = w[12] + nc * g0_12; w[13] = w[13] + nc * g0_13; w[14] = w[14] + nc * g0_14; w[15] = w[15] + nc * g0_15
+            w[0] = mul_add(-c, g0_0, w[0]); w[1] = mul_add(-c, g0_1, w[1]); w[2] = mul_add(-c, g0_2, w[2]); w[3] = mul_add(-c, g0_3, w[3])
+            w[4] = mul_add(-c, g0_4, w[4]); w[5] = mul_add(-c, g0_5, w[5]); w[6] = mul_add(-c, g0_6, w[6]); w[7] = mul_add(-c, g0_7, w[7])
+            w[8] = mul_add(-c, g0_8, w[8]); w[9] = mul_add(-c, g0_9, w[9]); w[10] = mul_add(-c, g0_10, w[10]); w[11] = mul_add(-c, g0_11, w[11])
+            w[12] = mul_add(-c, g0_12, w[12]); w[13] = mul_add(-c, g0_13, w[13]); w[14] = mul_add(-c, g0_14, w[14]); w[15] = mul_add(-c, g0_15, w[15])
         else:
-            w[0] = fma(nc, g0_0, decay * w[0]); w[1] = fma(nc, g0_1, decay * w[1]); w[2] = fma(nc, g0_2, decay * w[2]); w[3] = fma(nc, g0_3, decay * w[3])
-            w[4] = fma(nc, g0_4, decay * w[4]); w[5] = fma(nc, g0_5, decay * w[5]); w[6] = fma(nc, g0_6, decay * w[6]); w[7] = fma(nc, g0_7, decay * w[7])
-            w[8] = fma(nc, g0_8, decay * w[8]); w[9] = fma(nc, g0_9, decay * w[9]); w[10] = fma(nc, g0_10, decay * w[10]); w[11] = fma(nc, g0_11, decay * w[11])
-            w[12] = fma(nc, g0_12, decay * w[12]); w[13] = fma(nc, g0_13, decay * w[13]); w[14] = fma(nc, g0_14, decay * w[14]); w[15] = fma(nc, g0_15, decay * w[15])
+            w[0] = mul_add(-c, g0_0, decay * w[0]); w[1] = mul_add(-c, g0_1, decay * w[1]); w[2] = mul_add(-c, g0_2, decay * w[2]); w[3] = mul_add(-c, g0_3, decay * w[3])
+            w[4] = mul_add(-c, g0_4, decay * w[4]); w[5] = mul_add(-c, g0_5, decay * w[5]); w[6] = mul_add(-c, g0_6, decay * w[6]); w[7] = mul_add(-c, g0_7, decay * w[7])
+            w[8] = mul_add(-c, g0_8, decay * w[8]); w[9] = mul_add(-c, g0_9, decay * w[9]); w[10] = mul_add(-c, g0_10, decay * w[10]); w[11] = mul_add(-c, g0_11, decay * w[11])
+            w[12] = mul_add(-c, g0_12, decay * w[12]); w[13] = mul_add(-c, g0_13, decay * w[13]); w[14] = mul_add(-c, g0_14, decay * w[14]); w[15] = mul_add(-c, g0_15, decay * w[15])
         w = W[i0 + 1, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g1_0; w[1] = w[1] + nc * g1_1; w[2] = w[2] + nc * g1_2; w[3] = w[3] + nc * g1_3
-            w[4] = w[4] + nc * g1_4; w[5] = w[5] + nc * g1_5; w[6] = w[6] + nc * g1_6; w[7] = w[7] + nc * g1_7
-            w[8] = w[8] + nc * g1_8; w[9] = w[9] + nc * g1_9; w[10] = w[10] + nc * g1_10; w[11] = w[11] + nc * g1_11
-            w[12] = w[12] + nc * g1_12; w[13] = w[13] + nc * g1_13; w[14] = w[14] + nc * g1_14; w[15] = w[15] + nc * g1_15
+            w[0] = mul_add(-c, g1_0, w[0]); w[1] = mul_add(-c, g1_1, w[1]); w[2] = mul_add(-c, g1_2, w[2]); w[3] = mul_add(-c, g1_3, w[3])
+            w[4] = mul_add(-c, g1_4, w[4]); w[5] = mul_add(-c, g1_5, w[5]); w[6] = mul_add(-c, g1_6, w[6]); w[7] = mul_add(-c, g1_7, w[7])
+            w[8] = mul_add(-c, g1_8, w[8]); w[9] = mul_add(-c, g1_9, w[9]); w[10] = mul_add(-c, g1_10, w[10]); w[11] = mul_add(-c, g1_11, w[11])
+            w[12] = mul_add(-c, g1_12, w[12]); w[13] = mul_add(-c, g1_13, w[13]); w[14] = mul_add(-c, g1_14, w[14]); w[15] = mul_add(-c, g1_15, w[15])
         else:
-            w[0] = fma(nc, g1_0, decay * w[0]); w[1] = fma(nc, g1_1, decay * w[1]); w[2] = fma(nc, g1_2, decay * w[2]); w[3] = fma(nc, g1_3, decay * w[3])
-            w[4] = fma(nc, g1_4, decay * w[4]); w[5] = fma(nc, g1_5, decay * w[5]); w[6] = fma(nc, g1_6, decay * w[6]); w[7] = fma(nc, g1_7, decay * w[7])
-            w[8] = fma(nc, g1_8, decay * w[8]); w[9] = fma(nc, g1_9, decay * w[9]); w[10] = fma(nc, g1_10, decay * w[10]); w[11] = fma(nc, g1_11, decay * w[11])
-            w[12] = fma(nc, g1_12, decay * w[12]); w[13] = fma(nc, g1_13, decay * w[13]); w[14] = fma(nc, g1_14, decay * w[14]); w[15] = fma(nc, g1_15, decay * w[15])
+            w[0] = mul_add(-c, g1_0, decay * w[0]); w[1] = mul_add(-c, g1_1, decay * w[1]); w[2] = mul_add(-c, g1_2, decay * w[2]); w[3] = mul_add(-c, g1_3, decay * w[3])
+            w[4] = mul_add(-c, g1_4, decay * w[4]); w[5] = mul_add(-c, g1_5, decay * w[5]); w[6] = mul_add(-c, g1_6, decay * w[6]); w[7] = mul_add(-c, g1_7, decay * w[7])
+            w[8] = mul_add(-c, g1_8, decay * w[8]); w[9] = mul_add(-c, g1_9, decay * w[9]); w[10] = mul_add(-c, g1_10, decay * w[10]); w[11] = mul_add(-c, g1_11, decay * w[11])
+            w[12] = mul_add(-c, g1_12, decay * w[12]); w[13] = mul_add(-c, g1_13, decay * w[13]); w[14] = mul_add(-c, g1_14, decay * w[14]); w[15] = mul_add(-c, g1_15, decay * w[15])
         w = W[i0 + 2, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g2_0; w[1] = w[1] + nc * g2_1; w[2] = w[2] + nc * g2_2; w[3] = w[3] + nc * g2_3
-            w[4] = w[4] + nc * g2_4; w[5] = w[5] + nc * g2_5; w[6] = w[6] + nc * g2_6; w[7] = w[7] + nc * g2_7
-            w[8] = w[8] + nc * g2_8; w[9] = w[9] + nc * g2_9; w[10] = w[10] + nc * g2_10; w[11] = w[11] + nc * g2_11
-            w[12] = w[12] + nc * g2_12; w[13] = w[13] + nc * g2_13; w[14] = w[14] + nc * g2_14; w[15] = w[15] + nc * g2_15
+            w[0] = mul_add(-c, g2_0, w[0]); w[1] = mul_add(-c, g2_1, w[1]); w[2] = mul_add(-c, g2_2, w[2]); w[3] = mul_add(-c, g2_3, w[3])
+            w[4] = mul_add(-c, g2_4, w[4]); w[5] = mul_add(-c, g2_5, w[5]); w[6] = mul_add(-c, g2_6, w[6]); w[7] = mul_add(-c, g2_7, w[7])
+            w[8] = mul_add(-c, g2_8, w[8]); w[9] = mul_add(-c, g2_9, w[9]); w[10] = mul_add(-c, g2_10, w[10]); w[11] = mul_add(-c, g2_11, w[11])
+            w[12] = mul_add(-c, g2_12, w[12]); w[13] = mul_add(-c, g2_13, w[13]); w[14] = mul_add(-c, g2_14, w[14]); w[15] = mul_add(-c, g2_15, w[15])
         else:
-            w[0] = fma(nc, g2_0, decay * w[0]); w[1] = fma(nc, g2_1, decay * w[1]); w[2] = fma(nc, g2_2, decay * w[2]); w[3] = fma(nc, g2_3, decay * w[3])
-            w[4] = fma(nc, g2_4, decay * w[4]); w[5] = fma(nc, g2_5, decay * w[5]); w[6] = fma(nc, g2_6, decay * w[6]); w[7] = fma(nc, g2_7, decay * w[7])
-            w[8] = fma(nc, g2_8, decay * w[8]); w[9] = fma(nc, g2_9, decay * w[9]); w[10] = fma(nc, g2_10, decay * w[10]); w[11] = fma(nc, g2_11, decay * w[11])
-            w[12] = fma(nc, g2_12, decay * w[12]); w[13] = fma(nc, g2_13, decay * w[13]); w[14] = fma(nc, g2_14, decay * w[14]); w[15] = fma(nc, g2_15, decay * w[15])
+            w[0] = mul_add(-c, g2_0, decay * w[0]); w[1] = mul_add(-c, g2_1, decay * w[1]); w[2] = mul_add(-c, g2_2, decay * w[2]); w[3] = mul_add(-c, g2_3, decay * w[3])
+            w[4] = mul_add(-c, g2_4, decay * w[4]); w[5] = mul_add(-c, g2_5, decay * w[5]); w[6] = mul_add(-c, g2_6, decay * w[6]); w[7] = mul_add(-c, g2_7, decay * w[7])
+            w[8] = mul_add(-c, g2_8, decay * w[8]); w[9] = mul_add(-c, g2_9, decay * w[9]); w[10] = mul_add(-c, g2_10, decay * w[10]); w[11] = mul_add(-c, g2_11, decay * w[11])
+            w[12] = mul_add(-c, g2_12, decay * w[12]); w[13] = mul_add(-c, g2_13, decay * w[13]); w[14] = mul_add(-c, g2_14, decay * w[14]); w[15] = mul_add(-c, g2_15, decay * w[15])
         w = W[i0 + 3, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g3_0; w[1] = w[1] + nc * g3_1; w[2] = w[2] + nc * g3_2; w[3] = w[3] + nc * g3_3
-            w[4] = w[4] + nc * g3_4; w[5] = w[5] + nc * g3_5; w[6] = w[6] + nc * g3_6; w[7] = w[7] + nc * g3_7
-            w[8] = w[8] + nc * g3_8; w[9] = w[9] + nc * g3_9; w[10] = w[10] + nc * g3_10; w[11] = w[11] + nc * g3_11
-            w[12] = w[12] + nc * g3_12; w[13] = w[13] + nc * g3_13; w[14] = w[14] + nc * g3_14; w[15] = w[15] + nc * g3_15
+            w[0] = mul_add(-c, g3_0, w[0]); w[1] = mul_add(-c, g3_1, w[1]); w[2] = mul_add(-c, g3_2, w[2]); w[3] = mul_add(-c, g3_3, w[3])
+            w[4] = mul_add(-c, g3_4, w[4]); w[5] = mul_add(-c, g3_5, w[5]); w[6] = mul_add(-c, g3_6, w[6]); w[7] = mul_add(-c, g3_7, w[7])
+            w[8] = mul_add(-c, g3_8, w[8]); w[9] = mul_add(-c, g3_9, w[9]); w[10] = mul_add(-c, g3_10, w[10]); w[11] = mul_add(-c, g3_11, w[11])
+            w[12] = mul_add(-c, g3_12, w[12]); w[13] = mul_add(-c, g3_13, w[13]); w[14] = mul_add(-c, g3_14, w[14]); w[15] = mul_add(-c, g3_15, w[15])
         else:
-            w[0] = fma(nc, g3_0, decay * w[0]); w[1] = fma(nc, g3_1, decay * w[1]); w[2] = fma(nc, g3_2, decay * w[2]); w[3] = fma(nc, g3_3, decay * w[3])
-            w[4] = fma(nc, g3_4, decay * w[4]); w[5] = fma(nc, g3_5, decay * w[5]); w[6] = fma(nc, g3_6, decay * w[6]); w[7] = fma(nc, g3_7, decay * w[7])
-            w[8] = fma(nc, g3_8, decay * w[8]); w[9] = fma(nc, g3_9, decay * w[9]); w[10] = fma(nc, g3_10, decay * w[10]); w[11] = fma(nc, g3_11, decay * w[11])
-            w[12] = fma(nc, g3_12, decay * w[12]); w[13] = fma(nc, g3_13, decay * w[13]); w[14] = fma(nc, g3_14, decay * w[14]); w[15] = fma(nc, g3_15, decay * w[15])
+            w[0] = mul_add(-c, g3_0, decay * w[0]); w[1] = mul_add(-c, g3_1, decay * w[1]); w[2] = mul_add(-c, g3_2, decay * w[2]); w[3] = mul_add(-c, g3_3, decay * w[3])
+            w[4] = mul_add(-c, g3_4, decay * w[4]); w[5] = mul_add(-c, g3_5, decay * w[5]); w[6] = mul_add(-c, g3_6, decay * w[6]); w[7] = mul_add(-c, g3_7, decay * w[7])
+            w[8] = mul_add(-c, g3_8, decay * w[8]); w[9] = mul_add(-c, g3_9, decay * w[9]); w[10] = mul_add(-c, g3_10, decay * w[10]); w[11] = mul_add(-c, g3_11, decay * w[11])
+            w[12] = mul_add(-c, g3_12, decay * w[12]); w[13] = mul_add(-c, g3_13, decay * w[13]); w[14] = mul_add(-c, g3_14, decay * w[14]); w[15] = mul_add(-c, g3_15, decay * w[15])
         w = W[i0 + 4, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g4_0; w[1] = w[1] + nc * g4_1; w[2] = w[2] + nc * g4_2; w[3] = w[3] + nc * g4_3
-            w[4] = w[4] + nc * g4_4; w[5] = w[5] + nc * g4_5; w[6] = w[6] + nc * g4_6; w[7] = w[7] + nc * g4_7
-            w[8] = w[8] + nc * g4_8; w[9] = w[9] + nc * g4_9; w[10] = w[10] + nc * g4_10; w[11] = w[11] + nc * g4_11
-            w[12] = w[12] + nc * g4_12; w[13] = w[13] + nc * g4_13; w[14] = w[14] + nc * g4_14; w[15] = w[15] + nc * g4_15
+            w[0] = mul_add(-c, g4_0, w[0]); w[1] = mul_add(-c, g4_1, w[1]); w[2] = mul_add(-c, g4_2, w[2]); w[3] = mul_add(-c, g4_3, w[3])
+            w[4] = mul_add(-c, g4_4, w[4]); w[5] = mul_add(-c, g4_5, w[5]); w[6] = mul_add(-c, g4_6, w[6]); w[7] = mul_add(-c, g4_7, w[7])
+            w[8] = mul_add(-c, g4_8, w[8]); w[9] = mul_add(-c, g4_9, w[9]); w[10] = mul_add(-c, g4_10, w[10]); w[11] = mul_add(-c, g4_11, w[11])
+            w[12] = mul_add(-c, g4_12, w[12]); w[13] = mul_add(-c, g4_13, w[13]); w[14] = mul_add(-c, g4_14, w[14]); w[15] = mul_add(-c, g4_15, w[15])
         else:
-            w[0] = fma(nc, g4_0, decay * w[0]); w[1] = fma(nc, g4_1, decay * w[1]); w[2] = fma(nc, g4_2, decay * w[2]); w[3] = fma(nc, g4_3, decay * w[3])
-            w[4] = fma(nc, g4_4, decay * w[4]); w[5] = fma(nc, g4_5, decay * w[5]); w[6] = fma(nc, g4_6, decay * w[6]); w[7] = fma(nc, g4_7, decay * w[7])
-            w[8] = fma(nc, g4_8, decay * w[8]); w[9] = fma(nc, g4_9, decay * w[9]); w[10] = fma(nc, g4_10, decay * w[10]); w[11] = fma(nc, g4_11, decay * w[11])
-            w[12] = fma(nc, g4_12, decay * w[12]); w[13] = fma(nc, g4_13, decay * w[13]); w[14] = fma(nc, g4_14, decay * w[14]); w[15] = fma(nc, g4_15, decay * w[15])
+            w[0] = mul_add(-c, g4_0, decay * w[0]); w[1] = mul_add(-c, g4_1, decay * w[1]); w[2] = mul_add(-c, g4_2, decay * w[2]); w[3] = mul_add(-c, g4_3, decay * w[3])
+            w[4] = mul_add(-c, g4_4, decay * w[4]); w[5] = mul_add(-c, g4_5, decay * w[5]); w[6] = mul_add(-c, g4_6, decay * w[6]); w[7] = mul_add(-c, g4_7, decay * w[7])
+            w[8] = mul_add(-c, g4_8, decay * w[8]); w[9] = mul_add(-c, g4_9, decay * w[9]); w[10] = mul_add(-c, g4_10, decay * w[10]); w[11] = mul_add(-c, g4_11, decay * w[11])
+            w[12] = mul_add(-c, g4_12, decay * w[12]); w[13] = mul_add(-c, g4_13, decay * w[13]); w[14] = mul_add(-c, g4_14, decay * w[14]); w[15] = mul_add(-c, g4_15, decay * w[15])
         w = W[i0 + 5, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g5_0; w[1] = w[1] + nc * g5_1; w[2] = w[2] + nc * g5_2; w[3] = w[3] + nc * g5_3
-            w[4] = w[4] + nc * g5_4; w[5] = w[5] + nc * g5_5; w[6] = w[6] + nc * g5_6; w[7] = w[7] + nc * g5_7
-            w[8] = w[8] + nc * g5_8; w[9] = w[9] + nc * g5_9; w[10] = w[10] + nc * g5_10; w[11] = w[11] + nc * g5_11
-            w[12] = w[12] + nc * g5_12; w[13] = w[13] + nc * g5_13; w[14] = w[14] + nc * g5_14; w[15] = w[15] + nc * g5_15
+            w[0] = mul_add(-c, g5_0, w[0]); w[1] = mul_add(-c, g5_1, w[1]); w[2] = mul_add(-c, g5_2, w[2]); w[3] = mul_add(-c, g5_3, w[3])
+            w[4] = mul_add(-c, g5_4, w[4]); w[5] = mul_add(-c, g5_5, w[5]); w[6] = mul_add(-c, g5_6, w[6]); w[7] = mul_add(-c, g5_7, w[7])
+            w[8] = mul_add(-c, g5_8, w[8]); w[9] = mul_add(-c, g5_9, w[9]); w[10] = mul_add(-c, g5_10, w[10]); w[11] = mul_add(-c, g5_11, w[11])
+            w[12] = mul_add(-c, g5_12, w[12]); w[13] = mul_add(-c, g5_13, w[13]); w[14] = mul_add(-c, g5_14, w[14]); w[15] = mul_add(-c, g5_15, w[15])
         else:
-            w[0] = fma(nc, g5_0, decay * w[0]); w[1] = fma(nc, g5_1, decay * w[1]); w[2] = fma(nc, g5_2, decay * w[2]); w[3] = fma(nc, g5_3, decay * w[3])
-            w[4] = fma(nc, g5_4, decay * w[4]); w[5] = fma(nc, g5_5, decay * w[5]); w[6] = fma(nc, g5_6, decay * w[6]); w[7] = fma(nc, g5_7, decay * w[7])
-            w[8] = fma(nc, g5_8, decay * w[8]); w[9] = fma(nc, g5_9, decay * w[9]); w[10] = fma(nc, g5_10, decay * w[10]); w[11] = fma(nc, g5_11, decay * w[11])
-            w[12] = fma(nc, g5_12, decay * w[12]); w[13] = fma(nc, g5_13, decay * w[13]); w[14] = fma(nc, g5_14, decay * w[14]); w[15] = fma(nc, g5_15, decay * w[15])
+            w[0] = mul_add(-c, g5_0, decay * w[0]); w[1] = mul_add(-c, g5_1, decay * w[1]); w[2] = mul_add(-c, g5_2, decay * w[2]); w[3] = mul_add(-c, g5_3, decay * w[3])
+            w[4] = mul_add(-c, g5_4, decay * w[4]); w[5] = mul_add(-c, g5_5, decay * w[5]); w[6] = mul_add(-c, g5_6, decay * w[6]); w[7] = mul_add(-c, g5_7, decay * w[7])
+            w[8] = mul_add(-c, g5_8, decay * w[8]); w[9] = mul_add(-c, g5_9, decay * w[9]); w[10] = mul_add(-c, g5_10, decay * w[10]); w[11] = mul_add(-c, g5_11, decay * w[11])
+            w[12] = mul_add(-c, g5_12, decay * w[12]); w[13] = mul_add(-c, g5_13, decay * w[13]); w[14] = mul_add(-c, g5_14, decay * w[14]); w[15] = mul_add(-c, g5_15, decay * w[15])
         w = W[i0 + 6, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g6_0; w[1] = w[1] + nc * g6_1; w[2] = w[2] + nc * g6_2; w[3] = w[3] + nc * g6_3
-            w[4] = w[4] + nc * g6_4; w[5] = w[5] + nc * g6_5; w[6] = w[6] + nc * g6_6; w[7] = w[7] + nc * g6_7
-            w[8] = w[8] + nc * g6_8; w[9] = w[9] + nc * g6_9; w[10] = w[10] + nc * g6_10; w[11] = w[11] + nc * g6_11
-            w[12] = w[12] + nc * g6_12; w[13] = w[13] + nc * g6_13; w[14] = w[14] + nc * g6_14; w[15] = w[15] + nc * g6_15
+            w[0] = mul_add(-c, g6_0, w[0]); w[1] = mul_add(-c, g6_1, w[1]); w[2] = mul_add(-c, g6_2, w[2]); w[3] = mul_add(-c, g6_3, w[3])
+            w[4] = mul_add(-c, g6_4, w[4]); w[5] = mul_add(-c, g6_5, w[5]); w[6] = mul_add(-c, g6_6, w[6]); w[7] = mul_add(-c, g6_7, w[7])
+            w[8] = mul_add(-c, g6_8, w[8]); w[9] = mul_add(-c, g6_9, w[9]); w[10] = mul_add(-c, g6_10, w[10]); w[11] = mul_add(-c, g6_11, w[11])
+            w[12] = mul_add(-c, g6_12, w[12]); w[13] = mul_add(-c, g6_13, w[13]); w[14] = mul_add(-c, g6_14, w[14]); w[15] = mul_add(-c, g6_15, w[15])
         else:
-            w[0] = fma(nc, g6_0, decay * w[0]); w[1] = fma(nc, g6_1, decay * w[1]); w[2] = fma(nc, g6_2, decay * w[2]); w[3] = fma(nc, g6_3, decay * w[3])
-            w[4] = fma(nc, g6_4, decay * w[4]); w[5] = fma(nc, g6_5, decay * w[5]); w[6] = fma(nc, g6_6, decay * w[6]); w[7] = fma(nc, g6_7, decay * w[7])
-            w[8] = fma(nc, g6_8, decay * w[8]); w[9] = fma(nc, g6_9, decay * w[9]); w[10] = fma(nc, g6_10, decay * w[10]); w[11] = fma(nc, g6_11, decay * w[11])
-            w[12] = fma(nc, g6_12, decay * w[12]); w[13] = fma(nc, g6_13, decay * w[13]); w[14] = fma(nc, g6_14, decay * w[14]); w[15] = fma(nc, g6_15, decay * w[15])
+            w[0] = mul_add(-c, g6_0, decay * w[0]); w[1] = mul_add(-c, g6_1, decay * w[1]); w[2] = mul_add(-c, g6_2, decay * w[2]); w[3] = mul_add(-c, g6_3, decay * w[3])
+            w[4] = mul_add(-c, g6_4, decay * w[4]); w[5] = mul_add(-c, g6_5, decay * w[5]); w[6] = mul_add(-c, g6_6, decay * w[6]); w[7] = mul_add(-c, g6_7, decay * w[7])
+            w[8] = mul_add(-c, g6_8, decay * w[8]); w[9] = mul_add(-c, g6_9, decay * w[9]); w[10] = mul_add(-c, g6_10, decay * w[10]); w[11] = mul_add(-c, g6_11, decay * w[11])
+            w[12] = mul_add(-c, g6_12, decay * w[12]); w[13] = mul_add(-c, g6_13, decay * w[13]); w[14] = mul_add(-c, g6_14, decay * w[14]); w[15] = mul_add(-c, g6_15, decay * w[15])
         w = W[i0 + 7, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g7_0; w[1] = w[1] + nc * g7_1; w[2] = w[2] + nc * g7_2; w[3] = w[3] + nc * g7_3
-            w[4] = w[4] + nc * g7_4; w[5] = w[5] + nc * g7_5; w[6] = w[6] + nc * g7_6; w[7] = w[7] + nc * g7_7
-            w[8] = w[8] + nc * g7_8; w[9] = w[9] + nc * g7_9; w[10] = w[10] + nc * g7_10; w[11] = w[11] + nc * g7_11
-            w[12] = w[12] + nc * g7_12; w[13] = w[13] + nc * g7_13; w[14] = w[14] + nc * g7_14; w[15] = w[15] + nc * g7_15
+            w[0] = mul_add(-c, g7_0, w[0]); w[1] = mul_add(-c, g7_1, w[1]); w[2] = mul_add(-c, g7_2, w[2]); w[3] = mul_add(-c, g7_3, w[3])
+            w[4] = mul_add(-c, g7_4, w[4]); w[5] = mul_add(-c, g7_5, w[5]); w[6] = mul_add(-c, g7_6, w[6]); w[7] = mul_add(-c, g7_7, w[7])
+            w[8] = mul_add(-c, g7_8, w[8]); w[9] = mul_add(-c, g7_9, w[9]); w[10] = mul_add(-c, g7_10, w[10]); w[11] = mul_add(-c, g7_11, w[11])
+            w[12] = mul_add(-c, g7_12, w[12]); w[13] = mul_add(-c, g7_13, w[13]); w[14] = mul_add(-c, g7_14, w[14]); w[15] = mul_add(-c, g7_15, w[15])
         else:
-            w[0] = fma(nc, g7_0, decay * w[0]); w[1] = fma(nc, g7_1, decay * w[1]); w[2] = fma(nc, g7_2, decay * w[2]); w[3] = fma(nc, g7_3, decay * w[3])
-            w[4] = fma(nc, g7_4, decay * w[4]); w[5] = fma(nc, g7_5, decay * w[5]); w[6] = fma(nc, g7_6, decay * w[6]); w[7] = fma(nc, g7_7, decay * w[7])
-            w[8] = fma(nc, g7_8, decay * w[8]); w[9] = fma(nc, g7_9, decay * w[9]); w[10] = fma(nc, g7_10, decay * w[10]); w[11] = fma(nc, g7_11, decay * w[11])
-            w[12] = fma(nc, g7_12, decay * w[12]); w[13] = fma(nc, g7_13, decay * w[13]); w[14] = fma(nc, g7_14, decay * w[14]); w[15] = fma(nc, g7_15, decay * w[15])
+            w[0] = mul_add(-c, g7_0, decay * w[0]); w[1] = mul_add(-c, g7_1, decay * w[1]); w[2] = mul_add(-c, g7_2, decay * w[2]); w[3] = mul_add(-c, g7_3, decay * w[3])
+            w[4] = mul_add(-c, g7_4, decay * w[4]); w[5] = mul_add(-c, g7_5, decay * w[5]); w[6] = mul_add(-c, g7_6, decay * w[6]); w[7] = mul_add(-c, g7_7, decay * w[7])
+            w[8] = mul_add(-c, g7_8, decay * w[8]); w[9] = mul_add(-c, g7_9, decay * w[9]); w[10] = mul_add(-c, g7_10, decay * w[10]); w[11] = mul_add(-c, g7_11, decay * w[11])
+            w[12] = mul_add(-c, g7_12, decay * w[12]); w[13] = mul_add(-c, g7_13, decay * w[13]); w[14] = mul_add(-c, g7_14, decay * w[14]); w[15] = mul_add(-c, g7_15, decay * w[15])
 
 
-@micro_kernel
+@kernel
 def grad1x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
     """For each block of 1 rows i0 in range(i_start, i_stop, 1):
     g = A[:m, i0:i0+1].T @ D[:m, jb:jb+16] summed over the m examples in
-    order (as the course does), then w = fma(-c, g, decay * w)."""
-    nc = -c
+    order (as the course does), then w = mul_add(-c, g, decay * w)."""
     for i0 in range(i_start, i_stop, 1):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         for e in range(m):
@@ -344,29 +339,28 @@ def grad1x2(A, D, W, i_start, i_stop, jb, m, c, decay, zero):
             d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
             a = A[e, i0:i0 + 1]
             x = a[0]
-            g0_0 = g0_0 + x * d0; g0_1 = g0_1 + x * d1; g0_2 = g0_2 + x * d2; g0_3 = g0_3 + x * d3
-            g0_4 = g0_4 + x * d4; g0_5 = g0_5 + x * d5; g0_6 = g0_6 + x * d6; g0_7 = g0_7 + x * d7
-            g0_8 = g0_8 + x * d8; g0_9 = g0_9 + x * d9; g0_10 = g0_10 + x * d10; g0_11 = g0_11 + x * d11
-            g0_12 = g0_12 + x * d12; g0_13 = g0_13 + x * d13; g0_14 = g0_14 + x * d14; g0_15 = g0_15 + x * d15
+            g0_0 = mul_add(x, d0, g0_0); g0_1 = mul_add(x, d1, g0_1); g0_2 = mul_add(x, d2, g0_2); g0_3 = mul_add(x, d3, g0_3)
+            g0_4 = mul_add(x, d4, g0_4); g0_5 = mul_add(x, d5, g0_5); g0_6 = mul_add(x, d6, g0_6); g0_7 = mul_add(x, d7, g0_7)
+            g0_8 = mul_add(x, d8, g0_8); g0_9 = mul_add(x, d9, g0_9); g0_10 = mul_add(x, d10, g0_10); g0_11 = mul_add(x, d11, g0_11)
+            g0_12 = mul_add(x, d12, g0_12); g0_13 = mul_add(x, d13, g0_13); g0_14 = mul_add(x, d14, g0_14); g0_15 = mul_add(x, d15, g0_15)
         w = W[i0 + 0, jb:jb + 16]
         if decay == 1.0:
-            w[0] = w[0] + nc * g0_0; w[1] = w[1] + nc * g0_1; w[2] = w[2] + nc * g0_2; w[3] = w[3] + nc * g0_3
-            w[4] = w[4] + nc * g0_4; w[5] = w[5] + nc * g0_5; w[6] = w[6] + nc * g0_6; w[7] = w[7] + nc * g0_7
-            w[8] = w[8] + nc * g0_8; w[9] = w[9] + nc * g0_9; w[10] = w[10] + nc * g0_10; w[11] = w[11] + nc * g0_11
-            w[12] = w[12] + nc * g0_12; w[13] = w[13] + nc * g0_13; w[14] = w[14] + nc * g0_14; w[15] = w[15] + nc * g0_15
+            w[0] = mul_add(-c, g0_0, w[0]); w[1] = mul_add(-c, g0_1, w[1]); w[2] = mul_add(-c, g0_2, w[2]); w[3] = mul_add(-c, g0_3, w[3])
+            w[4] = mul_add(-c, g0_4, w[4]); w[5] = mul_add(-c, g0_5, w[5]); w[6] = mul_add(-c, g0_6, w[6]); w[7] = mul_add(-c, g0_7, w[7])
+            w[8] = mul_add(-c, g0_8, w[8]); w[9] = mul_add(-c, g0_9, w[9]); w[10] = mul_add(-c, g0_10, w[10]); w[11] = mul_add(-c, g0_11, w[11])
+            w[12] = mul_add(-c, g0_12, w[12]); w[13] = mul_add(-c, g0_13, w[13]); w[14] = mul_add(-c, g0_14, w[14]); w[15] = mul_add(-c, g0_15, w[15])
         else:
-            w[0] = fma(nc, g0_0, decay * w[0]); w[1] = fma(nc, g0_1, decay * w[1]); w[2] = fma(nc, g0_2, decay * w[2]); w[3] = fma(nc, g0_3, decay * w[3])
-            w[4] = fma(nc, g0_4, decay * w[4]); w[5] = fma(nc, g0_5, decay * w[5]); w[6] = fma(nc, g0_6, decay * w[6]); w[7] = fma(nc, g0_7, decay * w[7])
-            w[8] = fma(nc, g0_8, decay * w[8]); w[9] = fma(nc, g0_9, decay * w[9]); w[10] = fma(nc, g0_10, decay * w[10]); w[11] = fma(nc, g0_11, decay * w[11])
-            w[12] = fma(nc, g0_12, decay * w[12]); w[13] = fma(nc, g0_13, decay * w[13]); w[14] = fma(nc, g0_14, decay * w[14]); w[15] = fma(nc, g0_15, decay * w[15])
+            w[0] = mul_add(-c, g0_0, decay * w[0]); w[1] = mul_add(-c, g0_1, decay * w[1]); w[2] = mul_add(-c, g0_2, decay * w[2]); w[3] = mul_add(-c, g0_3, decay * w[3])
+            w[4] = mul_add(-c, g0_4, decay * w[4]); w[5] = mul_add(-c, g0_5, decay * w[5]); w[6] = mul_add(-c, g0_6, decay * w[6]); w[7] = mul_add(-c, g0_7, decay * w[7])
+            w[8] = mul_add(-c, g0_8, decay * w[8]); w[9] = mul_add(-c, g0_9, decay * w[9]); w[10] = mul_add(-c, g0_10, decay * w[10]); w[11] = mul_add(-c, g0_11, decay * w[11])
+            w[12] = mul_add(-c, g0_12, decay * w[12]); w[13] = mul_add(-c, g0_13, decay * w[13]); w[14] = mul_add(-c, g0_14, decay * w[14]); w[15] = mul_add(-c, g0_15, decay * w[15])
 
 
-@micro_kernel
+@kernel
 def grad4x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
     """For each block of 4 rows i0 in range(i_start, i_stop, 4):
     g = A[:m, i0:i0+4].T @ D[:m, jb:jb+16] summed over the m examples in
-    order (as the course does), then v = fma(-c, g, mu * v); w = v + decay * w."""
-    nc = -c
+    order (as the course does), then v = mul_add(-c, g, mu * v); w = mul_add(decay, w, v)."""
     for i0 in range(i_start, i_stop, 4):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         g1_0 = g1_1 = g1_2 = g1_3 = g1_4 = g1_5 = g1_6 = g1_7 = g1_8 = g1_9 = g1_10 = g1_11 = g1_12 = g1_13 = g1_14 = g1_15 = zero
@@ -378,105 +372,104 @@ def grad4x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
             d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
             a = A[e, i0:i0 + 4]
             x = a[0]
-            g0_0 = g0_0 + x * d0; g0_1 = g0_1 + x * d1; g0_2 = g0_2 + x * d2; g0_3 = g0_3 + x * d3
-            g0_4 = g0_4 + x * d4; g0_5 = g0_5 + x * d5; g0_6 = g0_6 + x * d6; g0_7 = g0_7 + x * d7
-            g0_8 = g0_8 + x * d8; g0_9 = g0_9 + x * d9; g0_10 = g0_10 + x * d10; g0_11 = g0_11 + x * d11
-            g0_12 = g0_12 + x * d12; g0_13 = g0_13 + x * d13; g0_14 = g0_14 + x * d14; g0_15 = g0_15 + x * d15
+            g0_0 = mul_add(x, d0, g0_0); g0_1 = mul_add(x, d1, g0_1); g0_2 = mul_add(x, d2, g0_2); g0_3 = mul_add(x, d3, g0_3)
+            g0_4 = mul_add(x, d4, g0_4); g0_5 = mul_add(x, d5, g0_5); g0_6 = mul_add(x, d6, g0_6); g0_7 = mul_add(x, d7, g0_7)
+            g0_8 = mul_add(x, d8, g0_8); g0_9 = mul_add(x, d9, g0_9); g0_10 = mul_add(x, d10, g0_10); g0_11 = mul_add(x, d11, g0_11)
+            g0_12 = mul_add(x, d12, g0_12); g0_13 = mul_add(x, d13, g0_13); g0_14 = mul_add(x, d14, g0_14); g0_15 = mul_add(x, d15, g0_15)
             x = a[1]
-            g1_0 = g1_0 + x * d0; g1_1 = g1_1 + x * d1; g1_2 = g1_2 + x * d2; g1_3 = g1_3 + x * d3
-            g1_4 = g1_4 + x * d4; g1_5 = g1_5 + x * d5; g1_6 = g1_6 + x * d6; g1_7 = g1_7 + x * d7
-            g1_8 = g1_8 + x * d8; g1_9 = g1_9 + x * d9; g1_10 = g1_10 + x * d10; g1_11 = g1_11 + x * d11
-            g1_12 = g1_12 + x * d12; g1_13 = g1_13 + x * d13; g1_14 = g1_14 + x * d14; g1_15 = g1_15 + x * d15
+            g1_0 = mul_add(x, d0, g1_0); g1_1 = mul_add(x, d1, g1_1); g1_2 = mul_add(x, d2, g1_2); g1_3 = mul_add(x, d3, g1_3)
+            g1_4 = mul_add(x, d4, g1_4); g1_5 = mul_add(x, d5, g1_5); g1_6 = mul_add(x, d6, g1_6); g1_7 = mul_add(x, d7, g1_7)
+            g1_8 = mul_add(x, d8, g1_8); g1_9 = mul_add(x, d9, g1_9); g1_10 = mul_add(x, d10, g1_10); g1_11 = mul_add(x, d11, g1_11)
+            g1_12 = mul_add(x, d12, g1_12); g1_13 = mul_add(x, d13, g1_13); g1_14 = mul_add(x, d14, g1_14); g1_15 = mul_add(x, d15, g1_15)
             x = a[2]
-            g2_0 = g2_0 + x * d0; g2_1 = g2_1 + x * d1; g2_2 = g2_2 + x * d2; g2_3 = g2_3 + x * d3
-            g2_4 = g2_4 + x * d4; g2_5 = g2_5 + x * d5; g2_6 = g2_6 + x * d6; g2_7 = g2_7 + x * d7
-            g2_8 = g2_8 + x * d8; g2_9 = g2_9 + x * d9; g2_10 = g2_10 + x * d10; g2_11 = g2_11 + x * d11
-            g2_12 = g2_12 + x * d12; g2_13 = g2_13 + x * d13; g2_14 = g2_14 + x * d14; g2_15 = g2_15 + x * d15
+            g2_0 = mul_add(x, d0, g2_0); g2_1 = mul_add(x, d1, g2_1); g2_2 = mul_add(x, d2, g2_2); g2_3 = mul_add(x, d3, g2_3)
+            g2_4 = mul_add(x, d4, g2_4); g2_5 = mul_add(x, d5, g2_5); g2_6 = mul_add(x, d6, g2_6); g2_7 = mul_add(x, d7, g2_7)
+            g2_8 = mul_add(x, d8, g2_8); g2_9 = mul_add(x, d9, g2_9); g2_10 = mul_add(x, d10, g2_10); g2_11 = mul_add(x, d11, g2_11)
+            g2_12 = mul_add(x, d12, g2_12); g2_13 = mul_add(x, d13, g2_13); g2_14 = mul_add(x, d14, g2_14); g2_15 = mul_add(x, d15, g2_15)
             x = a[3]
-            g3_0 = g3_0 + x * d0; g3_1 = g3_1 + x * d1; g3_2 = g3_2 + x * d2; g3_3 = g3_3 + x * d3
-            g3_4 = g3_4 + x * d4; g3_5 = g3_5 + x * d5; g3_6 = g3_6 + x * d6; g3_7 = g3_7 + x * d7
-            g3_8 = g3_8 + x * d8; g3_9 = g3_9 + x * d9; g3_10 = g3_10 + x * d10; g3_11 = g3_11 + x * d11
-            g3_12 = g3_12 + x * d12; g3_13 = g3_13 + x * d13; g3_14 = g3_14 + x * d14; g3_15 = g3_15 + x * d15
+            g3_0 = mul_add(x, d0, g3_0); g3_1 = mul_add(x, d1, g3_1); g3_2 = mul_add(x, d2, g3_2); g3_3 = mul_add(x, d3, g3_3)
+            g3_4 = mul_add(x, d4, g3_4); g3_5 = mul_add(x, d5, g3_5); g3_6 = mul_add(x, d6, g3_6); g3_7 = mul_add(x, d7, g3_7)
+            g3_8 = mul_add(x, d8, g3_8); g3_9 = mul_add(x, d9, g3_9); g3_10 = mul_add(x, d10, g3_10); g3_11 = mul_add(x, d11, g3_11)
+            g3_12 = mul_add(x, d12, g3_12); g3_13 = mul_add(x, d13, g3_13); g3_14 = mul_add(x, d14, g3_14); g3_15 = mul_add(x, d15, g3_15)
         w = W[i0 + 0, jb:jb + 16]
         v = V[i0 + 0, jb:jb + 16]
-        v[0] = fma(nc, g0_0, mu * v[0]); w[0] = v[0] + decay * w[0]
-        v[1] = fma(nc, g0_1, mu * v[1]); w[1] = v[1] + decay * w[1]
-        v[2] = fma(nc, g0_2, mu * v[2]); w[2] = v[2] + decay * w[2]
-        v[3] = fma(nc, g0_3, mu * v[3]); w[3] = v[3] + decay * w[3]
-        v[4] = fma(nc, g0_4, mu * v[4]); w[4] = v[4] + decay * w[4]
-        v[5] = fma(nc, g0_5, mu * v[5]); w[5] = v[5] + decay * w[5]
-        v[6] = fma(nc, g0_6, mu * v[6]); w[6] = v[6] + decay * w[6]
-        v[7] = fma(nc, g0_7, mu * v[7]); w[7] = v[7] + decay * w[7]
-        v[8] = fma(nc, g0_8, mu * v[8]); w[8] = v[8] + decay * w[8]
-        v[9] = fma(nc, g0_9, mu * v[9]); w[9] = v[9] + decay * w[9]
-        v[10] = fma(nc, g0_10, mu * v[10]); w[10] = v[10] + decay * w[10]
-        v[11] = fma(nc, g0_11, mu * v[11]); w[11] = v[11] + decay * w[11]
-        v[12] = fma(nc, g0_12, mu * v[12]); w[12] = v[12] + decay * w[12]
-        v[13] = fma(nc, g0_13, mu * v[13]); w[13] = v[13] + decay * w[13]
-        v[14] = fma(nc, g0_14, mu * v[14]); w[14] = v[14] + decay * w[14]
-        v[15] = fma(nc, g0_15, mu * v[15]); w[15] = v[15] + decay * w[15]
+        v[0] = mul_add(-c, g0_0, mu * v[0]); w[0] = mul_add(decay, w[0], v[0])
+        v[1] = mul_add(-c, g0_1, mu * v[1]); w[1] = mul_add(decay, w[1], v[1])
+        v[2] = mul_add(-c, g0_2, mu * v[2]); w[2] = mul_add(decay, w[2], v[2])
+        v[3] = mul_add(-c, g0_3, mu * v[3]); w[3] = mul_add(decay, w[3], v[3])
+        v[4] = mul_add(-c, g0_4, mu * v[4]); w[4] = mul_add(decay, w[4], v[4])
+        v[5] = mul_add(-c, g0_5, mu * v[5]); w[5] = mul_add(decay, w[5], v[5])
+        v[6] = mul_add(-c, g0_6, mu * v[6]); w[6] = mul_add(decay, w[6], v[6])
+        v[7] = mul_add(-c, g0_7, mu * v[7]); w[7] = mul_add(decay, w[7], v[7])
+        v[8] = mul_add(-c, g0_8, mu * v[8]); w[8] = mul_add(decay, w[8], v[8])
+        v[9] = mul_add(-c, g0_9, mu * v[9]); w[9] = mul_add(decay, w[9], v[9])
+        v[10] = mul_add(-c, g0_10, mu * v[10]); w[10] = mul_add(decay, w[10], v[10])
+        v[11] = mul_add(-c, g0_11, mu * v[11]); w[11] = mul_add(decay, w[11], v[11])
+        v[12] = mul_add(-c, g0_12, mu * v[12]); w[12] = mul_add(decay, w[12], v[12])
+        v[13] = mul_add(-c, g0_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
+        v[14] = mul_add(-c, g0_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
+        v[15] = mul_add(-c, g0_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
         w = W[i0 + 1, jb:jb + 16]
         v = V[i0 + 1, jb:jb + 16]
-        v[0] = fma(nc, g1_0, mu * v[0]); w[0] = v[0] + decay * w[0]
-        v[1] = fma(nc, g1_1, mu * v[1]); w[1] = v[1] + decay * w[1]
-        v[2] = fma(nc, g1_2, mu * v[2]); w[2] = v[2] + decay * w[2]
-        v[3] = fma(nc, g1_3, mu * v[3]); w[3] = v[3] + decay * w[3]
-        v[4] = fma(nc, g1_4, mu * v[4]); w[4] = v[4] + decay * w[4]
-        v[5] = fma(nc, g1_5, mu * v[5]); w[5] = v[5] + decay * w[5]
-        v[6] = fma(nc, g1_6, mu * v[6]); w[6] = v[6] + decay * w[6]
-        v[7] = fma(nc, g1_7, mu * v[7]); w[7] = v[7] + decay * w[7]
-        v[8] = fma(nc, g1_8, mu * v[8]); w[8] = v[8] + decay * w[8]
-        v[9] = fma(nc, g1_9, mu * v[9]); w[9] = v[9] + decay * w[9]
-        v[10] = fma(nc, g1_10, mu * v[10]); w[10] = v[10] + decay * w[10]
-        v[11] = fma(nc, g1_11, mu * v[11]); w[11] = v[11] + decay * w[11]
-        v[12] = fma(nc, g1_12, mu * v[12]); w[12] = v[12] + decay * w[12]
-        v[13] = fma(nc, g1_13, mu * v[13]); w[13] = v[13] + decay * w[13]
-        v[14] = fma(nc, g1_14, mu * v[14]); w[14] = v[14] + decay * w[14]
-        v[15] = fma(nc, g1_15, mu * v[15]); w[15] = v[15] + decay * w[15]
+        v[0] = mul_add(-c, g1_0, mu * v[0]); w[0] = mul_add(decay, w[0], v[0])
+        v[1] = mul_add(-c, g1_1, mu * v[1]); w[1] = mul_add(decay, w[1], v[1])
+        v[2] = mul_add(-c, g1_2, mu * v[2]); w[2] = mul_add(decay, w[2], v[2])
+        v[3] = mul_add(-c, g1_3, mu * v[3]); w[3] = mul_add(decay, w[3], v[3])
+        v[4] = mul_add(-c, g1_4, mu * v[4]); w[4] = mul_add(decay, w[4], v[4])
+        v[5] = mul_add(-c, g1_5, mu * v[5]); w[5] = mul_add(decay, w[5], v[5])
+        v[6] = mul_add(-c, g1_6, mu * v[6]); w[6] = mul_add(decay, w[6], v[6])
+        v[7] = mul_add(-c, g1_7, mu * v[7]); w[7] = mul_add(decay, w[7], v[7])
+        v[8] = mul_add(-c, g1_8, mu * v[8]); w[8] = mul_add(decay, w[8], v[8])
+        v[9] = mul_add(-c, g1_9, mu * v[9]); w[9] = mul_add(decay, w[9], v[9])
+        v[10] = mul_add(-c, g1_10, mu * v[10]); w[10] = mul_add(decay, w[10], v[10])
+        v[11] = mul_add(-c, g1_11, mu * v[11]); w[11] = mul_add(decay, w[11], v[11])
+        v[12] = mul_add(-c, g1_12, mu * v[12]); w[12] = mul_add(decay, w[12], v[12])
+        v[13] = mul_add(-c, g1_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
+        v[14] = mul_add(-c, g1_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
+        v[15] = mul_add(-c, g1_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
         w = W[i0 + 2, jb:jb + 16]
         v = V[i0 + 2, jb:jb + 16]
-        v[0] = fma(nc, g2_0, mu * v[0]); w[0] = v[0] + decay * w[0]
-        v[1] = fma(nc, g2_1, mu * v[1]); w[1] = v[1] + decay * w[1]
-        v[2] = fma(nc, g2_2, mu * v[2]); w[2] = v[2] + decay * w[2]
-        v[3] = fma(nc, g2_3, mu * v[3]); w[3] = v[3] + decay * w[3]
-        v[4] = fma(nc, g2_4, mu * v[4]); w[4] = v[4] + decay * w[4]
-        v[5] = fma(nc, g2_5, mu * v[5]); w[5] = v[5] + decay * w[5]
-        v[6] = fma(nc, g2_6, mu * v[6]); w[6] = v[6] + decay * w[6]
-        v[7] = fma(nc, g2_7, mu * v[7]); w[7] = v[7] + decay * w[7]
-        v[8] = fma(nc, g2_8, mu * v[8]); w[8] = v[8] + decay * w[8]
-        v[9] = fma(nc, g2_9, mu * v[9]); w[9] = v[9] + decay * w[9]
-        v[10] = fma(nc, g2_10, mu * v[10]); w[10] = v[10] + decay * w[10]
-        v[11] = fma(nc, g2_11, mu * v[11]); w[11] = v[11] + decay * w[11]
-        v[12] = fma(nc, g2_12, mu * v[12]); w[12] = v[12] + decay * w[12]
-        v[13] = fma(nc, g2_13, mu * v[13]); w[13] = v[13] + decay * w[13]
-        v[14] = fma(nc, g2_14, mu * v[14]); w[14] = v[14] + decay * w[14]
-        v[15] = fma(nc, g2_15, mu * v[15]); w[15] = v[15] + decay * w[15]
+        v[0] = mul_add(-c, g2_0, mu * v[0]); w[0] = mul_add(decay, w[0], v[0])
+        v[1] = mul_add(-c, g2_1, mu * v[1]); w[1] = mul_add(decay, w[1], v[1])
+        v[2] = mul_add(-c, g2_2, mu * v[2]); w[2] = mul_add(decay, w[2], v[2])
+        v[3] = mul_add(-c, g2_3, mu * v[3]); w[3] = mul_add(decay, w[3], v[3])
+        v[4] = mul_add(-c, g2_4, mu * v[4]); w[4] = mul_add(decay, w[4], v[4])
+        v[5] = mul_add(-c, g2_5, mu * v[5]); w[5] = mul_add(decay, w[5], v[5])
+        v[6] = mul_add(-c, g2_6, mu * v[6]); w[6] = mul_add(decay, w[6], v[6])
+        v[7] = mul_add(-c, g2_7, mu * v[7]); w[7] = mul_add(decay, w[7], v[7])
+        v[8] = mul_add(-c, g2_8, mu * v[8]); w[8] = mul_add(decay, w[8], v[8])
+        v[9] = mul_add(-c, g2_9, mu * v[9]); w[9] = mul_add(decay, w[9], v[9])
+        v[10] = mul_add(-c, g2_10, mu * v[10]); w[10] = mul_add(decay, w[10], v[10])
+        v[11] = mul_add(-c, g2_11, mu * v[11]); w[11] = mul_add(decay, w[11], v[11])
+        v[12] = mul_add(-c, g2_12, mu * v[12]); w[12] = mul_add(decay, w[12], v[12])
+        v[13] = mul_add(-c, g2_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
+        v[14] = mul_add(-c, g2_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
+        v[15] = mul_add(-c, g2_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
         w = W[i0 + 3, jb:jb + 16]
         v = V[i0 + 3, jb:jb + 16]
-        v[0] = fma(nc, g3_0, mu * v[0]); w[0] = v[0] + decay * w[0]
-        v[1] = fma(nc, g3_1, mu * v[1]); w[1] = v[1] + decay * w[1]
-        v[2] = fma(nc, g3_2, mu * v[2]); w[2] = v[2] + decay * w[2]
-        v[3] = fma(nc, g3_3, mu * v[3]); w[3] = v[3] + decay * w[3]
-        v[4] = fma(nc, g3_4, mu * v[4]); w[4] = v[4] + decay * w[4]
-        v[5] = fma(nc, g3_5, mu * v[5]); w[5] = v[5] + decay * w[5]
-        v[6] = fma(nc, g3_6, mu * v[6]); w[6] = v[6] + decay * w[6]
-        v[7] = fma(nc, g3_7, mu * v[7]); w[7] = v[7] + decay * w[7]
-        v[8] = fma(nc, g3_8, mu * v[8]); w[8] = v[8] + decay * w[8]
-        v[9] = fma(nc, g3_9, mu * v[9]); w[9] = v[9] + decay * w[9]
-        v[10] = fma(nc, g3_10, mu * v[10]); w[10] = v[10] + decay * w[10]
-        v[11] = fma(nc, g3_11, mu * v[11]); w[11] = v[11] + decay * w[11]
-        v[12] = fma(nc, g3_12, mu * v[12]); w[12] = v[12] + decay * w[12]
-        v[13] = fma(nc, g3_13, mu * v[13]); w[13] = v[13] + decay * w[13]
-        v[14] = fma(nc, g3_14, mu * v[14]); w[14] = v[14] + decay * w[14]
-        v[15] = fma(nc, g3_15, mu * v[15]); w[15] = v[15] + decay * w[15]
+        v[0] = mul_add(-c, g3_0, mu * v[0]); w[0] = mul_add(decay, w[0], v[0])
+        v[1] = mul_add(-c, g3_1, mu * v[1]); w[1] = mul_add(decay, w[1], v[1])
+        v[2] = mul_add(-c, g3_2, mu * v[2]); w[2] = mul_add(decay, w[2], v[2])
+        v[3] = mul_add(-c, g3_3, mu * v[3]); w[3] = mul_add(decay, w[3], v[3])
+        v[4] = mul_add(-c, g3_4, mu * v[4]); w[4] = mul_add(decay, w[4], v[4])
+        v[5] = mul_add(-c, g3_5, mu * v[5]); w[5] = mul_add(decay, w[5], v[5])
+        v[6] = mul_add(-c, g3_6, mu * v[6]); w[6] = mul_add(decay, w[6], v[6])
+        v[7] = mul_add(-c, g3_7, mu * v[7]); w[7] = mul_add(decay, w[7], v[7])
+        v[8] = mul_add(-c, g3_8, mu * v[8]); w[8] = mul_add(decay, w[8], v[8])
+        v[9] = mul_add(-c, g3_9, mu * v[9]); w[9] = mul_add(decay, w[9], v[9])
+        v[10] = mul_add(-c, g3_10, mu * v[10]); w[10] = mul_add(decay, w[10], v[10])
+        v[11] = mul_add(-c, g3_11, mu * v[11]); w[11] = mul_add(decay, w[11], v[11])
+        v[12] = mul_add(-c, g3_12, mu * v[12]); w[12] = mul_add(decay, w[12], v[12])
+        v[13] = mul_add(-c, g3_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
+        v[14] = mul_add(-c, g3_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
+        v[15] = mul_add(-c, g3_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
 
 
-@micro_kernel
+@kernel
 def grad1x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
     """For each block of 1 rows i0 in range(i_start, i_stop, 1):
     g = A[:m, i0:i0+1].T @ D[:m, jb:jb+16] summed over the m examples in
-    order (as the course does), then v = fma(-c, g, mu * v); w = v + decay * w."""
-    nc = -c
+    order (as the course does), then v = mul_add(-c, g, mu * v); w = mul_add(decay, w, v)."""
     for i0 in range(i_start, i_stop, 1):
         g0_0 = g0_1 = g0_2 = g0_3 = g0_4 = g0_5 = g0_6 = g0_7 = g0_8 = g0_9 = g0_10 = g0_11 = g0_12 = g0_13 = g0_14 = g0_15 = zero
         for e in range(m):
@@ -485,28 +478,28 @@ def grad1x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
             d8 = d[8]; d9 = d[9]; d10 = d[10]; d11 = d[11]; d12 = d[12]; d13 = d[13]; d14 = d[14]; d15 = d[15]
             a = A[e, i0:i0 + 1]
             x = a[0]
-            g0_0 = g0_0 + x * d0; g0_1 = g0_1 + x * d1; g0_2 = g0_2 + x * d2; g0_3 = g0_3 + x * d3
-            g0_4 = g0_4 + x * d4; g0_5 = g0_5 + x * d5; g0_6 = g0_6 + x * d6; g0_7 = g0_7 + x * d7
-            g0_8 = g0_8 + x * d8; g0_9 = g0_9 + x * d9; g0_10 = g0_10 + x * d10; g0_11 = g0_11 + x * d11
-            g0_12 = g0_12 + x * d12; g0_13 = g0_13 + x * d13; g0_14 = g0_14 + x * d14; g0_15 = g0_15 + x * d15
+            g0_0 = mul_add(x, d0, g0_0); g0_1 = mul_add(x, d1, g0_1); g0_2 = mul_add(x, d2, g0_2); g0_3 = mul_add(x, d3, g0_3)
+            g0_4 = mul_add(x, d4, g0_4); g0_5 = mul_add(x, d5, g0_5); g0_6 = mul_add(x, d6, g0_6); g0_7 = mul_add(x, d7, g0_7)
+            g0_8 = mul_add(x, d8, g0_8); g0_9 = mul_add(x, d9, g0_9); g0_10 = mul_add(x, d10, g0_10); g0_11 = mul_add(x, d11, g0_11)
+            g0_12 = mul_add(x, d12, g0_12); g0_13 = mul_add(x, d13, g0_13); g0_14 = mul_add(x, d14, g0_14); g0_15 = mul_add(x, d15, g0_15)
         w = W[i0 + 0, jb:jb + 16]
         v = V[i0 + 0, jb:jb + 16]
-        v[0] = fma(nc, g0_0, mu * v[0]); w[0] = v[0] + decay * w[0]
-        v[1] = fma(nc, g0_1, mu * v[1]); w[1] = v[1] + decay * w[1]
-        v[2] = fma(nc, g0_2, mu * v[2]); w[2] = v[2] + decay * w[2]
-        v[3] = fma(nc, g0_3, mu * v[3]); w[3] = v[3] + decay * w[3]
-        v[4] = fma(nc, g0_4, mu * v[4]); w[4] = v[4] + decay * w[4]
-        v[5] = fma(nc, g0_5, mu * v[5]); w[5] = v[5] + decay * w[5]
-        v[6] = fma(nc, g0_6, mu * v[6]); w[6] = v[6] + decay * w[6]
-        v[7] = fma(nc, g0_7, mu * v[7]); w[7] = v[7] + decay * w[7]
-        v[8] = fma(nc, g0_8, mu * v[8]); w[8] = v[8] + decay * w[8]
-        v[9] = fma(nc, g0_9, mu * v[9]); w[9] = v[9] + decay * w[9]
-        v[10] = fma(nc, g0_10, mu * v[10]); w[10] = v[10] + decay * w[10]
-        v[11] = fma(nc, g0_11, mu * v[11]); w[11] = v[11] + decay * w[11]
-        v[12] = fma(nc, g0_12, mu * v[12]); w[12] = v[12] + decay * w[12]
-        v[13] = fma(nc, g0_13, mu * v[13]); w[13] = v[13] + decay * w[13]
-        v[14] = fma(nc, g0_14, mu * v[14]); w[14] = v[14] + decay * w[14]
-        v[15] = fma(nc, g0_15, mu * v[15]); w[15] = v[15] + decay * w[15]
+        v[0] = mul_add(-c, g0_0, mu * v[0]); w[0] = mul_add(decay, w[0], v[0])
+        v[1] = mul_add(-c, g0_1, mu * v[1]); w[1] = mul_add(decay, w[1], v[1])
+        v[2] = mul_add(-c, g0_2, mu * v[2]); w[2] = mul_add(decay, w[2], v[2])
+        v[3] = mul_add(-c, g0_3, mu * v[3]); w[3] = mul_add(decay, w[3], v[3])
+        v[4] = mul_add(-c, g0_4, mu * v[4]); w[4] = mul_add(decay, w[4], v[4])
+        v[5] = mul_add(-c, g0_5, mu * v[5]); w[5] = mul_add(decay, w[5], v[5])
+        v[6] = mul_add(-c, g0_6, mu * v[6]); w[6] = mul_add(decay, w[6], v[6])
+        v[7] = mul_add(-c, g0_7, mu * v[7]); w[7] = mul_add(decay, w[7], v[7])
+        v[8] = mul_add(-c, g0_8, mu * v[8]); w[8] = mul_add(decay, w[8], v[8])
+        v[9] = mul_add(-c, g0_9, mu * v[9]); w[9] = mul_add(decay, w[9], v[9])
+        v[10] = mul_add(-c, g0_10, mu * v[10]); w[10] = mul_add(decay, w[10], v[10])
+        v[11] = mul_add(-c, g0_11, mu * v[11]); w[11] = mul_add(decay, w[11], v[11])
+        v[12] = mul_add(-c, g0_12, mu * v[12]); w[12] = mul_add(decay, w[12], v[12])
+        v[13] = mul_add(-c, g0_13, mu * v[13]); w[13] = mul_add(decay, w[13], v[13])
+        v[14] = mul_add(-c, g0_14, mu * v[14]); w[14] = mul_add(decay, w[14], v[14])
+        v[15] = mul_add(-c, g0_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
 
 
 def grad_rows(W):

@@ -21,14 +21,12 @@ not edit by hand).
 Column blocks are {cols} wide; arrays are row-major and padded so that
 every block is whole. Each accumulator is a scalar so that LLVM keeps it in
 a register and packs rows of them into SIMD registers (SLP vectorizer).
-Compiled with LLVM's ``contract`` flag (see fastnet._jit.micro_kernel):
-each ``s + x * w`` is one FMA; a sum of two products uses ``fma``.
 ``zero`` is a 0 of the parameters' dtype, so float32 sums stay float32.
 """
 from numba import types
 from numba.core.extending import overload
 
-from ._jit import FLAGS, fma, micro_kernel
+from ._jit import FLAGS, kernel, mul_add
 
 COLS = {cols}
 FWD_ROWS = {fwd}
@@ -41,7 +39,7 @@ def fwd(rows, blocks=1):
     """Forward products for ``rows`` examples, ``blocks`` column blocks."""
     cols = LANES * blocks
     name = f"fwd{rows}" + (f"x{blocks}" if blocks > 1 else "")
-    out = ["@micro_kernel",
+    out = [f"@kernel",
            f"def {name}(A, W, Z, e0, jb, n, zero):",
            f'    """Z[e0:e0+{rows}, jb:jb+{cols}] = A[e0:e0+{rows}, :n] @ W[:n, jb:jb+{cols}]."""']
     for k in range(rows):
@@ -55,7 +53,7 @@ def fwd(rows, blocks=1):
     for k in range(rows):
         out.append(f"        x = a{k}[i]")
         for j0 in range(0, cols, 4):
-            out.append("        " + "; ".join(f"s{k}_{j} = s{k}_{j} + x * w{j}" for j in range(j0, j0 + 4)))
+            out.append("        " + "; ".join(f"s{k}_{j} = mul_add(x, w{j}, s{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"    z = Z[e0 + {k}, jb:jb + {cols}]")
         for j0 in range(0, cols, LANES):
@@ -70,14 +68,13 @@ def grad(rows, blocks=1, momentum=False):
     name = f"grad{rows}" + (f"x{blocks}" if blocks > 1 else "") + ("_m" if momentum else "")
     head = ("A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero" if momentum
             else "A, D, W, i_start, i_stop, jb, m, c, decay, zero")
-    step = ("v = fma(-c, g, mu * v); w = v + decay * w" if momentum
-            else "w = fma(-c, g, decay * w)")
-    out = ["@micro_kernel",
+    step = ("v = mul_add(-c, g, mu * v); w = mul_add(decay, w, v)" if momentum
+            else "w = mul_add(-c, g, decay * w)")
+    out = [f"@kernel",
            f"def {name}({head}):",
            f'    """For each block of {rows} rows i0 in range(i_start, i_stop, {rows}):',
            f'    g = A[:m, i0:i0+{rows}].T @ D[:m, jb:jb+{cols}] summed over the m examples in',
            f'    order (as the course does), then {step}."""',
-           "    nc = -c",
            f"    for i0 in range(i_start, i_stop, {rows}):"]
     for k in range(rows):
         out.append("        " + " = ".join(f"g{k}_{j}" for j in range(cols)) + " = zero")
@@ -89,23 +86,22 @@ def grad(rows, blocks=1, momentum=False):
     for k in range(rows):
         out.append(f"            x = a[{k}]")
         for j0 in range(0, cols, 4):
-            out.append("            " + "; ".join(f"g{k}_{j} = g{k}_{j} + x * d{j}" for j in range(j0, j0 + 4)))
+            out.append("            " + "; ".join(f"g{k}_{j} = mul_add(x, d{j}, g{k}_{j})" for j in range(j0, j0 + 4)))
     for k in range(rows):
         out.append(f"        w = W[i0 + {k}, jb:jb + {cols}]")
         if momentum:
             out.append(f"        v = V[i0 + {k}, jb:jb + {cols}]")
             for j in range(cols):
-                out.append(f"        v[{j}] = fma(nc, g{k}_{j}, mu * v[{j}]); "
-                           f"w[{j}] = v[{j}] + decay * w[{j}]")
+                out.append(f"        v[{j}] = mul_add(-c, g{k}_{j}, mu * v[{j}]); w[{j}] = mul_add(decay, w[{j}], v[{j}])")
         else:
             # without L2 (the course) skip the multiply by 1: it costs ~5%
             out.append("        if decay == 1.0:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] = w[{j}] + nc * g{k}_{j}"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, w[{j}])"
                                                       for j in range(j0, j0 + 4)))
             out.append("        else:")
             for j0 in range(0, cols, 4):
-                out.append("            " + "; ".join(f"w[{j}] = fma(nc, g{k}_{j}, decay * w[{j}])"
+                out.append("            " + "; ".join(f"w[{j}] = mul_add(-c, g{k}_{j}, decay * w[{j}])"
                                                       for j in range(j0, j0 + 4)))
     return "\n".join(out)
 
