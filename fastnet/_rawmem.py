@@ -13,6 +13,7 @@ assumed: it is found once on probe arrays, and where it cannot be found
 the caller asks each array in turn. Only the data-pointer word of live
 ``numpy.ndarray`` objects is read; nothing is written.
 """
+
 import sys
 
 import numpy as np
@@ -26,8 +27,9 @@ class _Span:
     """A read-only numpy view over raw memory (``__array_interface__``)."""
 
     def __init__(self, address, words):
-        self.__array_interface__ = dict(version=3, data=(address, True), shape=(words,),
-                                        typestr=np.dtype(np.uintp).str)
+        self.__array_interface__ = dict(
+            version=3, data=(address, True), shape=(words,), typestr=np.dtype(np.uintp).str
+        )
 
 
 def _read_words(address, words):

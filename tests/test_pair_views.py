@@ -1,6 +1,7 @@
 """Taking in the course's pairs: the columns are used in place (no copy)
 exactly when they are consecutive rows of one array, and the bulk address
 read behind that agrees with numpy's own answer array by array."""
+
 import numpy as np
 import pytest
 
@@ -24,13 +25,21 @@ def test_consecutive_columns_are_taken_without_a_copy():
     assert np.array_equal(rows, X.reshape(50, 8))
 
 
-@pytest.mark.parametrize("make", [
-    lambda X: [X[i] for i in range(X.shape[0])][::-1],  # reversed order
-    lambda X: [X[i] for i in (0, 1, 3, 2) + tuple(range(4, X.shape[0]))],  # one swap
-    lambda X: [X[i] for i in range(X.shape[0])][:-1] + [X[-1].copy()],  # last one not a view
-    lambda X: [X[0]] + [X.reshape(-1)[i * 8:i * 8 + 16:2].reshape(8, 1)  # strided views,
-                        for i in range(1, X.shape[0] - 1)],  # starting where rows start
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda X: [X[i] for i in range(X.shape[0])][::-1],  # reversed order
+        lambda X: [X[i] for i in (0, 1, 3, 2) + tuple(range(4, X.shape[0]))],  # one swap
+        lambda X: [X[i] for i in range(X.shape[0])][:-1] + [X[-1].copy()],  # last one not a view
+        lambda X: (
+            [X[0]]
+            + [
+                X.reshape(-1)[i * 8 : i * 8 + 16 : 2].reshape(8, 1)  # strided views,
+                for i in range(1, X.shape[0] - 1)
+            ]
+        ),  # starting where rows start
+    ],
+)
 def test_other_columns_are_copied_exactly(make):
     X = np.random.default_rng(1).random((40, 8, 1))
     cols = make(X)
