@@ -103,6 +103,26 @@ def _cpu_jiffies():
 _CPU_AT_START = _cpu_jiffies()
 
 
+# widest first: the first one the CPU has names its SIMD level
+SIMD_LEVELS = (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"), ("sse4.2", "SSE4.2"),
+               ("sve", "SVE"), ("neon", "NEON"))
+
+
+def simd_level():
+    """``(LLVM's name for this CPU, its widest SIMD level)``, as Numba
+    compiles for it (llvmlite's host CPU features)."""
+    from llvmlite import binding as llvm
+
+    features = {f[1:] for f in llvm.get_host_cpu_features().flatten().split(",")
+                if f.startswith("+")}
+    level = next((name for flag, name in SIMD_LEVELS if flag in features), "?")
+    if level == "AVX-512":
+        extra = [f.upper().removeprefix("AVX512") for f in sorted(features)
+                 if f.startswith("avx512") and f != "avx512f"]
+        level += f" (F {' '.join(extra)})" if extra else ""
+    return llvm.get_host_cpu_name(), level
+
+
 def pytest_benchmark_update_machine_info(config, machine_info):
     """Library versions, thread counts, BLAS settings, and how busy the
     machine was during the run (CPU steal, load average), for the report."""
@@ -118,6 +138,7 @@ def pytest_benchmark_update_machine_info(config, machine_info):
     machine_info["numba"] = numba.__version__
     machine_info["numba_threads"] = numba.get_num_threads()
     machine_info["cpu_count"] = os.cpu_count()
+    machine_info["llvm_cpu"], machine_info["simd"] = simd_level()
     machine_info["env"] = {k: os.environ[k] for k in (
         "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
         "OMP_NUM_THREADS", "NUMBA_NUM_THREADS") if k in os.environ}

@@ -13,10 +13,13 @@ column), int labels where one-hot columns are expected and the reverse,
 int and bool inputs (taken as they are), and uint8 inputs, which are pixel
 bytes: they are scaled by 1/256 like :mod:`fastnet.mnist` does.
 """
+import itertools
 import numbers
+import operator
 
 import numpy as np
 
+from . import _rawmem
 from ._knobs import PIXEL_LEVELS
 from ._lazy import kernels
 from ._validation import VALUE_CUT
@@ -117,19 +120,33 @@ def _stack_same(vs, n):
     if (type(first) is not np.ndarray or first.dtype.kind not in _NUMERIC
             or first.shape not in ((n, 1), (n,))):
         return None
-    dt, shape = first.dtype, first.shape
-    for v in vs:
-        if type(v) is not np.ndarray or v.shape != shape or v.dtype != dt:
-            return None
+    # one pass per attribute in C (map), not a Python loop per item: 50,000
+    # course pairs are checked in a few milliseconds
+    # (ndim, len, size) pins the shape without a tuple per item (tuples by
+    # the 100,000 wake the garbage collector, which walks every pair)
+    if (not _all_is(map(type, vs), np.ndarray) or _distinct(vs, "dtype") != 1
+            or _distinct(vs, "ndim") != 1 or set(map(len, vs)) != {n}
+            or _distinct(vs, "size") != 1):
+        return None
     rows = _consecutive_rows(vs, n)
     # concatenate: one copy, 3x faster than np.stack on 50,000 small columns
     return rows if rows is not None else np.concatenate(vs).reshape(len(vs), n)
 
 
+def _all_is(values, obj):
+    return all(map(operator.is_, values, itertools.repeat(obj)))
+
+
+def _distinct(vs, attribute):
+    """Number of distinct values of ``attribute`` over ``vs``."""
+    return len(set(map(operator.attrgetter(attribute), vs)))
+
+
 def _consecutive_rows(vs, n):
     """A zero-copy (len(vs), n) view when the columns are consecutive rows of
     one array, as the course loader's zips give them (saves a copy of the
-    whole training set: 157 MB for MNIST); else None."""
+    whole training set: 157 MB for MNIST); else None. ``vs`` are arrays of
+    one shape and dtype."""
     first = vs[0]
     base = first.base
     if (not isinstance(base, np.ndarray) or base.dtype != first.dtype
@@ -140,11 +157,15 @@ def _consecutive_rows(vs, n):
     offset = start - base.__array_interface__["data"][0]
     if offset < 0 or offset % first.itemsize or offset + len(vs) * step > base.nbytes:
         return None
-    strides = first.strides
-    for k, v in enumerate(vs):
-        if (v.base is not base or v.strides != strides
-                or v.__array_interface__["data"][0] != start + k * step):
-            return None
+    if not _all_is(map(operator.attrgetter("base"), vs), base) or _distinct(vs, "strides") != 1:
+        return None
+    expected = start + step * np.arange(len(vs), dtype=np.uint64)
+    addresses = _rawmem.data_addresses(vs)
+    if addresses is None:  # not CPython, or an unknown array layout: one by one
+        addresses = np.fromiter((v.__array_interface__["data"][0] for v in vs),
+                                dtype=np.uint64, count=len(vs))
+    if not np.array_equal(addresses, expected):
+        return None
     i0 = offset // first.itemsize
     return base.reshape(-1)[i0:i0 + len(vs) * n].reshape(len(vs), n)
 
@@ -261,6 +282,8 @@ def _pairs(data, name, n_in):
             raise ValueError(f"{name} is empty")
         raise ValueError(f"{name} is empty (an iterator such as zip can be used only "
                          f"once: was it used already? Keep its pairs with list(...))")
+    if set(map(type, items)) <= {tuple, list} and set(map(len, items)) == {2}:
+        return items  # the usual case, checked in C (map) rather than item by item
     for i, p in enumerate(items):
         if isinstance(p, (tuple, list)) and len(p) == 2:
             continue
@@ -280,7 +303,7 @@ def _pairs(data, name, n_in):
 
 
 def _stack_inputs(items, n_in, name):
-    xs = [p[0] for p in items]
+    xs = list(map(operator.itemgetter(0), items))
     X = _stack_same(xs, n_in)
     if X is not None:
         if X.dtype != np.uint8:
@@ -295,7 +318,7 @@ def _stack_inputs(items, n_in, name):
 
 
 def _pair_targets(items, n_out, name):
-    ys = [p[1] for p in items]
+    ys = list(map(operator.itemgetter(1), items))
     labels = _int_labels(ys)
     if labels is not None:
         _check_range(labels, n_out, lambda i: f"{name}[{i}]")
@@ -325,7 +348,7 @@ def _one_hot_labels(Y):
 
 
 def _pair_labels(items, n_out, name):
-    ys = [p[1] for p in items]
+    ys = list(map(operator.itemgetter(1), items))
     labels = _int_labels(ys)
     if labels is None:
         Y = _stack_same(ys, n_out)

@@ -96,15 +96,19 @@ def prefetch(typingctx, arr, index):
 _cache_warned = False
 
 
-def kernel(fn):
-    """Compile ``fn`` with the project's flags (serial kernel).
+def kernel(fn=None, inline="never"):
+    """Compile ``fn`` with the project's flags (serial kernel);
+    ``@kernel(inline="always")`` inlines it into its callers in Numba's IR.
 
     Where Numba finds no writable place for its cache (a read-only install
     and no writable home or ``NUMBA_CACHE_DIR``), the kernels are compiled
     in every process instead, after one warning (issue 11, item 13)."""
     global _cache_warned
+    if fn is None:
+        return functools.partial(kernel, inline=inline)
+    flags = dict(FLAGS, inline=inline)
     try:
-        return njit(**FLAGS)(fn)
+        return njit(**flags)(fn)
     except RuntimeError as exc:
         if "no locator available" not in str(exc):
             raise
@@ -114,7 +118,7 @@ def kernel(fn):
                           "install?); the kernels are compiled again in every process. "
                           "Set NUMBA_CACHE_DIR to a writable folder to keep them.",
                           RuntimeWarning, stacklevel=2)
-        return njit(**dict(FLAGS, cache=False))(fn)
+        return njit(**dict(flags, cache=False))(fn)
 
 
 _compile_s = [0.0]

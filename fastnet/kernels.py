@@ -124,7 +124,7 @@ def _derivative(a, kind):
     return a * (1.0 - a)
 
 
-@kernel
+@kernel(inline="always")
 def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
     """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
     zero = padded.dtype.type(0.0)
@@ -267,7 +267,7 @@ pixel_codes = entry(_pixel_codes)
 pixel_codes.__doc__ = _pixel_codes.__doc__
 
 
-@kernel
+@kernel(inline="always")
 def _load(X, Y, order, start, m, acts, targets, rows, width):
     scale = _input_scale(X, acts)
     A = _block(acts, width, rows, 0)
@@ -281,7 +281,7 @@ def _load(X, Y, order, start, m, acts, targets, rows, width):
             targets[e, j] = Y[r, j]
 
 
-@kernel
+@kernel(inline="always")
 def _prefetch_rows(X, Y, order, start, m):
     """Prefetch the rows of the next mini-batch: after the shuffle they are
     scattered over memory, and fetching them while this mini-batch computes
@@ -295,7 +295,7 @@ def _prefetch_rows(X, Y, order, start, m):
         prefetch(Y[order[e]], 0)
 
 
-@kernel
+@kernel(inline="always")
 def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
          stride, count, batch, eta, acts, deltas, targets, cfg, decay, mu, vel):
     """``count`` SGD steps on mini-batches first_batch, +stride, ...
@@ -420,25 +420,6 @@ def _forward_all(params, sizes, w_off, b_off, X, out, cfg):
 
 forward_all = entry(_forward_all)
 forward_all.__doc__ = "Outputs of the network for every row of X, into ``out`` (n, n_out)."
-
-
-@kernel
-def _count_correct(params, sizes, w_off, b_off, X, labels, cfg):
-    out = np.empty((X.shape[0], sizes[-1]), dtype=params.dtype)
-    _forward_all(params, sizes, w_off, b_off, X, out, cfg)
-    correct = 0
-    for r in range(X.shape[0]):
-        best = 0
-        for j in range(1, out.shape[1]):
-            if out[r, j] > out[r, best]:
-                best = j
-        if best == labels[r]:
-            correct += 1
-    return correct
-
-
-count_correct = entry(_count_correct)
-count_correct.__doc__ = "Rows whose output argmax (first maximum) equals the label."
 
 
 @kernel
