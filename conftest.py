@@ -6,6 +6,7 @@ test command; without this hook ``--benchmark-only`` would collect the tests
 and skip every one of them. Paths given on the command line always win:
 ``pytest tests --benchmark-only`` is left alone.
 """
+
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ BENCHMARKS = Path(__file__).resolve().parent / "benchmarks"
 def _benchmarks_by_default(config):
     """True when ``--benchmark-only`` was given and the paths come from
     ``testpaths`` (none on the command line, run from the root)."""
-    return (config.getoption("benchmark_only", default=False)
-            and config.args_source == pytest.Config.ArgsSource.TESTPATHS)
+    return (
+        config.getoption("benchmark_only", default=False)
+        and config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    )
 
 
 def pytest_configure(config):
@@ -32,7 +35,10 @@ _REDIRECTED = pytest.StashKey[bool]()
 
 def pytest_report_header(config):
     if config.stash.get(_REDIRECTED, False):
-        return "benchmarks: --benchmark-only without paths runs benchmarks/ (testpaths is for the tests)"
+        return (
+            "benchmarks: --benchmark-only without paths runs benchmarks/ "
+            "(testpaths is for the tests)"
+        )
     return None
 
 
@@ -46,5 +52,7 @@ def pytest_terminal_summary(terminalreporter, config):
     if saved:
         write(f"Report (targets and tables): python benchmarks/report.py {saved}")
     else:
-        write("Report (targets and tables): rerun with --benchmark-json=bench.json, "
-              "then python benchmarks/report.py bench.json")
+        write(
+            "Report (targets and tables): rerun with --benchmark-json=bench.json, "
+            "then python benchmarks/report.py bench.json"
+        )

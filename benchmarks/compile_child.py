@@ -7,6 +7,7 @@ Run with ``NUMBA_CACHE_DIR`` pointing at an empty folder for a cold start
 one (kernels loaded from Numba's cache). Timings are ``time.monotonic()``
 differences; ``*_at`` are raw readings, comparable with the parent's.
 """
+
 import time
 
 START_AT = time.monotonic()
@@ -27,15 +28,17 @@ STEADY_CALLS = 3
 def main():
     t0 = time.monotonic()
     import numpy as np
+
     t1 = time.monotonic()
     from fastnet import Reseau
     from fastnet.mnist import read_idx
+
     t2 = time.monotonic()
 
     folder = Path(os.environ["FASTNET_DATA"])
-    X = read_idx(folder / "t10k-images-idx3-ubyte.gz")[:N_TRAIN + N_TEST]
+    X = read_idx(folder / "t10k-images-idx3-ubyte.gz")[: N_TRAIN + N_TEST]
     X = X.reshape(len(X), 784, 1).astype(np.float32) / np.float32(256)
-    y = read_idx(folder / "t10k-labels-idx1-ubyte.gz")[:N_TRAIN + N_TEST].astype(np.int64)
+    y = read_idx(folder / "t10k-labels-idx1-ubyte.gz")[: N_TRAIN + N_TEST].astype(np.int64)
     training = []
     for i in range(N_TRAIN):
         target = np.zeros((10, 1))
@@ -56,13 +59,25 @@ def main():
             s = time.monotonic()
             net.DGS(training, 1, 10, 3.0, test_data=test)
             steady.append(time.monotonic() - s)
-    print(json.dumps(dict(
-        start_at=START_AT, first_dgs_end_at=t5,
-        startup_s=t0 - START_AT, import_numpy_s=t1 - t0, import_fastnet_s=t2 - t1,
-        load_s=t3 - t2, first_dgs_s=t5 - t4, steady_dgs_s=min(steady),
-        jit_overhead_s=(t5 - t4) - min(steady), n_train=N_TRAIN, n_test=N_TEST,
-        numba_cache_dir=os.environ.get("NUMBA_CACHE_DIR"),
-        peak_rss_kb=peak_rss_kb()[0])))
+    print(
+        json.dumps(
+            dict(
+                start_at=START_AT,
+                first_dgs_end_at=t5,
+                startup_s=t0 - START_AT,
+                import_numpy_s=t1 - t0,
+                import_fastnet_s=t2 - t1,
+                load_s=t3 - t2,
+                first_dgs_s=t5 - t4,
+                steady_dgs_s=min(steady),
+                jit_overhead_s=(t5 - t4) - min(steady),
+                n_train=N_TRAIN,
+                n_test=N_TEST,
+                numba_cache_dir=os.environ.get("NUMBA_CACHE_DIR"),
+                peak_rss_kb=peak_rss_kb()[0],
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

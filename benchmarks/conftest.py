@@ -5,6 +5,7 @@ kernels before anything is timed.
 MNIST is read from ``$FASTNET_DATA``, else ``<repo>/../shared/data/mnist``
 (the four gzip'd IDX files), through ``fastnet.mnist.load_arrays``.
 """
+
 import os
 from pathlib import Path
 
@@ -104,8 +105,14 @@ _CPU_AT_START = _cpu_jiffies()
 
 
 # widest first: the first one the CPU has names its SIMD level
-SIMD_LEVELS = (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"), ("sse4.2", "SSE4.2"),
-               ("sve", "SVE"), ("neon", "NEON"))
+SIMD_LEVELS = (
+    ("avx512f", "AVX-512"),
+    ("avx2", "AVX2"),
+    ("avx", "AVX"),
+    ("sse4.2", "SSE4.2"),
+    ("sve", "SVE"),
+    ("neon", "NEON"),
+)
 
 
 def simd_level():
@@ -113,12 +120,16 @@ def simd_level():
     compiles for it (llvmlite's host CPU features)."""
     from llvmlite import binding as llvm
 
-    features = {f[1:] for f in llvm.get_host_cpu_features().flatten().split(",")
-                if f.startswith("+")}
+    features = {
+        f[1:] for f in llvm.get_host_cpu_features().flatten().split(",") if f.startswith("+")
+    }
     level = next((name for flag, name in SIMD_LEVELS if flag in features), "?")
     if level == "AVX-512":
-        extra = [f.upper().removeprefix("AVX512") for f in sorted(features)
-                 if f.startswith("avx512") and f != "avx512f"]
+        extra = [
+            f.upper().removeprefix("AVX512")
+            for f in sorted(features)
+            if f.startswith("avx512") and f != "avx512f"
+        ]
         level += f" (F {' '.join(extra)})" if extra else ""
     return llvm.get_host_cpu_name(), level
 
@@ -130,8 +141,9 @@ def pytest_benchmark_update_machine_info(config, machine_info):
 
     end = _cpu_jiffies()
     if _CPU_AT_START and end and end[1] > _CPU_AT_START[1]:
-        machine_info["cpu_steal_fraction"] = (
-            (end[0] - _CPU_AT_START[0]) / (end[1] - _CPU_AT_START[1]))
+        machine_info["cpu_steal_fraction"] = (end[0] - _CPU_AT_START[0]) / (
+            end[1] - _CPU_AT_START[1]
+        )
     if hasattr(os, "getloadavg"):
         machine_info["loadavg_at_end"] = list(os.getloadavg())
     machine_info["numpy"] = np.__version__
@@ -139,6 +151,14 @@ def pytest_benchmark_update_machine_info(config, machine_info):
     machine_info["numba_threads"] = numba.get_num_threads()
     machine_info["cpu_count"] = os.cpu_count()
     machine_info["llvm_cpu"], machine_info["simd"] = simd_level()
-    machine_info["env"] = {k: os.environ[k] for k in (
-        "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
-        "OMP_NUM_THREADS", "NUMBA_NUM_THREADS") if k in os.environ}
+    machine_info["env"] = {
+        k: os.environ[k]
+        for k in (
+            "OPENBLAS_CORETYPE",
+            "OPENBLAS_L2_SIZE",
+            "OPENBLAS_NUM_THREADS",
+            "OMP_NUM_THREADS",
+            "NUMBA_NUM_THREADS",
+        )
+        if k in os.environ
+    }

@@ -18,6 +18,7 @@ course's main would not.
 ``--stats FILE`` writes phase timings (``time.monotonic()``) and the
 process's own peak RSS (``peak_rss.py``) as JSON.
 """
+
 import time
 
 START_AT = time.monotonic()
@@ -63,6 +64,7 @@ def implementation(impl):
     if impl == "fastnet":
         from fastnet import Reseau
         from fastnet.mnist import load_data_wrapper
+
         return Reseau, load_data_wrapper
     reseau = _from_file("reference")
     loader = _from_file("mnist")
@@ -73,10 +75,17 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--impl", choices=("fastnet", "reference"), default="fastnet")
     p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--data", default=os.environ.get("FASTNET_DATA"),
-                   help="MNIST folder (default: $FASTNET_DATA)")
-    p.add_argument("--limit", type=int, default=None,
-                   help="keep the first N training and test images (quick checks)")
+    p.add_argument(
+        "--data",
+        default=os.environ.get("FASTNET_DATA"),
+        help="MNIST folder (default: $FASTNET_DATA)",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="keep the first N training and test images (quick checks)",
+    )
     p.add_argument("--stats", default=None, help="write timings and peak RSS here (JSON)")
     args = p.parse_args(argv)
 
@@ -92,7 +101,7 @@ def main(argv=None):
     training_data = list(training_data)
     test_data = list(test_data)
     if args.limit:
-        training_data, test_data = training_data[:args.limit], test_data[:args.limit]
+        training_data, test_data = training_data[: args.limit], test_data[: args.limit]
     loaded_at = time.monotonic()
     net = Reseau([784, 30, 10])
     net.DGS(training_data, args.epochs, 10, 3.0, test_data=test_data)
@@ -102,12 +111,20 @@ def main(argv=None):
 
     if args.stats:
         rss_kb, rss_source = peak_rss_kb()
-        stats = dict(impl=args.impl, epochs=args.epochs, n_train=len(training_data),
-                     n_test=len(test_data), start_at=START_AT,
-                     import_s=imported_at - START_AT, load_s=loaded_at - imported_at,
-                     train_s=trained_at - loaded_at, script_s=trained_at - START_AT,
-                     peak_rss_kb=rss_kb, peak_rss_source=rss_source,
-                     numba_imported="numba" in sys.modules)
+        stats = dict(
+            impl=args.impl,
+            epochs=args.epochs,
+            n_train=len(training_data),
+            n_test=len(test_data),
+            start_at=START_AT,
+            import_s=imported_at - START_AT,
+            load_s=loaded_at - imported_at,
+            train_s=trained_at - loaded_at,
+            script_s=trained_at - START_AT,
+            peak_rss_kb=rss_kb,
+            peak_rss_source=rss_source,
+            numba_imported="numba" in sys.modules,
+        )
         with open(args.stats, "w", encoding="utf-8") as f:
             json.dump(stats, f)
     return 0

@@ -8,6 +8,7 @@ the per-example loop becomes a few matrix products per layer. This is the
 fastest the course's algorithm gets in plain numpy, and the fair peer for
 fastnet's compiled kernels.
 """
+
 import numpy as np
 
 
@@ -83,10 +84,9 @@ class MatrixReseau:
         n = X.shape[0]
         order = rng.permutation(n)
         for k in range(0, n, batch):
-            idx = order[k:k + batch]
+            idx = order[k : k + batch]
             self.update_mini_batch(X[idx], Y[idx], eta)
 
     def course_params(self):
         """``(biais, poids)`` in the course's layout (copies)."""
-        return ([b.reshape(-1, 1).copy() for b in self.biais],
-                [w.copy() for w in self.poids])
+        return ([b.reshape(-1, 1).copy() for b in self.biais], [w.copy() for w in self.poids])

@@ -7,6 +7,7 @@ carries over from before ``exec``, so a child forked by a large parent
 (pytest holding MNIST) reports the parent's size. ``VmHWM`` in
 ``/proc/self/status`` is the high-water mark of this process image only.
 """
+
 import resource
 
 

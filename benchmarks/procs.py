@@ -1,5 +1,6 @@
 """Running benchmark children: a fresh Python process on this checkout,
 timed from the parent, that reports its own figures as JSON."""
+
 import json
 import os
 import subprocess
@@ -18,8 +19,7 @@ def child_env(**extra):
     from .conftest import data_dir
 
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     env["FASTNET_DATA"] = str(data_dir())
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -36,12 +36,12 @@ def run_python(script, args=(), env=None):
     """
     cmd = [sys.executable, str(HERE / script), *map(str, args)]
     spawn = time.monotonic()
-    done = subprocess.run(cmd, cwd=REPO, env=env or child_env(), capture_output=True,
-                          text=True, timeout=TIMEOUT_S)
+    done = subprocess.run(
+        cmd, cwd=REPO, env=env or child_env(), capture_output=True, text=True, timeout=TIMEOUT_S
+    )
     wall = time.monotonic() - spawn
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited with {done.returncode}:\n"
-                           f"{done.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(cmd)} exited with {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stdout, spawn, wall
 
 

@@ -14,6 +14,7 @@ course's whole ``main.py`` as a process: seconds and peak RSS), ``shuffle``
 (vs ``random.shuffle``, as a fraction of an epoch) and ``peak`` (GEMM).
 Speed-ups are ``t_other / t`` from medians: > 1 means faster.
 """
+
 import argparse
 import json
 import sys
@@ -48,8 +49,9 @@ def div(a, b):
 
 def table(head, rows):
     """Markdown table lines."""
-    return (["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-            + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(str(c) for c in r) + " |" for r in rows
+    ]
 
 
 def short(b):
@@ -70,16 +72,16 @@ def pick(benches, group, **match):
     (a value of None in ``match`` is not checked)."""
     for b in benches:
         i = info(b)
-        if b.get("group") == group and all(
-                v is None or i.get(k) == v for k, v in match.items()):
+        if b.get("group") == group and all(v is None or i.get(k) == v for k, v in match.items()):
             return b
     return None
 
 
 def peer(benches, group, **match):
     """The numpy peer of ``group``: with 1 BLAS thread if measured, else any."""
-    return (pick(benches, group, impl="numpy", blas_threads=1, **match)
-            or pick(benches, group, impl="numpy", **match))
+    return pick(benches, group, impl="numpy", blas_threads=1, **match) or pick(
+        benches, group, impl="numpy", **match
+    )
 
 
 def gemm_peaks(benches):
@@ -88,8 +90,11 @@ def gemm_peaks(benches):
     for b in benches:
         i = info(b)
         if i.get("impl") == "gemm" and i.get("flop"):
-            peaks[i.get("dtype")] = (i["flop"] / median(b) / 1e9, i.get("blas_threads"),
-                                     i.get("blas_limit", ""))
+            peaks[i.get("dtype")] = (
+                i["flop"] / median(b) / 1e9,
+                i.get("blas_threads"),
+                i.get("blas_limit", ""),
+            )
     return peaks
 
 
@@ -115,13 +120,16 @@ def machine_lines(data):
     if steal is not None or load:
         busy = []
         if steal is not None:
-            busy.append(f"CPU steal during the run {100 * steal:.1f}% (time the "
-                        "hypervisor gave these cores to other machines)")
+            busy.append(
+                f"CPU steal during the run {100 * steal:.1f}% (time the "
+                "hypervisor gave these cores to other machines)"
+            )
         if load:
-            busy.append(f"load average at the end {load[0]:.2f} / {load[1]:.2f} / "
-                        f"{load[2]:.2f}")
-        lines.append("- " + "; ".join(busy) + ": the higher, the noisier, above "
-                     "all the parallel and 2-thread figures")
+            busy.append(f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
+        lines.append(
+            "- " + "; ".join(busy) + ": the higher, the noisier, above "
+            "all the parallel and 2-thread figures"
+        )
     commit = data.get("commit_info", {})
     if commit.get("id"):
         dirty = " (dirty)" if commit.get("dirty") else ""
@@ -150,18 +158,27 @@ def targets(benches):
     at_least("epoch: fastnet f64 (1 thread) vs course reference", div(ref, f64), 25)
     np64 = peer(benches, "epoch", dtype="float64", batch=10)
     threads = info(np64).get("blas_threads") if np64 else None
-    at_least(f"epoch: fastnet f64 vs numpy peer f64 ({threads or '?'} BLAS thread)",
-             div(median(np64), f64), 2.5)
-    at_least("epoch: fastnet f32 vs f64 (serial)",
-             div(f64, median(epoch_of(benches, "float32"))), 1.7)
+    at_least(
+        f"epoch: fastnet f64 vs numpy peer f64 ({threads or '?'} BLAS thread)",
+        div(median(np64), f64),
+        2.5,
+    )
+    at_least(
+        "epoch: fastnet f32 vs f64 (serial)", div(f64, median(epoch_of(benches, "float32"))), 1.7
+    )
     for batch in (10, 100):
         par = epoch_of(benches, mode="parallel", batch=batch)
         w = info(par).get("threads", "?") if par else "?"
-        at_least(f"epoch: parallel ({w} threads) vs serial, f64, mini-batch {batch}",
-                 div(median(epoch_of(benches, batch=batch)), median(par)), 1.5)
+        at_least(
+            f"epoch: parallel ({w} threads) vs serial, f64, mini-batch {batch}",
+            div(median(epoch_of(benches, batch=batch)), median(par)),
+            1.5,
+        )
     ev_ref = median(pick(benches, "evaluer", impl="reference"))
-    for data, what in (("pairs", "vs reference (both on the course's pairs)"),
-                       ("arrays", "on (X, y) arrays vs reference on pairs")):
+    for data, what in (
+        ("pairs", "vs reference (both on the course's pairs)"),
+        ("arrays", "on (X, y) arrays vs reference on pairs"),
+    ):
         ev = pick(benches, "evaluer", impl="fastnet", dtype="float64", data=data)
         at_least(f"evaluer: fastnet f64 {what}", div(ev_ref, median(ev)), 50)
     fm = pick(benches, "main", impl="fastnet")
@@ -169,26 +186,50 @@ def targets(benches):
     note = ""
     if cm and info(cm).get("extrapolated"):
         note = f" (course: {info(cm).get('measured_epochs')} epochs, extrapolated)"
-    at_least(f"main.py process, 30 epochs: fastnet vs course{note}",
-             div(info(cm).get("seconds_target") if cm else None,
-                 info(fm).get("seconds_target") if fm else None), 15)
+    at_least(
+        f"main.py process, 30 epochs: fastnet vs course{note}",
+        div(
+            info(cm).get("seconds_target") if cm else None,
+            info(fm).get("seconds_target") if fm else None,
+        ),
+        15,
+    )
     fc = pick(benches, "main", impl="fastnet-cold")
-    at_least(f"main.py first process (empty Numba cache), 30 epochs: fastnet vs course{note}",
-             div(info(cm).get("seconds_target") if cm else None,
-                 info(fc).get("seconds_target") if fc else None), 10)
+    at_least(
+        f"main.py first process (empty Numba cache), 30 epochs: fastnet vs course{note}",
+        div(
+            info(cm).get("seconds_target") if cm else None,
+            info(fc).get("seconds_target") if fc else None,
+        ),
+        10,
+    )
     cold = pick(benches, "compile", cache="cold")
-    add("cold first process (empty cache): compile before the first epoch",
-        info(cold).get("jit_overhead_s") if cold else None, "≤ 5 s",
-        lambda v: v <= 5, fmt_time)
+    add(
+        "cold first process (empty cache): compile before the first epoch",
+        info(cold).get("jit_overhead_s") if cold else None,
+        "≤ 5 s",
+        lambda v: v <= 5,
+        fmt_time,
+    )
     pairs = pick(benches, "pairs", impl="fastnet")
-    add("DGS: converting 50,000 course pairs", median(pairs), "≤ 50 ms",
-        lambda v: v <= 0.05, fmt_time)
+    add(
+        "DGS: converting 50,000 course pairs",
+        median(pairs),
+        "≤ 50 ms",
+        lambda v: v <= 0.05,
+        fmt_time,
+    )
     warm = pick(benches, "compile", cache="warm")
-    add("warm second process: JIT overhead before the first epoch",
-        info(warm).get("jit_overhead_s") if warm else None, "< 1 s",
-        lambda v: v < 1, fmt_time)
-    rss = div(info(fm).get("peak_rss_mb") if fm else None,
-              info(cm).get("peak_rss_mb") if cm else None)
+    add(
+        "warm second process: JIT overhead before the first epoch",
+        info(warm).get("jit_overhead_s") if warm else None,
+        "< 1 s",
+        lambda v: v < 1,
+        fmt_time,
+    )
+    rss = div(
+        info(fm).get("peak_rss_mb") if fm else None, info(cm).get("peak_rss_mb") if cm else None
+    )
     add("main.py peak RSS: fastnet / course", rss, "≤ 1.00×", lambda v: v <= 1, fmt_ratio)
     return rows
 
@@ -197,8 +238,17 @@ def targets(benches):
 def speed_table(group, benches, all_benches, peaks):
     """``epoch`` / ``evaluer``: time, speed-ups, rates, fraction of peak."""
     epoch = group == "epoch"
-    head = ["benchmark", "batch" if epoch else "data", "threads", "median", "min",
-            "vs reference", "vs numpy 1-thread (same dtype)", "examples/s", "GFLOP/s"]
+    head = [
+        "benchmark",
+        "batch" if epoch else "data",
+        "threads",
+        "median",
+        "min",
+        "vs reference",
+        "vs numpy 1-thread (same dtype)",
+        "examples/s",
+        "GFLOP/s",
+    ]
     if epoch:
         head += ["% of GEMM peak", "test accuracy %"]
     else:
@@ -216,10 +266,17 @@ def speed_table(group, benches, all_benches, peaks):
         threads = i.get("blas_threads") if i.get("impl") == "numpy" else i.get("threads", 1)
         if i.get("impl") == "numpy":
             threads = f"BLAS {threads}"
-        row = [short(b), batch if epoch else i.get("data", "—"), threads,
-               fmt_time(t), fmt_time(b["stats"]["min"]),
-               fmt_ratio(div(ref, t)), fmt_ratio(div(median(np_b), t)),
-               fmt_num(div(n, t), ",.0f"), fmt_num(gf, ".2f")]
+        row = [
+            short(b),
+            batch if epoch else i.get("data", "—"),
+            threads,
+            fmt_time(t),
+            fmt_time(b["stats"]["min"]),
+            fmt_ratio(div(ref, t)),
+            fmt_ratio(div(median(np_b), t)),
+            fmt_num(div(n, t), ",.0f"),
+            fmt_num(gf, ".2f"),
+        ]
         if epoch:
             peak = peaks.get(i.get("dtype"))
             used = (i.get("blas_threads") or 1) if i.get("impl") == "numpy" else i.get("threads", 1)
@@ -255,19 +312,42 @@ def scaling_table(benches):
         spe = median(b) / n
         np_b = pick(benches, "scaling", impl="numpy", width=w, batch=batch, n=n)
         np_spe = median(np_b) / n if np_b else None
-        rows.append([w, batch, f"{n:,}", fmt_time(median(b)), f"{spe * 1e6:.2f}",
-                     f"{spe / base_spe:.2f}", f"{flop_per_example(b) / flop_per_example(base):.2f}",
-                     fmt_num(div(info(b)["flop"], median(b)) / 1e9, ".2f"),
-                     fmt_num(None if np_spe is None else np_spe * 1e6, ".2f"),
-                     fmt_ratio(div(np_spe, spe))])
+        rows.append(
+            [
+                w,
+                batch,
+                f"{n:,}",
+                fmt_time(median(b)),
+                f"{spe * 1e6:.2f}",
+                f"{spe / base_spe:.2f}",
+                f"{flop_per_example(b) / flop_per_example(base):.2f}",
+                fmt_num(div(info(b)["flop"], median(b)) / 1e9, ".2f"),
+                fmt_num(None if np_spe is None else np_spe * 1e6, ".2f"),
+                fmt_ratio(div(np_spe, spe)),
+            ]
+        )
     bi = info(base)
-    lines = table(["width", "batch", "n", "fastnet f64 epoch", "µs / example",
-                   "vs smallest (per example)", "FLOP / example vs smallest",
-                   "GFLOP/s", "numpy µs / example (1 BLAS thread)", "fastnet vs numpy"],
-                  rows)
-    lines += ["", f"Smallest point: width {bi.get('width')}, batch {bi.get('batch')}, "
-                  f"n {bi.get('n'):,}. Linear cost means \"vs smallest\" equal to "
-                  "\"FLOP / example vs smallest\" (1.00 for every n at a given width)."]
+    lines = table(
+        [
+            "width",
+            "batch",
+            "n",
+            "fastnet f64 epoch",
+            "µs / example",
+            "vs smallest (per example)",
+            "FLOP / example vs smallest",
+            "GFLOP/s",
+            "numpy µs / example (1 BLAS thread)",
+            "fastnet vs numpy",
+        ],
+        rows,
+    )
+    lines += [
+        "",
+        f"Smallest point: width {bi.get('width')}, batch {bi.get('batch')}, "
+        f'n {bi.get("n"):,}. Linear cost means "vs smallest" equal to '
+        '"FLOP / example vs smallest" (1.00 for every n at a given width).',
+    ]
     # n-linearity: t(largest n) / t(smallest n) at each (width, batch)
     by = {}
     for b in fast:
@@ -277,8 +357,7 @@ def scaling_table(benches):
     for (w, batch), ts in sorted(by.items()):
         if len(ts) >= 2:
             lo, hi = min(ts), max(ts)
-            lin.append([w, batch, f"{hi:,} / {lo:,}", f"{ts[hi] / ts[lo]:.2f}",
-                        f"{hi / lo:.2f}"])
+            lin.append([w, batch, f"{hi:,} / {lo:,}", f"{ts[hi] / ts[lo]:.2f}", f"{hi / lo:.2f}"])
     if lin:
         lines += ["", *table(["width", "batch", "n ratio", "time ratio", "ideal"], lin)]
     return lines
@@ -289,20 +368,41 @@ def compile_table(benches):
     rows = []
     for b in sorted(benches, key=lambda b: info(b).get("cache") != "cold"):
         i = info(b)
-        rows.append([i.get("cache", short(b)), fmt_time(median(b)),
-                     fmt_time(i.get("interpreter_s")), fmt_time(i.get("import_numpy_s")),
-                     fmt_time(i.get("import_fastnet_s")), fmt_time(i.get("first_dgs_s")),
-                     fmt_time(i.get("steady_dgs_s")), fmt_time(i.get("jit_overhead_s")),
-                     fmt_time(i.get("start_to_first_epoch_s")),
-                     fmt_num(div(i.get("peak_rss_kb"), 1024), ".0f")])
+        rows.append(
+            [
+                i.get("cache", short(b)),
+                fmt_time(median(b)),
+                fmt_time(i.get("interpreter_s")),
+                fmt_time(i.get("import_numpy_s")),
+                fmt_time(i.get("import_fastnet_s")),
+                fmt_time(i.get("first_dgs_s")),
+                fmt_time(i.get("steady_dgs_s")),
+                fmt_time(i.get("jit_overhead_s")),
+                fmt_time(i.get("start_to_first_epoch_s")),
+                fmt_num(div(i.get("peak_rss_kb"), 1024), ".0f"),
+            ]
+        )
     n = info(benches[0]).get("n_train", "?") if benches else "?"
-    return table(["Numba cache", "process (spawn → exit)", "interpreter start",
-                  "import numpy", "import fastnet", "first DGS", "same DGS, warm",
-                  "JIT overhead (first − warm)", "spawn → end of first DGS",
-                  "peak RSS MB"], rows) + [
-        "", f"Each process trains [784, 30, 10] for 1 epoch on {n} MNIST images "
-            "(course's pairs, with test data). Cold: empty NUMBA_CACHE_DIR; warm: "
-            "a second process on the cache the cold one filled."]
+    return table(
+        [
+            "Numba cache",
+            "process (spawn → exit)",
+            "interpreter start",
+            "import numpy",
+            "import fastnet",
+            "first DGS",
+            "same DGS, warm",
+            "JIT overhead (first − warm)",
+            "spawn → end of first DGS",
+            "peak RSS MB",
+        ],
+        rows,
+    ) + [
+        "",
+        f"Each process trains [784, 30, 10] for 1 epoch on {n} MNIST images "
+        "(course's pairs, with test data). Cold: empty NUMBA_CACHE_DIR; warm: "
+        "a second process on the cache the cold one filled.",
+    ]
 
 
 def main_table(benches):
@@ -315,18 +415,42 @@ def main_table(benches):
         i = info(b)
         s = i.get("seconds_target")
         est = " (extrapolated)" if i.get("extrapolated") else ""
-        rows.append([i.get("impl"), i.get("measured_epochs"), fmt_time(median(b)),
-                     f"{fmt_time(s)}{est}", fmt_time(i.get("epoch_s")),
-                     fmt_time(i.get("import_s")), fmt_time(i.get("load_s")),
-                     fmt_ratio(div(ref_s, s)), fmt_num(i.get("peak_rss_mb"), ".0f"),
-                     fmt_ratio(div(i.get("peak_rss_mb"), ref_rss)),
-                     i.get("last_line", "—")])
+        rows.append(
+            [
+                i.get("impl"),
+                i.get("measured_epochs"),
+                fmt_time(median(b)),
+                f"{fmt_time(s)}{est}",
+                fmt_time(i.get("epoch_s")),
+                fmt_time(i.get("import_s")),
+                fmt_time(i.get("load_s")),
+                fmt_ratio(div(ref_s, s)),
+                fmt_num(i.get("peak_rss_mb"), ".0f"),
+                fmt_ratio(div(i.get("peak_rss_mb"), ref_rss)),
+                i.get("last_line", "—"),
+            ]
+        )
     target = info(benches[0]).get("target_epochs", 30) if benches else 30
-    return table(["impl", "epochs run", "process (measured)", f"process, {target} epochs",
-                  "per epoch (train + test)", "imports", "load MNIST", "vs course",
-                  "peak RSS MB", "RSS vs course", "last line"], rows) + [
-        "", f"Extrapolated: measured process + per-epoch time × ({target} − epochs run). "
-            "Peak RSS: the child's own VmHWM (does not grow with epochs)."]
+    return table(
+        [
+            "impl",
+            "epochs run",
+            "process (measured)",
+            f"process, {target} epochs",
+            "per epoch (train + test)",
+            "imports",
+            "load MNIST",
+            "vs course",
+            "peak RSS MB",
+            "RSS vs course",
+            "last line",
+        ],
+        rows,
+    ) + [
+        "",
+        f"Extrapolated: measured process + per-epoch time × ({target} − epochs run). "
+        "Peak RSS: the child's own VmHWM (does not grow with epochs).",
+    ]
 
 
 def shuffle_table(benches, all_benches):
@@ -338,11 +462,29 @@ def shuffle_table(benches, all_benches):
         i = info(b)
         t = median(b)
         frac = div(t, ep)
-        rows.append([short(b), i.get("data", "—"), f"{i.get('n', 0):,}", fmt_time(t),
-                     fmt_time(b["stats"]["min"]), fmt_ratio(div(py, t)),
-                     fmt_num(None if frac is None else 100 * frac, ".1f")])
-    return table(["benchmark", "data", "n", "median", "min", "vs random.shuffle",
-                  f"% of a fastnet f64 serial epoch ({fmt_time(ep)})"], rows)
+        rows.append(
+            [
+                short(b),
+                i.get("data", "—"),
+                f"{i.get('n', 0):,}",
+                fmt_time(t),
+                fmt_time(b["stats"]["min"]),
+                fmt_ratio(div(py, t)),
+                fmt_num(None if frac is None else 100 * frac, ".1f"),
+            ]
+        )
+    return table(
+        [
+            "benchmark",
+            "data",
+            "n",
+            "median",
+            "min",
+            "vs random.shuffle",
+            f"% of a fastnet f64 serial epoch ({fmt_time(ep)})",
+        ],
+        rows,
+    )
 
 
 def peak_table(benches):
@@ -351,8 +493,14 @@ def peak_table(benches):
     for b in benches:
         i = info(b)
         gf = div(i.get("flop"), median(b))
-        rows.append([short(b), fmt_time(median(b)), fmt_num(gf and gf / 1e9, ".2f"),
-                     i.get("blas_limit", "?")])
+        rows.append(
+            [
+                short(b),
+                fmt_time(median(b)),
+                fmt_num(gf and gf / 1e9, ".2f"),
+                i.get("blas_limit", "?"),
+            ]
+        )
     return table(["benchmark", "median", "GFLOP/s", "BLAS threads"], rows)
 
 
@@ -370,9 +518,10 @@ def group_table(group, benches, all_benches, peaks):
         return shuffle_table(benches, all_benches)
     if group == "peak":
         return peak_table(benches)
-    return table(["benchmark", "median", "min"],
-                 [[short(b), fmt_time(median(b)), fmt_time(b["stats"]["min"])]
-                  for b in benches])
+    return table(
+        ["benchmark", "median", "min"],
+        [[short(b), fmt_time(median(b)), fmt_time(b["stats"]["min"])] for b in benches],
+    )
 
 
 TITLES = {
@@ -391,10 +540,14 @@ def report(data):
     benches = data.get("benchmarks", [])
     peaks = gemm_peaks(benches)
     out = ["# fastnet benchmarks", "", *machine_lines(data)]
-    for dtype, (gf, threads, note) in sorted(peaks.items()):
+    for dtype, (gf, _threads, note) in sorted(peaks.items()):
         out.append(f"- GEMM peak {dtype}: {gf:.1f} GFLOP/s ({note})")
-    out += ["", "## Targets", "",
-            *table(["target", "measured", "goal", "result"], targets(benches))]
+    out += [
+        "",
+        "## Targets",
+        "",
+        *table(["target", "measured", "goal", "result"], targets(benches)),
+    ]
     groups = []
     for b in benches:
         if b.get("group") not in groups:
@@ -402,16 +555,20 @@ def report(data):
     order = {g: k for k, g in enumerate(GROUP_ORDER)}
     for group in sorted(groups, key=lambda g: (order.get(g, 99), str(g))):
         out += ["", f"## {TITLES.get(group, group)}", ""]
-        out += group_table(group, [b for b in benches if b.get("group") == group],
-                           benches, peaks)
-    out += ["", "Speed-ups are t(other) / t(this), from medians: > 1 is faster. "
-            "\"vs reference\" and \"vs numpy\" compare runs of the same mini-batch size. "
-            "GFLOP/s counts only the matrix products (see benchmarks/workload.py). "
-            "% of GEMM peak = GFLOP/s / (same-dtype GEMM GFLOP/s × threads used)."]
+        out += group_table(group, [b for b in benches if b.get("group") == group], benches, peaks)
+    out += [
+        "",
+        "Speed-ups are t(other) / t(this), from medians: > 1 is faster. "
+        '"vs reference" and "vs numpy" compare runs of the same mini-batch size. '
+        "GFLOP/s counts only the matrix products (see benchmarks/workload.py). "
+        "% of GEMM peak = GFLOP/s / (same-dtype GEMM GFLOP/s × threads used).",
+    ]
     if any(threads != 1 for _, threads, _ in peaks.values()):
-        out.append("The GEMM peak was not limited to one BLAS thread "
-                   "(install threadpoolctl, or run with OPENBLAS_NUM_THREADS=1), "
-                   "so it is not a single-core peak.")
+        out.append(
+            "The GEMM peak was not limited to one BLAS thread "
+            "(install threadpoolctl, or run with OPENBLAS_NUM_THREADS=1), "
+            "so it is not a single-core peak."
+        )
     return "\n".join(out)
 
 
@@ -425,6 +582,7 @@ def main(argv=None):
     print(report(data))
     if args.chart:
         from chart import epoch_chart  # beside this script; needs matplotlib
+
         epoch_chart(data, args.chart)
     return 0
 

@@ -10,6 +10,7 @@ warm; ``jit_overhead_s`` (first minus warm call) is what compiling or
 loading the kernels adds before the first epoch, and
 ``start_to_first_epoch_s`` runs from spawn to the end of the first call.
 """
+
 import shutil
 import tempfile
 
@@ -34,8 +35,11 @@ def numba_cache():
 def _run(cache_dir):
     stdout, spawn, wall = procs.run_python(CHILD, env=procs.child_env(NUMBA_CACHE_DIR=cache_dir))
     out = procs.last_json(stdout)
-    out.update(process_s=wall, start_to_first_epoch_s=out["first_dgs_end_at"] - spawn,
-               interpreter_s=out["start_at"] - spawn + out["startup_s"])
+    out.update(
+        process_s=wall,
+        start_to_first_epoch_s=out["first_dgs_end_at"] - spawn,
+        interpreter_s=out["start_at"] - spawn + out["startup_s"],
+    )
     return out
 
 
@@ -50,5 +54,6 @@ def test_compile(benchmark, mnist, numba_cache, cache):
             _run(numba_cache["dir"])
     out = benchmark.pedantic(_run, args=(numba_cache["dir"],), rounds=1, iterations=1)
     out.pop("numba_cache_dir", None)
-    benchmark.extra_info.update(impl="fastnet", cache=cache, dtype="float64",
-                                sizes=[784, 30, 10], **out)
+    benchmark.extra_info.update(
+        impl="fastnet", cache=cache, dtype="float64", sizes=[784, 30, 10], **out
+    )

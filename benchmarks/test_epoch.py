@@ -10,6 +10,7 @@ fastnet) the same ``random`` state, so every round does the same work.
 ``extra_info`` holds the FLOP count (formula in ``workload.py``), the
 rates at the median time and the test accuracy after the epoch.
 """
+
 import random
 
 import numpy as np
@@ -27,8 +28,15 @@ REFERENCE_ROUNDS = 2
 
 def _describe(benchmark, impl, dtype, mode, n, batch=wl.BATCH):
     benchmark.extra_info.update(
-        impl=impl, dtype=np.dtype(dtype).name, mode=mode, sizes=wl.SIZES,
-        batch=batch, eta=wl.ETA, epochs=1, flop_formula=wl.TRAIN_FORMULA)
+        impl=impl,
+        dtype=np.dtype(dtype).name,
+        mode=mode,
+        sizes=wl.SIZES,
+        batch=batch,
+        eta=wl.ETA,
+        epochs=1,
+        flop_formula=wl.TRAIN_FORMULA,
+    )
     wl.record_rates(benchmark, wl.train_flop(n), n)
 
 
@@ -84,9 +92,9 @@ def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype, blas)
     ref = ReseauReference(wl.SIZES)
     ref.biais = [b.copy() for b in biais]
     ref.poids = [w.copy() for w in poids]
-    ref.update_mini_batch(train_pairs[:wl.BATCH], wl.ETA)
+    ref.update_mini_batch(train_pairs[: wl.BATCH], wl.ETA)
     peer = MatrixReseau(biais, poids, dtype)
-    peer.update_mini_batch(Xd[:wl.BATCH], Yd[:wl.BATCH], wl.ETA)
+    peer.update_mini_batch(Xd[: wl.BATCH], Yd[: wl.BATCH], wl.ETA)
     tol = 1e-12 if np.dtype(dtype) == np.float64 else 1e-5
     for a, b in zip(peer.course_params()[1], ref.poids):
         np.testing.assert_allclose(a, b, rtol=0, atol=tol)
@@ -103,8 +111,7 @@ def test_epoch_numpy(benchmark, mnist, train_pairs, initial_params, dtype, blas)
 
     limit, blas_info = wl.blas_limit(wl.BLAS_MODES[blas])
     with limit:
-        benchmark.pedantic(run, setup=setup, rounds=FAST_ROUNDS, iterations=1,
-                           warmup_rounds=1)
+        benchmark.pedantic(run, setup=setup, rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
     _describe(benchmark, "numpy", dtype, "serial", len(X))
     benchmark.extra_info.update(blas_info)
     _accuracy(benchmark, *last["net"].course_params(), test)
@@ -152,8 +159,13 @@ def test_prepare_data(benchmark, mnist, fastnet_warm):
     from fastnet import _data
 
     (X, y), _ = mnist
-    benchmark.pedantic(_data.training_arrays, args=((X, y), X.shape[1], 10),
-                       rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
+    benchmark.pedantic(
+        _data.training_arrays,
+        args=((X, y), X.shape[1], 10),
+        rounds=FAST_ROUNDS,
+        iterations=1,
+        warmup_rounds=1,
+    )
     benchmark.extra_info.update(impl="fastnet", mode="prepare", n=len(X))
 
 

@@ -2,6 +2,7 @@
 loop, the numpy peer (one matrix pass; BLAS at 1 thread and at its default)
 and fastnet, all with the same seeded weights (untrained: the work does
 not depend on them)."""
+
 import numpy as np
 import pytest
 
@@ -14,8 +15,14 @@ ROUNDS = 5
 
 
 def _describe(benchmark, impl, dtype, data, n):
-    benchmark.extra_info.update(impl=impl, dtype=np.dtype(dtype).name, mode="serial",
-                                data=data, sizes=wl.SIZES, flop_formula=wl.EVAL_FORMULA)
+    benchmark.extra_info.update(
+        impl=impl,
+        dtype=np.dtype(dtype).name,
+        mode="serial",
+        data=data,
+        sizes=wl.SIZES,
+        flop_formula=wl.EVAL_FORMULA,
+    )
     wl.record_rates(benchmark, wl.eval_flop(n), n)
 
 
@@ -25,8 +32,7 @@ def test_evaluer_reference(benchmark, test_pairs, initial_params):
 
     net = ReseauReference(wl.SIZES)
     net.biais, net.poids = initial_params
-    correct = benchmark.pedantic(net.evaluer, args=(test_pairs,), rounds=ROUNDS,
-                                 iterations=1)
+    correct = benchmark.pedantic(net.evaluer, args=(test_pairs,), rounds=ROUNDS, iterations=1)
     _describe(benchmark, "reference", np.float64, "pairs", len(test_pairs))
     benchmark.extra_info["correct"] = correct
 
@@ -41,8 +47,9 @@ def test_evaluer_numpy(benchmark, mnist, initial_params, dtype, blas):
     Xd = X.astype(dtype)
     limit, blas_info = wl.blas_limit(wl.BLAS_MODES[blas])
     with limit:
-        correct = benchmark.pedantic(net.evaluer, args=(Xd, y), rounds=ROUNDS,
-                                     iterations=1, warmup_rounds=1)
+        correct = benchmark.pedantic(
+            net.evaluer, args=(Xd, y), rounds=ROUNDS, iterations=1, warmup_rounds=1
+        )
     _describe(benchmark, "numpy", dtype, "arrays", len(X))
     benchmark.extra_info.update(blas_info)
     benchmark.extra_info["correct"] = correct
@@ -50,8 +57,7 @@ def test_evaluer_numpy(benchmark, mnist, initial_params, dtype, blas):
 
 @pytest.mark.parametrize("data", ["arrays", "pairs"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_warm,
-                         dtype, data):
+def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_warm, dtype, data):
     """``Reseau.evaluer`` on ``(X, y)`` arrays, or on the course's pairs
     (the drop-in case, conversion included)."""
     from fastnet import Reseau
@@ -61,7 +67,8 @@ def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_w
     net.biais = [np.array(b) for b in biais]
     net.poids = [np.array(w) for w in poids]
     test = mnist[1] if data == "arrays" else test_pairs
-    correct = benchmark.pedantic(net.evaluer, args=(test,), rounds=ROUNDS, iterations=1,
-                                 warmup_rounds=1)
+    correct = benchmark.pedantic(
+        net.evaluer, args=(test,), rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
     _describe(benchmark, "fastnet", dtype, data, len(test_pairs))
     benchmark.extra_info["correct"] = correct

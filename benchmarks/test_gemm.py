@@ -2,6 +2,7 @@
 two N x N matrices, BLAS limited to one thread through ``threadpoolctl``
 when it is installed (otherwise nothing is limited, and ``extra_info``
 says so). The report divides the epoch rates by these peaks."""
+
 import numpy as np
 import pytest
 
@@ -22,8 +23,10 @@ def test_gemm(benchmark, dtype):
     C = np.empty((N, N), dtype=dtype)
     limit, blas = wl.blas_limit(1)
     with limit:
-        benchmark.pedantic(np.matmul, args=(A, B), kwargs={"out": C}, rounds=ROUNDS,
-                           iterations=1, warmup_rounds=2)
-    benchmark.extra_info.update(impl="gemm", dtype=np.dtype(dtype).name, n=N,
-                                flop_formula=wl.GEMM_FORMULA, **blas)
+        benchmark.pedantic(
+            np.matmul, args=(A, B), kwargs={"out": C}, rounds=ROUNDS, iterations=1, warmup_rounds=2
+        )
+    benchmark.extra_info.update(
+        impl="gemm", dtype=np.dtype(dtype).name, n=N, flop_formula=wl.GEMM_FORMULA, **blas
+    )
     wl.record_rates(benchmark, wl.gemm_flop(N))

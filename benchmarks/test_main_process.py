@@ -19,6 +19,7 @@ one, written once from the IDX files (same values: float32 pixel/256, the
 50k/10k/10k split) into a temporary folder, never into the repository.
 The pickle's load is what sets the course's peak memory (about 460 MB).
 """
+
 import gzip
 import json
 import os
@@ -59,8 +60,16 @@ def _run(impl, epochs, data, limit=None):
     os.close(fd)
     cache = tempfile.mkdtemp(prefix="fastnet-numba-cache-") if impl == "fastnet-cold" else None
     try:
-        args = ["--impl", impl.removesuffix("-cold"), "--epochs", epochs, "--stats", path,
-                "--data", str(data)]
+        args = [
+            "--impl",
+            impl.removesuffix("-cold"),
+            "--epochs",
+            epochs,
+            "--stats",
+            path,
+            "--data",
+            str(data),
+        ]
         if limit:
             args += ["--limit", limit]
         env = procs.child_env(NUMBA_CACHE_DIR=cache) if cache else None
@@ -86,18 +95,32 @@ def test_main_process(benchmark, kernels_cached, impl):
     smoke = wl.is_smoke(benchmark)
     epochs = (SMOKE_EPOCHS if smoke else EPOCHS)[impl]
     stats, stdout, wall = benchmark.pedantic(
-        _run, args=(impl, epochs, kernels_cached, SMOKE_LIMIT if smoke else None),
-        rounds=1, iterations=1)
+        _run,
+        args=(impl, epochs, kernels_cached, SMOKE_LIMIT if smoke else None),
+        rounds=1,
+        iterations=1,
+    )
     lines = stdout.splitlines()
     assert len(lines) == epochs and lines[-1].startswith(f"Époque {epochs - 1}: ")
     per_epoch = stats["train_s"] / epochs
     benchmark.extra_info.update(
-        impl=impl, dtype="float64", sizes=[784, 30, 10], batch=10, eta=3.0,
-        measured_epochs=epochs, target_epochs=TARGET_EPOCHS,
-        extrapolated=epochs != TARGET_EPOCHS, process_s=wall,
+        impl=impl,
+        dtype="float64",
+        sizes=[784, 30, 10],
+        batch=10,
+        eta=3.0,
+        measured_epochs=epochs,
+        target_epochs=TARGET_EPOCHS,
+        extrapolated=epochs != TARGET_EPOCHS,
+        process_s=wall,
         seconds_target=wall + per_epoch * (TARGET_EPOCHS - epochs),
-        epoch_s=per_epoch, import_s=stats["import_s"], load_s=stats["load_s"],
-        train_s=stats["train_s"], peak_rss_mb=stats["peak_rss_kb"] / 1024,
+        epoch_s=per_epoch,
+        import_s=stats["import_s"],
+        load_s=stats["load_s"],
+        train_s=stats["train_s"],
+        peak_rss_mb=stats["peak_rss_kb"] / 1024,
         peak_rss_source=stats["peak_rss_source"],
-        numba_imported=stats["numba_imported"], n_train=stats["n_train"],
-        last_line=lines[-1])
+        numba_imported=stats["numba_imported"],
+        n_train=stats["n_train"],
+        last_line=lines[-1],
+    )

@@ -8,6 +8,7 @@ as ``sum(n_in * n_out)`` with width; the report divides each point by the
 smallest one. The numpy peer (BLAS at 1 thread) runs the 10,000-image
 points, where it is cheap, for a per-point comparison.
 """
+
 import random
 
 import numpy as np
@@ -47,9 +48,18 @@ def _params(sizes):
 
 def _describe(benchmark, impl, sizes, batch, n):
     info = benchmark.extra_info
-    info.update(impl=impl, dtype="float64", mode="serial", sizes=sizes, n=n,
-                width=sizes[1], batch=batch, eta=wl.ETA, epochs=1,
-                flop_formula=wl.TRAIN_FORMULA)
+    info.update(
+        impl=impl,
+        dtype="float64",
+        mode="serial",
+        sizes=sizes,
+        n=n,
+        width=sizes[1],
+        batch=batch,
+        eta=wl.ETA,
+        epochs=1,
+        flop_formula=wl.TRAIN_FORMULA,
+    )
     wl.record_rates(benchmark, wl.train_flop(n, sizes), n)
     t = wl.median_s(benchmark)
     if t:

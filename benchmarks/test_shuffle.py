@@ -3,6 +3,7 @@
 code, reading and writing the global ``random`` state) on an int64 array,
 vs ``random.shuffle`` on a list. The report puts both next to a fastnet
 serial float64 epoch of the same run (``epoch`` group)."""
+
 import random
 
 import numpy as np
@@ -29,8 +30,7 @@ def test_shuffle_fastnet(benchmark, fastnet_warm):
         random.seed(SEED)
         return (np.arange(N, dtype=np.int64),), {}
 
-    benchmark.pedantic(python_shuffle, setup=setup, rounds=ROUNDS, iterations=1,
-                       warmup_rounds=2)
+    benchmark.pedantic(python_shuffle, setup=setup, rounds=ROUNDS, iterations=1, warmup_rounds=2)
     _describe(benchmark, "fastnet", "int64 array")
 
 
@@ -41,6 +41,5 @@ def test_shuffle_python(benchmark):
         random.seed(SEED)
         return (list(range(N)),), {}
 
-    benchmark.pedantic(random.shuffle, setup=setup, rounds=ROUNDS, iterations=1,
-                       warmup_rounds=2)
+    benchmark.pedantic(random.shuffle, setup=setup, rounds=ROUNDS, iterations=1, warmup_rounds=2)
     _describe(benchmark, "python", "list")

@@ -11,6 +11,7 @@ moments. Expect close to 2x on 2 free cores,
 less the scheduling and result-writing overhead. The two must also agree:
 each configuration gives the same history on a worker as in this process.
 """
+
 import tempfile
 import time
 from pathlib import Path
@@ -24,8 +25,14 @@ pytestmark = pytest.mark.benchmark(group="sweep")
 
 WORKERS = 2
 # 12 configurations of about half a second each (all 50,000 training images)
-KNOBS = {"eta": [0.5, 1.0, 3.0], "batch_size": [10, 20], "seed": [0, 1],
-         "sizes": [784, 30, 10], "epochs": 3, "limit": None}
+KNOBS = {
+    "eta": [0.5, 1.0, 3.0],
+    "batch_size": [10, 20],
+    "seed": [0, 1],
+    "sizes": [784, 30, 10],
+    "epochs": 3,
+    "limit": None,
+}
 SMOKE_KNOBS = dict(KNOBS, eta=[1.0, 3.0], seed=[0], epochs=1, limit=1_000)
 ROUNDS = 3  # timed sweeps, each after an untimed serial run of the same configurations
 
@@ -64,8 +71,9 @@ def test_sweep_two_workers_vs_serial(benchmark, mnist):
             path = Path(tmp) / f"r{next(rounds)}.jsonl"
             return sw.sweep(configs, path, client=client, data=data, stall_timeout=300)
 
-        records = benchmark.pedantic(one_sweep, setup=serial_round,
-                                     rounds=1 if smoke else ROUNDS, iterations=1)
+        records = benchmark.pedantic(
+            one_sweep, setup=serial_round, rounds=1 if smoke else ROUNDS, iterations=1
+        )
         if smoke:  # --benchmark-disable: nothing timed by pytest-benchmark
             t0 = time.perf_counter()
             records = one_sweep()
@@ -81,8 +89,14 @@ def test_sweep_two_workers_vs_serial(benchmark, mnist):
 
     serial_s = _median(serial_times)
     benchmark.extra_info.update(
-        impl="fastnet", workers=WORKERS, n_configs=len(configs),
-        knobs=SMOKE_KNOBS if smoke else KNOBS, serial_s=serial_s,
-        serial_rounds_s=serial_times, sweep_s=sweep_s,
+        impl="fastnet",
+        workers=WORKERS,
+        n_configs=len(configs),
+        knobs=SMOKE_KNOBS if smoke else KNOBS,
+        serial_s=serial_s,
+        serial_rounds_s=serial_times,
+        sweep_s=sweep_s,
         speedup=serial_s / sweep_s if sweep_s else None,
-        serial_per_config_s=serial_s / len(configs), cluster_start_s=cluster_start_s)
+        serial_per_config_s=serial_s / len(configs),
+        cluster_start_s=cluster_start_s,
+    )

@@ -12,6 +12,7 @@ FLOP counts (one multiply-add = 2 FLOP):
 - evaluation: ``n * 2 S`` (forward products only).
 - GEMM ``(N, N) @ (N, N)``: ``2 N^3``.
 """
+
 import contextlib
 import io
 import os
@@ -45,7 +46,7 @@ def eval_flop(n, sizes=SIZES):
 
 def gemm_flop(n):
     """FLOP of one ``(n, n) @ (n, n)`` product."""
-    return 2 * n ** 3
+    return 2 * n**3
 
 
 def median_s(benchmark):
@@ -101,13 +102,17 @@ def blas_limit(threads):
     except ImportError:
         env = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
         if env:
-            return contextlib.nullcontext(), dict(blas_threads=int(env),
-                                                  blas_limit=f"env: {env} thread(s)")
+            return contextlib.nullcontext(), dict(
+                blas_threads=int(env), blas_limit=f"env: {env} thread(s)"
+            )
         return contextlib.nullcontext(), dict(
             blas_threads=None,
-            blas_limit="not limited (threadpoolctl not installed): BLAS default threads")
-    return (threadpool_limits(limits=threads, user_api="blas"),
-            dict(blas_threads=threads, blas_limit=f"threadpoolctl: {threads} thread(s)"))
+            blas_limit="not limited (threadpoolctl not installed): BLAS default threads",
+        )
+    return (
+        threadpool_limits(limits=threads, user_api="blas"),
+        dict(blas_threads=threads, blas_limit=f"threadpoolctl: {threads} thread(s)"),
+    )
 
 
 #: numpy-peer BLAS settings benchmarked: one thread (the fair peer of

@@ -12,6 +12,7 @@ with eta 0.5, about 10 s after the kernels are compiled. The benchmark chart is 
 from a benchmark run: ``python benchmarks/report.py bench.json --chart
 docs/images/benchmark.png``.
 """
+
 import argparse
 import random
 from io import BytesIO
@@ -46,8 +47,7 @@ def train(training, test, **knobs):
     np.random.seed(0)
     eta = knobs.pop("eta")
     net = Reseau([784, 30, 10], **knobs)
-    historique = net.DGS(training, 30, 10, eta, test_data=test, suivre_cout=True,
-                         verbose=False)
+    historique = net.DGS(training, 30, 10, eta, test_data=test, suivre_cout=True, verbose=False)
     print(f"eta {eta}{', ' if knobs else ''}{knobs or ''}: {historique!r}")
     return net, historique
 
@@ -62,8 +62,7 @@ def main(argv=None):
     save(plots.courbe_sigmoide(), "sigmoide.png")
     course, h_course = train((X, y), (Xt, yt), eta=3.0)
     _, h_lent = train((X, y), (Xt, yt), eta=0.5)
-    save(plots.courbes({"eta = 3,0 (le cours)": h_course, "eta = 0,5": h_lent}),
-         "courbes.png")
+    save(plots.courbes({"eta = 3,0 (le cours)": h_course, "eta = 0,5": h_lent}), "courbes.png")
     save(plots.grille_chiffres(course, Xt, yt, n=40), "grille.png")
     save(plots.poids_caches(course), "poids.png")
 

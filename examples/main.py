@@ -8,6 +8,7 @@ Run from the repository root (MNIST found through FASTNET_DATA, the
 Swap the import for the course's own ``reseau`` module and the same seeds
 print the same lines, only much more slowly.
 """
+
 import random
 
 import numpy as np

@@ -1,4 +1,5 @@
 """``python -m fastnet``: the same as the ``fastnet`` command."""
+
 import sys
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ It owns the flat parameter buffer the kernels work on, its layout, and the
 training loop around the compiled epoch. Facades (``Reseau``, ``Network``)
 only validate, convert data and print.
 """
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,6 +21,7 @@ def python_shuffle(order, rng=None):
     from ``rng`` (a ``random.Random``) if given, else the global ``random``."""
     shuffle.python_shuffle(order, rng)
 
+
 # The shuffle reads random's state, shuffles in compiled code (GIL released)
 # and writes the state back: two threads training at once must not
 # interleave these steps, or both would draw the same permutation.
@@ -34,8 +36,9 @@ class DivergenceError(FloatingPointError):
 
     def __init__(self, message=None, epoch=None, eta=None):
         if message is None:
-            message = (f"training diverged in epoch {epoch} (weights became NaN or inf) "
-                       f"with eta = {eta!r}")
+            message = (
+                f"training diverged in epoch {epoch} (weights became NaN or inf) with eta = {eta!r}"
+            )
         super().__init__(message)
         self.epoch, self.eta = epoch, eta
 
@@ -64,13 +67,11 @@ class Layout:
 
     def weight_views(self, buf):
         """Weights of each layer as views ``(n_in, n_out)`` into ``buf``."""
-        return [buf[o:o + i * n].reshape(i, n)
-                for o, (i, n) in zip(self.w_off, self.shapes())]
+        return [buf[o : o + i * n].reshape(i, n) for o, (i, n) in zip(self.w_off, self.shapes())]
 
     def bias_views(self, buf):
         """Biases of each layer as column views ``(n_out, 1)`` into ``buf``."""
-        return [buf[o:o + n].reshape(n, 1)
-                for o, (_, n) in zip(self.b_off, self.shapes())]
+        return [buf[o : o + n].reshape(n, 1) for o, (_, n) in zip(self.b_off, self.shapes())]
 
     def args(self):
         return self.sizes, self.w_off, self.b_off
@@ -98,15 +99,20 @@ def split_rows(n, work):
 def knob_codes(activation, output, cost):
     """The kernels' ``cfg`` array; refuses unknown values and combinations
     whose gradients the kernels do not implement."""
-    for value, table, name in ((activation, ACTIVATIONS, "activation"),
-                               (output, OUTPUTS, "output"), (cost, COSTS, "cost")):
+    for value, table, name in (
+        (activation, ACTIVATIONS, "activation"),
+        (output, OUTPUTS, "output"),
+        (cost, COSTS, "cost"),
+    ):
         allowed = english(table)
         if value not in allowed:
             raise ValueError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
     if (cost == "log_likelihood") != (output == "softmax"):
-        raise ValueError("the log-likelihood cost goes with softmax outputs, and softmax "
-                         f"outputs with the log-likelihood cost (got cost={cost!r}, "
-                         f"output={output!r})")
+        raise ValueError(
+            "the log-likelihood cost goes with softmax outputs, and softmax "
+            f"outputs with the log-likelihood cost (got cost={cost!r}, "
+            f"output={output!r})"
+        )
     cfg = np.zeros(3, dtype=np.int64)
     cfg[CFG_ACTIVATION] = code(ACTIVATIONS, activation)
     cfg[CFG_OUTPUT] = code(OUTPUTS, output)
@@ -121,8 +127,7 @@ class Engine:
     network; the defaults are the course's (sigmoid, sigmoid, quadratic).
     """
 
-    def __init__(self, sizes, dtype, activation="sigmoid", output="sigmoid",
-                 cost="quadratic"):
+    def __init__(self, sizes, dtype, activation="sigmoid", output="sigmoid", cost="quadratic"):
         self.cfg = knob_codes(activation, output, cost)
         self.activation, self.output, self.cost = activation, output, cost
         self.layout = Layout(sizes)
@@ -149,8 +154,10 @@ class Engine:
         X = self.prepare_inputs(X)
         out = np.empty((X.shape[0], int(self.layout.sizes[-1])), dtype=self.dtype)
         args = self.layout.args()
-        split_rows(X.shape[0], lambda a, b: kernels.forward_all(
-            self.params, *args, X[a:b], out[a:b], self.cfg))
+        split_rows(
+            X.shape[0],
+            lambda a, b: kernels.forward_all(self.params, *args, X[a:b], out[a:b], self.cfg),
+        )
         return out
 
     def count_correct(self, X, labels):
@@ -166,8 +173,12 @@ class Engine:
         X = self.prepare_inputs(X)
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         args = self.layout.args()
-        parts = split_rows(X.shape[0], lambda a, b: (b - a) * float(kernels.total_cost(
-            self.params, *args, X[a:b], Y[a:b], self.cfg)))
+        parts = split_rows(
+            X.shape[0],
+            lambda a, b: (
+                (b - a) * float(kernels.total_cost(self.params, *args, X[a:b], Y[a:b], self.cfg))
+            ),
+        )
         return sum(parts) / X.shape[0]
 
     def gradient(self, X, Y):
@@ -185,8 +196,19 @@ class Engine:
         params = self.params.copy()
         order = np.arange(X.shape[0], dtype=np.int64)
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
-        kernels.train_epoch(params, *self.layout.args(), X, Y, order,
-                            X.shape[0], float(eta), self.cfg, decay, 0.0, None)
+        kernels.train_epoch(
+            params,
+            *self.layout.args(),
+            X,
+            Y,
+            order,
+            X.shape[0],
+            float(eta),
+            self.cfg,
+            decay,
+            0.0,
+            None,
+        )
         return params
 
     @staticmethod
@@ -194,9 +216,22 @@ class Engine:
         """network2's L2 step: weights scale by 1 - eta*lmbda/n each mini-batch."""
         return 1.0 - float(eta) * (float(lmbda) / n_total) if lmbda else 1.0
 
-    def epochs(self, X, Y, order, epochs, batch, eta, parallel=False,
-               workers=None, sync_every=None, lmbda=0.0, n_total=None, mu=0.0,
-               rng=None):
+    def epochs(
+        self,
+        X,
+        Y,
+        order,
+        epochs,
+        batch,
+        eta,
+        parallel=False,
+        workers=None,
+        sync_every=None,
+        lmbda=0.0,
+        n_total=None,
+        mu=0.0,
+        rng=None,
+    ):
         """Generator over epochs: shuffle ``order`` like ``random.shuffle``,
         train one epoch in compiled code, yield the epoch number.
 
@@ -219,10 +254,14 @@ class Engine:
         Y = np.ascontiguousarray(Y, dtype=self.dtype)
         args = self.layout.args()
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
-        vel = (np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype)
-               if mu else None)
-        trainer = (ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
-                   if parallel else None)
+        vel = (
+            np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype) if mu else None
+        )
+        trainer = (
+            ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
+            if parallel
+            else None
+        )
         try:
             for j in range(epochs):
                 compiled = jit.compile_seconds()
@@ -232,8 +271,19 @@ class Engine:
                 if trainer is not None:
                     trainer.epoch(params, X, Y, order, float(eta), self.cfg, decay)
                 else:
-                    kernels.train_epoch(params, *args, X, Y, order, batch, float(eta),
-                                        self.cfg, decay, float(mu), vel)
+                    kernels.train_epoch(
+                        params,
+                        *args,
+                        X,
+                        Y,
+                        order,
+                        batch,
+                        float(eta),
+                        self.cfg,
+                        decay,
+                        float(mu),
+                        vel,
+                    )
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn

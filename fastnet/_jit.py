@@ -18,6 +18,7 @@
   entry points compile (see :func:`entry`), never for the user's Numba
   code, and every kernel is tested against the per-example reference.
 """
+
 import functools
 import threading
 import time
@@ -32,6 +33,7 @@ from numba.core.extending import intrinsic
 FLAGS = dict(cache=True, nogil=True, error_model="numpy")
 
 _lock = threading.Lock()
+
 
 def _float3(a, b, c):
     return all(isinstance(t, types.Float) for t in (a, b, c))
@@ -49,9 +51,11 @@ def fma(typingctx, a, b, c):
     def codegen(context, builder, signature, args):
         x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
         lty = context.get_value_type(ty)
-        fn = builder.module.declare_intrinsic("llvm.fma", [lty],
-                                              ir.FunctionType(lty, [lty, lty, lty]))
+        fn = builder.module.declare_intrinsic(
+            "llvm.fma", [lty], ir.FunctionType(lty, [lty, lty, lty])
+        )
         return builder.call(fn, [x, y, z])
+
     return ty(a, b, c), codegen
 
 
@@ -71,6 +75,7 @@ def mul_add(typingctx, a, b, c):
     def codegen(context, builder, signature, args):
         x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
         return builder.fadd(z, builder.fmul(x, y, flags=("contract",)), flags=("contract",))
+
     return ty(a, b, c), codegen
 
 
@@ -78,18 +83,26 @@ def mul_add(typingctx, a, b, c):
 def prefetch(typingctx, arr, index):
     """Ask the CPU to start fetching ``arr[index]``'s cache line (LLVM's
     prefetch: read, keep in all cache levels); no effect on results."""
+
     def codegen(context, builder, signature, args):
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]],
-                                       wraparound=False)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
         i8p = ir.IntType(8).as_pointer()
         i32 = ir.IntType(32)
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
         fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0),
-                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        builder.call(
+            fn,
+            [
+                builder.bitcast(ptr, i8p),
+                ir.Constant(i32, 0),
+                ir.Constant(i32, 3),
+                ir.Constant(i32, 1),
+            ],
+        )
         return context.get_dummy_value()
+
     return types.void(arr, index), codegen
 
 
@@ -114,10 +127,13 @@ def kernel(fn=None, inline="never"):
             raise
         if not _cache_warned:
             _cache_warned = True
-            warnings.warn("fastnet: Numba has no writable folder for its cache (a read-only "
-                          "install?); the kernels are compiled again in every process. "
-                          "Set NUMBA_CACHE_DIR to a writable folder to keep them.",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                "fastnet: Numba has no writable folder for its cache (a read-only "
+                "install?); the kernels are compiled again in every process. "
+                "Set NUMBA_CACHE_DIR to a writable folder to keep them.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return njit(**dict(flags, cache=False))(fn)
 
 
@@ -140,9 +156,19 @@ def entry(dispatcher):
     def call(*args):
         # everything Numba types an array by (a cheaper stand-in for typeof),
         # so that no specialization is ever compiled without SLP
-        key = tuple((a.dtype, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous,
-                     a.flags.writeable, a.flags.aligned)
-                    if isinstance(a, np.ndarray) else type(a) for a in args)
+        key = tuple(
+            (
+                a.dtype,
+                a.ndim,
+                a.flags.c_contiguous,
+                a.flags.f_contiguous,
+                a.flags.writeable,
+                a.flags.aligned,
+            )
+            if isinstance(a, np.ndarray)
+            else type(a)
+            for a in args
+        )
         if key not in compiled:
             with _lock:
                 start = time.perf_counter()

@@ -16,6 +16,7 @@ else spells a knob's values or codes.
   goes (``Reseau(...)``, ``DGS(...)`` or the run itself) and the course's
   default.
 """
+
 from dataclasses import dataclass
 
 # -- values of the network's knobs ------------------------------------------
@@ -45,11 +46,17 @@ class Choice:
     code: int
 
 
-ACTIVATIONS = (Choice("sigmoide", "sigmoid", 0), Choice("tanh", "tanh", 1),
-               Choice("relu", "relu", 2))
+ACTIVATIONS = (
+    Choice("sigmoide", "sigmoid", 0),
+    Choice("tanh", "tanh", 1),
+    Choice("relu", "relu", 2),
+)
 OUTPUTS = (Choice("sigmoide", "sigmoid", 0), Choice("softmax", "softmax", 1))
-COSTS = (Choice("quadratique", "quadratic", 0), Choice("entropie_croisee", "cross_entropy", 1),
-         Choice("log_vraisemblance", "log_likelihood", 2))
+COSTS = (
+    Choice("quadratique", "quadratic", 0),
+    Choice("entropie_croisee", "cross_entropy", 1),
+    Choice("log_vraisemblance", "log_likelihood", 2),
+)
 INITS = ("uniforme", "gauss", "gauss_normalise", "xavier", "he")
 
 # the slots of the kernels' ``cfg`` array (int64)
@@ -177,7 +184,7 @@ KNOBS = (
     Knob("early_stop", "arret_precoce", "dgs"),
     Knob("eta_schedule", "reduction_eta", "dgs"),
     Knob("track_cost", "suivre_cout", "dgs", False),  # one more pass per epoch
-    Knob("seed", None, "run", 0),   # seeds random and np.random
+    Knob("seed", None, "run", 0),  # seeds random and np.random
     Knob("limit", None, "run", None),  # first N images of each set
 )
 KNOB = {k.name: k for k in KNOBS}

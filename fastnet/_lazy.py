@@ -4,6 +4,7 @@ llvmlite and Numba's compiled kernels take about 140 MB of memory. A
 course's main.py imports fastnet before loading MNIST; importing Numba
 only at the first training call keeps that cost out of the loading peak.
 """
+
 import importlib
 
 

@@ -22,9 +22,17 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
-    "Perceptron", "festival", "nand", "TABLE_NAND", "demi_additionneur",
-    "sigmoide", "sigmoide_prime", "NeuroneSigmoide", "limite_perceptron",
-    "descente_gradient", "exercice_descente",
+    "Perceptron",
+    "festival",
+    "nand",
+    "TABLE_NAND",
+    "demi_additionneur",
+    "sigmoide",
+    "sigmoide_prime",
+    "NeuroneSigmoide",
+    "limite_perceptron",
+    "descente_gradient",
+    "exercice_descente",
 ]
 
 
@@ -85,8 +93,7 @@ class Perceptron:
         """
         x = _vecteur(x, "x")
         if x.size != self.poids.size:
-            raise ValueError(f"x a {x.size} valeurs, le perceptron a "
-                             f"{self.poids.size} poids")
+            raise ValueError(f"x a {x.size} valeurs, le perceptron a {self.poids.size} poids")
         return float(np.dot(self.poids, x)) + self.biais
 
     def sortie(self, x):
@@ -342,8 +349,10 @@ def limite_perceptron(poids, biais, x, facteurs=(1, 10, 100, 1000)):
     >>> limite_perceptron((-2, -2), 3, (1, 1), facteurs=(1, 10))  # doctest: +ELLIPSIS
     [0.268..., 4.539...e-05]
     """
-    return [NeuroneSigmoide(np.asarray(poids, dtype=float) * c, float(biais) * c)
-            .sortie(x) for c in facteurs]
+    return [
+        NeuroneSigmoide(np.asarray(poids, dtype=float) * c, float(biais) * c).sortie(x)
+        for c in facteurs
+    ]
 
 
 def descente_gradient(f_grad, v0, eta=0.1, iterations=3):
@@ -377,11 +386,13 @@ def descente_gradient(f_grad, v0, eta=0.1, iterations=3):
     >>> descente_gradient(lambda v: 2 * v, 1.0, eta=0.25, iterations=2)
     [1.0, 0.5, 0.25]
     """
-    if not (isinstance(eta, (int, float, np.number)) and math.isfinite(eta)
-            and eta > 0):
+    if not (isinstance(eta, (int, float, np.number)) and math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta doit être un nombre > 0, pas {eta!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) \
-            or iterations < 0:
+    if (
+        isinstance(iterations, bool)
+        or not isinstance(iterations, (int, np.integer))
+        or iterations < 0
+    ):
         raise ValueError(f"iterations doit être un entier >= 0, pas {iterations!r}")
     scalaire = np.ndim(v0) == 0
     v = float(v0) if scalaire else _vecteur(v0, "v0")
@@ -401,16 +412,17 @@ def descente_gradient(f_grad, v0, eta=0.1, iterations=3):
 
 # Les trois fonctions de l'exercice, avec leurs gradients calculés à la main.
 
+
 def _f1(x):
-    return x ** 4 - x ** 3
+    return x**4 - x**3
 
 
 def _grad_f1(x):
-    return 4 * x ** 3 - 3 * x ** 2
+    return 4 * x**3 - 3 * x**2
 
 
 def _c2(v):
-    return -v[0] ** 3 + v[1] ** 2
+    return -(v[0] ** 3) + v[1] ** 2
 
 
 def _grad_c2(v):
@@ -430,17 +442,32 @@ def _grad_c3(v):
 # triviaux (x0 = 2 donnerait x1 = 2 - 0,1 * 20 = 0, point critique où tout
 # s'arrête).
 _EXERCICE = (
-    ("f(x) = x^4 - x^3", "f'(x) = 4x^3 - 3x^2", _f1, _grad_f1, 1.0,
-     "x0 = 1 : on descend vers le minimum x = 3/4 (où f'(x) = x^2 (4x - 3) "
-     "s'annule)."),
-    ("C(v1, v2) = -v1^3 + v2^2", "grad C = (-3 v1^2, 2 v2)", _c2, _grad_c2,
-     (1.0, 1.0),
-     "v0 = (1, 1) : v2 tend vers 0 mais v1 grandit sans fin : C n'a pas de "
-     "minimum (-v1^3 tend vers -inf)."),
-    ("C(v1, v2) = v1^2 v2^2", "grad C = (2 v1 v2^2, 2 v1^2 v2)", _c3, _grad_c3,
-     (1.0, 2.0),
-     "v0 = (1, 2) : C est minimale (0) sur les deux axes ; la descente va "
-     "vers l'axe v1 = 0 et s'arrête près de (0, 1,58), pas en (0, 0)."),
+    (
+        "f(x) = x^4 - x^3",
+        "f'(x) = 4x^3 - 3x^2",
+        _f1,
+        _grad_f1,
+        1.0,
+        "x0 = 1 : on descend vers le minimum x = 3/4 (où f'(x) = x^2 (4x - 3) s'annule).",
+    ),
+    (
+        "C(v1, v2) = -v1^3 + v2^2",
+        "grad C = (-3 v1^2, 2 v2)",
+        _c2,
+        _grad_c2,
+        (1.0, 1.0),
+        "v0 = (1, 1) : v2 tend vers 0 mais v1 grandit sans fin : C n'a pas de "
+        "minimum (-v1^3 tend vers -inf).",
+    ),
+    (
+        "C(v1, v2) = v1^2 v2^2",
+        "grad C = (2 v1 v2^2, 2 v1^2 v2)",
+        _c3,
+        _grad_c3,
+        (1.0, 2.0),
+        "v0 = (1, 2) : C est minimale (0) sur les deux axes ; la descente va "
+        "vers l'axe v1 = 0 et s'arrête près de (0, 1,58), pas en (0, 0).",
+    ),
 )
 
 
@@ -474,12 +501,14 @@ def exercice_descente(eta=0.1, iterations=3):
     resultats = []
     for formule, gradient, f, grad, depart, commentaire in _EXERCICE:
         iteres = descente_gradient(grad, depart, eta, iterations)
-        resultats.append({
-            "fonction": formule,
-            "gradient": gradient,
-            "depart": depart,
-            "commentaire": commentaire,
-            "iteres": iteres,
-            "valeurs": [float(f(v)) for v in iteres],
-        })
+        resultats.append(
+            {
+                "fonction": formule,
+                "gradient": gradient,
+                "depart": depart,
+                "commentaire": commentaire,
+                "iteres": iteres,
+                "valeurs": [float(f(v)) for v in iteres],
+            }
+        )
     return resultats

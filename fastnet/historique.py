@@ -83,12 +83,12 @@ class Historique(dict[str, list[Any]]):
         precision = _nombres(self.get("precision"))
         if precision is not None and len(precision) == n:
             sur = " (validation)" if _nombres(self.get("precision_validation")) else ""
-            valides = [(p, i) for i, p in enumerate(precision)
-                       if p is not None and not math.isnan(p)]
+            valides = [
+                (p, i) for i, p in enumerate(precision) if p is not None and not math.isnan(p)
+            ]
             best, i_best = max(valides, key=lambda t: (t[0], -t[1]))
             final = precision[-1]
-            parts.append("précision finale "
-                         + ("?" if final is None else _pourcent(final)) + sur)
+            parts.append("précision finale " + ("?" if final is None else _pourcent(final)) + sur)
             parts.append(f"meilleure {_pourcent(best)} à l'époque {epoques[i_best]}")
         else:
             parts.append("sans données de test")
@@ -129,8 +129,9 @@ class Historique(dict[str, list[Any]]):
         if n > 2 * _BOUTS + 1:
             lignes = lignes[:_BOUTS] + [None] + lignes[-_BOUTS:]
         style = ' style="text-align:right;padding:1px 8px"'
-        tete = "".join(f"<th{style}>{html.escape(t)}</th>"
-                       for t in ["époque"] + [c[0] for c in colonnes])
+        tete = "".join(
+            f"<th{style}>{html.escape(t)}</th>" for t in ["époque"] + [c[0] for c in colonnes]
+        )
         corps = []
         for i in lignes:
             if i is None:
@@ -138,15 +139,19 @@ class Historique(dict[str, list[Any]]):
             else:
                 cells = [f"<td{style}>{html.escape(str(epoques[i]))}</td>"] + [
                     f"<td{style}>{cellule(forme, valeurs[i])}</td>"
-                    for _, forme, valeurs in colonnes]
+                    for _, forme, valeurs in colonnes
+                ]
             corps.append("<tr>" + "".join(cells) + "</tr>")
-        return (f"<div><code>{html.escape(repr(self))}</code>"
-                f'<table style="font-size:90%;border-collapse:collapse">'
-                f"<thead><tr>{tete}</tr></thead><tbody>{''.join(corps)}</tbody>"
-                "</table></div>")
+        return (
+            f"<div><code>{html.escape(repr(self))}</code>"
+            f'<table style="font-size:90%;border-collapse:collapse">'
+            f"<thead><tr>{tete}</tr></thead><tbody>{''.join(corps)}</tbody>"
+            "</table></div>"
+        )
 
-    def courbes(self, fichier: PathLike | None = None, afficher: bool = False,
-                etiquette: str | None = None) -> Figure:
+    def courbes(
+        self, fichier: PathLike | None = None, afficher: bool = False, etiquette: str | None = None
+    ) -> Figure:
         """Accuracy and cost per epoch: :func:`fastnet.plots.courbes` on
         this history.
 
@@ -164,5 +169,4 @@ class Historique(dict[str, list[Any]]):
         -------
         matplotlib.figure.Figure
         """
-        return plots.courbes(self, etiquettes=etiquette, fichier=fichier,
-                             afficher=afficher)
+        return plots.courbes(self, etiquettes=etiquette, fichier=fichier, afficher=afficher)

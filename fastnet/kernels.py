@@ -17,18 +17,39 @@ The course's network is the default configuration (sigmoid everywhere,
 quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 ``mu``) run in the same kernels.
 """
+
 import numpy as np
+
 from ._jit import entry, fma, kernel, prefetch
-from ._knobs import (ACTIVATIONS, CFG_ACTIVATION, CFG_COST, CFG_OUTPUT, COSTS, OUTPUTS,
-                     PIXEL_LEVELS, code)
-from ._micro import (COLS, FWD_ROWS, GRAD_ROWS_64, fwd1x2, fwd5x2, grad1x2, grad1x2_m,
-                     grad4x2_m, grad_rows, grad_tall)
+from ._knobs import (
+    ACTIVATIONS,
+    CFG_ACTIVATION,
+    CFG_COST,
+    CFG_OUTPUT,
+    COSTS,
+    OUTPUTS,
+    PIXEL_LEVELS,
+    code,
+)
+from ._micro import (
+    COLS,
+    FWD_ROWS,
+    GRAD_ROWS_64,
+    fwd1x2,
+    fwd5x2,
+    grad1x2,
+    grad1x2_m,
+    grad4x2_m,
+    grad_rows,
+    grad_tall,
+)
 
 # The knobs travel as an int64 array ``cfg``, slots and codes from fastnet._knobs:
 SIGMOID, TANH, RELU = (code(ACTIVATIONS, n) for n in ("sigmoid", "tanh", "relu"))
 SOFTMAX = code(OUTPUTS, "softmax")
 QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
-    code(COSTS, n) for n in ("quadratic", "cross_entropy", "log_likelihood"))
+    code(COSTS, n) for n in ("quadratic", "cross_entropy", "log_likelihood")
+)
 
 
 @kernel
@@ -82,7 +103,7 @@ def _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
 @kernel
 def _weights(padded, sizes, width, pw_off, l):
     n = sizes[l] * width[l + 1]
-    return padded[pw_off[l]:pw_off[l] + n].reshape((sizes[l], width[l + 1]))
+    return padded[pw_off[l] : pw_off[l] + n].reshape((sizes[l], width[l + 1]))
 
 
 @kernel
@@ -91,7 +112,7 @@ def _block(buf, width, rows, l):
     start = 0
     for k in range(l):
         start += rows * width[k]
-    return buf[start:start + rows * width[l]].reshape((rows, width[l]))
+    return buf[start : start + rows * width[l]].reshape((rows, width[l]))
 
 
 @kernel
@@ -132,7 +153,7 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
     for l in range(nl):
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
-        b = padded[pb_off[l]:pb_off[l] + wd]
+        b = padded[pb_off[l] : pb_off[l] + wd]
         A = _block(acts, width, rows, l)
         Z = _block(acts, width, rows, l + 1)
         full = m - m % FWD_ROWS
@@ -163,8 +184,24 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
 
 
 @kernel
-def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
-              targets, rows, m, c, cfg, decay, mu, vel):
+def _backward(
+    padded,
+    out,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    acts,
+    deltas,
+    targets,
+    rows,
+    m,
+    c,
+    cfg,
+    decay,
+    mu,
+    vel,
+):
     """Backprop over the first m rows of the network ``padded``, and the
     step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
     1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
@@ -190,7 +227,7 @@ def _backward(padded, out, sizes, width, pw_off, pb_off, acts, deltas,
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
         Wout = _weights(out, sizes, width, pw_off, l)
-        b = out[pb_off[l]:pb_off[l] + wd]
+        b = out[pb_off[l] : pb_off[l] + wd]
         A = _block(acts, width, rows, l)
         D = _block(deltas, width, rows, l + 1)
         if l > 0:
@@ -296,8 +333,28 @@ def _prefetch_rows(X, Y, order, start, m):
 
 
 @kernel(inline="always")
-def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets, cfg, decay, mu, vel):
+def _sgd(
+    padded,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    X,
+    Y,
+    order,
+    first_batch,
+    stride,
+    count,
+    batch,
+    eta,
+    acts,
+    deltas,
+    targets,
+    cfg,
+    decay,
+    mu,
+    vel,
+):
     """``count`` SGD steps on mini-batches first_batch, +stride, ...
     (mini-batch k holds rows order[k*batch:(k+1)*batch])."""
     n = order.size
@@ -310,31 +367,68 @@ def _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
         _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)
         _load(X, Y, order, start, m, acts, targets, batch, width)
         _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)
-        _backward(padded, padded, sizes, width, pw_off, pb_off, acts, deltas,
-                  targets, batch, m, c, cfg, padded.dtype.type(decay),
-                  padded.dtype.type(mu), vel)
+        _backward(
+            padded,
+            padded,
+            sizes,
+            width,
+            pw_off,
+            pb_off,
+            acts,
+            deltas,
+            targets,
+            batch,
+            m,
+            c,
+            cfg,
+            padded.dtype.type(decay),
+            padded.dtype.type(mu),
+            vel,
+        )
 
 
 @kernel
-def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg,
-                 decay, mu, vel):
+def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay, mu, vel):
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
     _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
     acts, deltas, targets = _workspace(params, sizes, width, batch)
     n_batches = (order.size + batch - 1) // batch
-    _sgd(padded, sizes, width, pw_off, pb_off, X, Y, order, 0, 1, n_batches,
-         batch, eta, acts, deltas, targets, cfg, decay, mu, vel)
+    _sgd(
+        padded,
+        sizes,
+        width,
+        pw_off,
+        pb_off,
+        X,
+        Y,
+        order,
+        0,
+        1,
+        n_batches,
+        batch,
+        eta,
+        acts,
+        deltas,
+        targets,
+        cfg,
+        decay,
+        mu,
+        vel,
+    )
     _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
 
 
 train_epoch = entry(_train_epoch)
-train_epoch.__doc__ = ("One epoch of mini-batch SGD over ``order``, in place on params; "
-                       "``vel``: the momentum velocity (padded layout, kept across "
-                       "epochs by the caller), None without momentum.")
+train_epoch.__doc__ = (
+    "One epoch of mini-batch SGD over ``order``, in place on params; "
+    "``vel``: the momentum velocity (padded layout, kept across "
+    "epochs by the caller), None without momentum."
+)
 
 
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --
+
 
 @kernel
 def _pack_padded(params, sizes, w_off, b_off):
@@ -369,17 +463,55 @@ new_workspace.__doc__ = "Scratch arrays (acts, deltas, targets) for one replica.
 
 
 @kernel
-def _replica_steps(shared, replica, sizes, X, Y, order, first_batch, stride,
-                   count, batch, eta, acts, deltas, targets, cfg, decay):
+def _replica_steps(
+    shared,
+    replica,
+    sizes,
+    X,
+    Y,
+    order,
+    first_batch,
+    stride,
+    count,
+    batch,
+    eta,
+    acts,
+    deltas,
+    targets,
+    cfg,
+    decay,
+):
     width, pw_off, pb_off, size = padded_layout(sizes)
     replica[:] = shared
-    _sgd(replica, sizes, width, pw_off, pb_off, X, Y, order, first_batch,
-         stride, count, batch, eta, acts, deltas, targets, cfg, decay, 0.0, None)
+    _sgd(
+        replica,
+        sizes,
+        width,
+        pw_off,
+        pb_off,
+        X,
+        Y,
+        order,
+        first_batch,
+        stride,
+        count,
+        batch,
+        eta,
+        acts,
+        deltas,
+        targets,
+        cfg,
+        decay,
+        0.0,
+        None,
+    )
 
 
 replica_steps = entry(_replica_steps)
-replica_steps.__doc__ = ("Copy ``shared`` into ``replica``, then take ``count`` SGD "
-                         "steps on mini-batches first_batch, +stride, ...")
+replica_steps.__doc__ = (
+    "Copy ``shared`` into ``replica``, then take ``count`` SGD "
+    "steps on mini-batches first_batch, +stride, ..."
+)
 
 
 @kernel
@@ -434,14 +566,32 @@ def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
     # A step of -1 from zero leaves exactly the summed gradients.
     work = np.zeros_like(padded)
     one = padded.dtype.type(1.0)
-    _backward(padded, work, sizes, width, pw_off, pb_off, acts, deltas, targets,
-              m, m, -one, cfg, one, one * 0.0, None)
+    _backward(
+        padded,
+        work,
+        sizes,
+        width,
+        pw_off,
+        pb_off,
+        acts,
+        deltas,
+        targets,
+        m,
+        m,
+        -one,
+        cfg,
+        one,
+        one * 0.0,
+        None,
+    )
     _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 
 batch_gradient = entry(_batch_gradient)
-batch_gradient.__doc__ = ("Summed gradients of the configured cost over the rows "
-                          "of X/Y, into ``grad`` (laid out like params).")
+batch_gradient.__doc__ = (
+    "Summed gradients of the configured cost over the rows "
+    "of X/Y, into ``grad`` (laid out like params)."
+)
 
 
 @kernel

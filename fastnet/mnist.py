@@ -28,8 +28,17 @@ from ._typing import PathLike
 Split: TypeAlias = tuple[NDArray[np.float32], NDArray[np.int64]]
 
 __all__ = [
-    "CONNECT_TIMEOUT", "MAX_DECOMPRESSED", "MIRRORS", "MNIST_FILES", "READ_TIMEOUT",
-    "cache_dir", "find_data", "load_arrays", "load_data", "load_data_wrapper", "read_idx",
+    "CONNECT_TIMEOUT",
+    "MAX_DECOMPRESSED",
+    "MIRRORS",
+    "MNIST_FILES",
+    "READ_TIMEOUT",
+    "cache_dir",
+    "find_data",
+    "load_arrays",
+    "load_data",
+    "load_data_wrapper",
+    "read_idx",
     "vectorized_result",
 ]
 
@@ -85,8 +94,9 @@ def _as_path(path, name):
     try:
         return Path(os.fspath(path)).expanduser()
     except TypeError:
-        raise TypeError(f"{name}: expected a path (str or os.PathLike), "
-                        f"got {type(path).__name__}") from None
+        raise TypeError(
+            f"{name}: expected a path (str or os.PathLike), got {type(path).__name__}"
+        ) from None
 
 
 def _resolve(path, origin):
@@ -104,7 +114,8 @@ def _resolve(path, origin):
             return p / PICKLE_NAME
         raise FileNotFoundError(
             f"{origin} {p} does not hold the MNIST data: missing "
-            f"{', '.join(missing)} (or put a single {PICKLE_NAME} there)")
+            f"{', '.join(missing)} (or put a single {PICKLE_NAME} there)"
+        )
     raise FileNotFoundError(f"{origin} {p} does not exist")
 
 
@@ -128,8 +139,7 @@ def _is_canonical(path, md5, size):
         return False
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
     if key not in _checked_files:
-        _checked_files[key] = (path.is_file() and st.st_size == size
-                               and _md5(path) == md5)
+        _checked_files[key] = path.is_file() and st.st_size == size and _md5(path) == md5
     return _checked_files[key]
 
 
@@ -137,8 +147,7 @@ def _cached(folder):
     """Names not (correctly) in the cache: absent, or of the wrong size or
     md5 (files only fastnet writes there, always checked: a mismatch is
     damage, and the file is downloaded again)."""
-    return [n for n, (md5, size) in MNIST_FILES.items()
-            if not _is_canonical(folder / n, md5, size)]
+    return [n for n, (md5, size) in MNIST_FILES.items() if not _is_canonical(folder / n, md5, size)]
 
 
 def _remove_stale_parts(folder):
@@ -153,7 +162,8 @@ def _remove_stale_parts(folder):
 
 def _timed_out(error):
     return isinstance(error, TimeoutError) or isinstance(
-        getattr(error, "reason", None), TimeoutError)
+        getattr(error, "reason", None), TimeoutError
+    )
 
 
 def _open(url):
@@ -177,8 +187,12 @@ def _fetch(name, folder, mirrors, silent):
         if base in silent:
             reasons.append(f"{url}: not tried, the mirror did not answer before")
             continue
-        print(f"fastnet: downloading {url} ({size / 1e6:.1f} MB; waiting at most "
-              f"{CONNECT_TIMEOUT:g} s for an answer)", file=sys.stderr, flush=True)
+        print(
+            f"fastnet: downloading {url} ({size / 1e6:.1f} MB; waiting at most "
+            f"{CONNECT_TIMEOUT:g} s for an answer)",
+            file=sys.stderr,
+            flush=True,
+        )
         # A temp file in the target folder makes os.replace atomic, so a
         # half or bad download is never seen under the real name.
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
@@ -200,8 +214,10 @@ def _fetch(name, folder, mirrors, silent):
         except (OSError, ValueError, http.client.HTTPException) as e:
             if _timed_out(e):
                 silent.add(base)
-                e = (f"no answer within {CONNECT_TIMEOUT:g} s (connection) / "
-                     f"{READ_TIMEOUT:g} s (each read); mirror skipped from now on")
+                e = (
+                    f"no answer within {CONNECT_TIMEOUT:g} s (connection) / "
+                    f"{READ_TIMEOUT:g} s (each read); mirror skipped from now on"
+                )
                 print(f"fastnet: {url}: {e}", file=sys.stderr, flush=True)
             reasons.append(f"{url}: {e}")
         finally:
@@ -210,8 +226,9 @@ def _fetch(name, folder, mirrors, silent):
     return reasons
 
 
-def find_data(path: PathLike | None = None, download: bool = True,
-              mirrors: str | Sequence[str] | None = None) -> Path:
+def find_data(
+    path: PathLike | None = None, download: bool = True, mirrors: str | Sequence[str] | None = None
+) -> Path:
     """Locate the MNIST data, downloading it into the cache if needed.
 
     Parameters
@@ -256,8 +273,9 @@ def find_data(path: PathLike | None = None, download: bool = True,
         raise TypeError(f"download: expected True or False, got {download!r}")
     if isinstance(mirrors, str):
         mirrors = [mirrors]
-    if mirrors is not None and (not isinstance(mirrors, (list, tuple))
-                                or not all(isinstance(m, str) for m in mirrors)):
+    if mirrors is not None and (
+        not isinstance(mirrors, (list, tuple)) or not all(isinstance(m, str) for m in mirrors)
+    ):
         raise TypeError(f"mirrors: expected a URL or a list of URLs, got {mirrors!r}")
     if path is not None:
         return _resolve(path, "path")
@@ -290,14 +308,17 @@ def find_data(path: PathLike | None = None, download: bool = True,
         why = "download failed:\n  " + "\n  ".join(reasons or ["no mirror given"])
     damaged = [n for n in missing if (folder / n).exists()]
     if damaged:
-        why += (f"\n{', '.join(damaged)} in the cache differ from the canonical "
-                f"files (size or md5): damaged, and not used")
+        why += (
+            f"\n{', '.join(damaged)} in the cache differ from the canonical "
+            f"files (size or md5): damaged, and not used"
+        )
     raise FileNotFoundError(
         f"MNIST data not found. Looked in the cache folder {folder} "
         f"(FASTNET_DATA is not set); missing: {', '.join(missing)}.\n"
         f"Put the four files (or {PICKLE_NAME}) in {folder}, or in a folder "
         f"named by the FASTNET_DATA environment variable, or pass path=.\n"
-        f"The {why}")
+        f"The {why}"
+    )
 
 
 def read_idx(filename: PathLike) -> NDArray[np.uint8]:
@@ -339,22 +360,27 @@ def _from_idx(folder):
         y = read_idx(folder / f"{part}-labels-idx1-ubyte.gz")
         where = f"{folder / part}-{{images,labels}}-idx?-ubyte.gz"
         if X.ndim != 3 or X.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE) or y.ndim != 1:
-            raise ValueError(f"{where}: expected 28x28 images and 1-d labels, "
-                             f"got {X.shape} and {y.shape}")
+            raise ValueError(
+                f"{where}: expected 28x28 images and 1-d labels, got {X.shape} and {y.shape}"
+            )
         if len(X) != len(y):
             raise ValueError(f"{where}: {len(X)} images but {len(y)} labels")
         if y.size and y.max() >= DIGITS:
-            raise ValueError(f"{folder / part}-labels-idx1-ubyte.gz: labels outside "
-                             f"0..9 (found {y.max()})")
+            raise ValueError(
+                f"{folder / part}-labels-idx1-ubyte.gz: labels outside 0..9 (found {y.max()})"
+            )
         # Dividing by 256, not 255, gives exactly the values of Nielsen's
         # pickle (multiples of 1/256, max 255/256); exact in float32.
-        X = np.multiply(X.reshape(len(X), IMAGE_PIXELS), np.float32(1 / PIXEL_LEVELS),
-                        dtype=np.float32)
+        X = np.multiply(
+            X.reshape(len(X), IMAGE_PIXELS), np.float32(1 / PIXEL_LEVELS), dtype=np.float32
+        )
         imgs[part] = (X, y.astype(np.int64))
     (X, y), test = imgs["train"], imgs["t10k"]
     if len(X) <= _N_VALID:
-        raise ValueError(f"{folder}: {len(X)} training images, need more than "
-                         f"{_N_VALID} to split off the validation set")
+        raise ValueError(
+            f"{folder}: {len(X)} training images, need more than "
+            f"{_N_VALID} to split off the validation set"
+        )
     cut = len(X) - _N_VALID
     return (X[:cut], y[:cut]), (X[cut:], y[cut:]), test
 
@@ -365,12 +391,15 @@ def _from_pickle(filename):
     except _untrusted.Refused:
         raise
     except MemoryError:
-        raise ValueError(f"{filename}: the pickle announces more data than fits in "
-                         f"memory: not MNIST") from None
+        raise ValueError(
+            f"{filename}: the pickle announces more data than fits in memory: not MNIST"
+        ) from None
     except Exception as e:  # unpickling can fail in many ways; name the file
         raise ValueError(f"{filename}: not a readable gzip'd pickle ({e})") from e
-    bad = ValueError(f"{filename}: expected a 3-tuple of (X, y) pairs with "
-                     f"X of shape (n, 784) and y of shape (n,)")
+    bad = ValueError(
+        f"{filename}: expected a 3-tuple of (X, y) pairs with "
+        f"X of shape (n, 784) and y of shape (n,)"
+    )
     if not (isinstance(data, (tuple, list)) and len(data) == 3):
         raise bad
     out = []
@@ -378,9 +407,14 @@ def _from_pickle(filename):
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise bad
         X, y = (np.asarray(a) for a in pair)
-        if (X.ndim != 2 or X.shape[1] != IMAGE_PIXELS or y.ndim != 1
-                or len(X) != len(y) or X.dtype.kind not in "fiu"
-                or y.dtype.kind not in "iu"):
+        if (
+            X.ndim != 2
+            or X.shape[1] != IMAGE_PIXELS
+            or y.ndim != 1
+            or len(X) != len(y)
+            or X.dtype.kind not in "fiu"
+            or y.dtype.kind not in "iu"
+        ):
             raise bad
         if X.dtype.kind == "f" and not np.isfinite(X).all():
             raise ValueError(f"{filename}: images contain NaN or inf")
@@ -388,8 +422,7 @@ def _from_pickle(filename):
     return tuple(out)
 
 
-def load_arrays(path: PathLike | None = None,
-                download: bool = True) -> tuple[Split, Split, Split]:
+def load_arrays(path: PathLike | None = None, download: bool = True) -> tuple[Split, Split, Split]:
     """MNIST as arrays, split like Nielsen's ``mnist.pkl.gz``.
 
     Parameters
@@ -430,8 +463,7 @@ def load_arrays(path: PathLike | None = None,
     return splits
 
 
-def load_data(path: PathLike | None = None,
-              download: bool = True) -> tuple[Split, Split, Split]:
+def load_data(path: PathLike | None = None, download: bool = True) -> tuple[Split, Split, Split]:
     """MNIST as returned by the course's / Nielsen's ``load_data()``.
 
     Parameters
@@ -474,6 +506,8 @@ def load_data_wrapper(
     onehot = np.zeros((len(ytr), 10, 1))
     onehot[np.arange(len(ytr)), ytr, 0] = 1.0
     # Iterating a (n, 784, 1) view yields (784, 1) views: no copy per image.
-    return (zip(Xtr.reshape(-1, IMAGE_PIXELS, 1), onehot),
-            zip(Xva.reshape(-1, IMAGE_PIXELS, 1), yva),
-            zip(Xte.reshape(-1, IMAGE_PIXELS, 1), yte))
+    return (
+        zip(Xtr.reshape(-1, IMAGE_PIXELS, 1), onehot),
+        zip(Xva.reshape(-1, IMAGE_PIXELS, 1), yva),
+        zip(Xte.reshape(-1, IMAGE_PIXELS, 1), yte),
+    )

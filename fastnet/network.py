@@ -54,8 +54,7 @@ class Network(_Facade):
     # what the course's evaluation calls (a subclass may override them)
     _FORWARD, _EVALUATE = "feedforward", "evaluate"
 
-    def __init__(self, sizes: Sizes, dtype: DTypeLike = np.float64,
-                 parallel: bool = False) -> None:
+    def __init__(self, sizes: Sizes, dtype: DTypeLike = np.float64, parallel: bool = False) -> None:
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)
         self.num_layers = len(ok)
@@ -158,9 +157,16 @@ class Network(_Facade):
         """
         return self._count(test_data, "test_data")
 
-    def SGD(self, training_data: Labelled, epochs: int, mini_batch_size: int, eta: float,
-            test_data: Labelled | None = None, parallel: bool | None = None,
-            callback: Callable[[int, int | None], object] | None = None) -> Historique:
+    def SGD(
+        self,
+        training_data: Labelled,
+        epochs: int,
+        mini_batch_size: int,
+        eta: float,
+        test_data: Labelled | None = None,
+        parallel: bool | None = None,
+        callback: Callable[[int, int | None], object] | None = None,
+    ) -> Historique:
         """Mini-batch stochastic gradient descent, as in the book.
 
         Prints ``Epoch j: correct / n_test`` (with ``test_data``) or
@@ -225,8 +231,7 @@ class Network(_Facade):
         """
         self._update(mini_batch, eta, "mini_batch")
 
-    def backprop(self, x: ArrayLike,
-                 y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
+    def backprop(self, x: ArrayLike, y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
         """Gradient of the cost for one example.
 
         Parameters

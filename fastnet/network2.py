@@ -43,8 +43,15 @@ from ._validation import check_bool, check_path, check_sizes
 from .network import Network as _BookNetwork
 from .network import sigmoid, sigmoid_prime
 
-__all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "load", "vectorized_result",
-           "sigmoid", "sigmoid_prime"]
+__all__ = [
+    "Network",
+    "QuadraticCost",
+    "CrossEntropyCost",
+    "load",
+    "vectorized_result",
+    "sigmoid",
+    "sigmoid_prime",
+]
 
 
 class Network(_BookNetwork):
@@ -74,8 +81,13 @@ class Network(_BookNetwork):
     Network([784, 30, 10], cost=CrossEntropyCost, dtype=float64)
     """
 
-    def __init__(self, sizes: Sizes, cost: CostClass = CrossEntropyCost,
-                 dtype: DTypeLike = np.float64, parallel: bool = False) -> None:
+    def __init__(
+        self,
+        sizes: Sizes,
+        cost: CostClass = CrossEntropyCost,
+        dtype: DTypeLike = np.float64,
+        parallel: bool = False,
+    ) -> None:
         ok = check_sizes(sizes, "sizes")
         self._check_options(dtype, parallel)
         check_cost(cost)  # all checked before the draws
@@ -83,8 +95,7 @@ class Network(_BookNetwork):
         self.sizes = sizes
         with drawing(ok, dtype, "sizes"):  # refuses what cannot fit, first
             biases, weights = book_draws(ok, normalised=True)
-            self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights],
-                              cost.engine_name)
+            self._init_engine(ok, dtype, parallel, biases, [w.T for w in weights], cost.engine_name)
         self._cost_class = cost
 
     @classmethod
@@ -145,10 +156,17 @@ class Network(_BookNetwork):
         self._set_params(biases, [w.T for w in weights])
 
     def SGD(  # type: ignore[override]  # the book's network2 has other arguments
-        self, training_data: Labelled, epochs: int, mini_batch_size: int, eta: float,
-        lmbda: float = 0.0, evaluation_data: Labelled | None = None,
-        monitor_evaluation_cost: bool = False, monitor_evaluation_accuracy: bool = False,
-        monitor_training_cost: bool = False, monitor_training_accuracy: bool = False,
+        self,
+        training_data: Labelled,
+        epochs: int,
+        mini_batch_size: int,
+        eta: float,
+        lmbda: float = 0.0,
+        evaluation_data: Labelled | None = None,
+        monitor_evaluation_cost: bool = False,
+        monitor_evaluation_accuracy: bool = False,
+        monitor_training_cost: bool = False,
+        monitor_training_accuracy: bool = False,
         parallel: bool | None = None,
     ) -> tuple[list[np.float64], list[int], list[np.float64], list[int]]:
         """Mini-batch SGD with L2 regularisation, as network2 does it.
@@ -197,25 +215,31 @@ class Network(_BookNetwork):
         >>> out
         ([], [], [], [])
         """
-        run = self._check_training(training_data, epochs, mini_batch_size, eta, parallel,
-                                   lmbda, 0.0, ENGLISH)
+        run = self._check_training(
+            training_data, epochs, mini_batch_size, eta, parallel, lmbda, 0.0, ENGLISH
+        )
         X, Y, lmbda = run.X, run.Y, run.lmbda
         flags: dict[str, bool] = {}
-        for name, value in (("monitor_evaluation_cost", monitor_evaluation_cost),
-                            ("monitor_evaluation_accuracy", monitor_evaluation_accuracy),
-                            ("monitor_training_cost", monitor_training_cost),
-                            ("monitor_training_accuracy", monitor_training_accuracy)):
-            flags[name[len("monitor_"):]] = check_bool(value, name)
+        for name, value in (
+            ("monitor_evaluation_cost", monitor_evaluation_cost),
+            ("monitor_evaluation_accuracy", monitor_evaluation_accuracy),
+            ("monitor_training_cost", monitor_training_cost),
+            ("monitor_training_accuracy", monitor_training_accuracy),
+        ):
+            flags[name[len("monitor_") :]] = check_bool(value, name)
         if evaluation_data is not None:
             Xe, Ye, _ = _data.training_arrays(evaluation_data, *self._n(), "evaluation_data")
             labels_e = Ye.argmax(axis=1)
         elif flags["evaluation_cost"] or flags["evaluation_accuracy"]:
-            raise ValueError("evaluation_data: needed to monitor the evaluation cost or "
-                             "accuracy")
+            raise ValueError("evaluation_data: needed to monitor the evaluation cost or accuracy")
         labels = Y.argmax(axis=1)
         self._sync()
-        results: dict[str, list[Any]] = {"evaluation_cost": [], "evaluation_accuracy": [],
-                   "training_cost": [], "training_accuracy": []}
+        results: dict[str, list[Any]] = {
+            "evaluation_cost": [],
+            "evaluation_accuracy": [],
+            "training_cost": [],
+            "training_accuracy": [],
+        }
 
         def report(key: str, text: str, value: object) -> None:
             results[key].append(value)
@@ -227,25 +251,37 @@ class Network(_BookNetwork):
             if flags["training_cost"]:
                 report("training_cost", "Cost on training data: {}", self._book_cost(X, Y, lmbda))
             if flags["training_accuracy"]:
-                report("training_accuracy", f"Accuracy on training data: {{}} / {len(Y)}",
-                       count(X, labels))
+                report(
+                    "training_accuracy",
+                    f"Accuracy on training data: {{}} / {len(Y)}",
+                    count(X, labels),
+                )
             if flags["evaluation_cost"]:
-                report("evaluation_cost", "Cost on evaluation data: {}",
-                       self._book_cost(Xe, Ye, lmbda))
+                report(
+                    "evaluation_cost", "Cost on evaluation data: {}", self._book_cost(Xe, Ye, lmbda)
+                )
             if flags["evaluation_accuracy"]:
-                report("evaluation_accuracy", f"Accuracy on evaluation data: {{}} / {len(Ye)}",
-                       count(Xe, labels_e))
+                report(
+                    "evaluation_accuracy",
+                    f"Accuracy on evaluation data: {{}} / {len(Ye)}",
+                    count(Xe, labels_e),
+                )
             print()
 
         own = overridden(self, TRAINING_METHODS)
         if own:
             note_slow_path(self, own, "SGD", run.parallel)
         self._run(run, after_epoch, ENGLISH, course=bool(own), book_step=True)
-        return (results["evaluation_cost"], results["evaluation_accuracy"],
-                results["training_cost"], results["training_accuracy"])
+        return (
+            results["evaluation_cost"],
+            results["evaluation_accuracy"],
+            results["training_cost"],
+            results["training_accuracy"],
+        )
 
-    def update_mini_batch(self, mini_batch: Labelled, eta: float, lmbda: float = 0.0,
-                          n: int | None = None) -> None:
+    def update_mini_batch(
+        self, mini_batch: Labelled, eta: float, lmbda: float = 0.0, n: int | None = None
+    ) -> None:
         """One step on ``mini_batch``, with network2's L2 term.
 
         Parameters
@@ -374,14 +410,20 @@ class Network(_BookNetwork):
         """
         check_path(filename, "filename")
         self._sync()
-        write_json({"sizes": [int(s) for s in self._engine.layout.sizes],
-                    "weights": [w.tolist() for w in self.weights],
-                    "biases": [b.tolist() for b in self.biases],
-                    "cost": self.cost.__name__}, filename)
+        write_json(
+            {
+                "sizes": [int(s) for s in self._engine.layout.sizes],
+                "weights": [w.tolist() for w in self.weights],
+                "biases": [b.tolist() for b in self.biases],
+                "cost": self.cost.__name__,
+            },
+            filename,
+        )
 
     def __repr__(self) -> str:
-        return (f"Network({self.sizes!r}, cost={self.cost.__name__}, "
-                f"dtype={np.dtype(self.dtype).name})")
+        return (
+            f"Network({self.sizes!r}, cost={self.cost.__name__}, dtype={np.dtype(self.dtype).name})"
+        )
 
 
 def from_document(doc: dict[str, Any], filename: PathLike, draw: bool = False) -> Network:
@@ -423,8 +465,9 @@ def from_document(doc: dict[str, Any], filename: PathLike, draw: bool = False) -
     sizes = checked_sizes(doc["sizes"], "sizes", filename)
     cost = COSTS.get(doc["cost"]) if isinstance(doc["cost"], str) else None
     if cost is None:
-        raise ValueError(f"{filename}: cost: expected 'QuadraticCost' or "
-                         f"'CrossEntropyCost', got {doc['cost']!r}")
+        raise ValueError(
+            f"{filename}: cost: expected 'QuadraticCost' or 'CrossEntropyCost', got {doc['cost']!r}"
+        )
     layers = list(zip(sizes[:-1], sizes[1:]))
     weights = matrices(doc["weights"], [(y, x) for x, y in layers], "weights", filename)
     biases = matrices(doc["biases"], [(y, 1) for _, y in layers], "biases", filename)
@@ -469,4 +512,3 @@ def load(filename: PathLike) -> Network:
     if not isinstance(doc, dict):
         raise ValueError(f"{filename}: not a network2 file (expected a JSON object)")
     return from_document(doc, filename, draw=True)
-

@@ -16,6 +16,7 @@ one Python thread per replica (the calling thread takes replica 0). No
 Numba threading layer is involved, so this is safe to call from several
 threads at once.
 """
+
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -44,16 +45,18 @@ class ParallelTrainer:
 
     def __init__(self, layout, dtype, batch, workers=None, sync_every=None):
         self.workers = default_workers() if workers is None else int(workers)
-        self.sync_every = (max(1, round(SYNC_EXAMPLES / batch)) if sync_every is None
-                           else int(sync_every))
+        self.sync_every = (
+            max(1, round(SYNC_EXAMPLES / batch)) if sync_every is None else int(sync_every)
+        )
         if self.workers < 1 or self.sync_every < 1:
             raise ValueError("workers and sync_every must be >= 1")
         self.layout = layout
         self.batch = batch
         probe = kernels.pack_padded(np.zeros(layout.size, dtype=dtype), *layout.args())
         self.replicas = np.empty((self.workers, probe.size), dtype=dtype)
-        self.spaces = [kernels.new_workspace(probe, layout.sizes, batch)
-                       for _ in range(self.workers)]
+        self.spaces = [
+            kernels.new_workspace(probe, layout.sizes, batch) for _ in range(self.workers)
+        ]
         self.pool = ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
 
     def close(self):
@@ -67,10 +70,25 @@ class ParallelTrainer:
         n_batches = (order.size + self.batch - 1) // self.batch
         W, K = self.workers, self.sync_every
         for first in range(0, n_batches, W * K):
-            def steps(w):
-                kernels.replica_steps(shared, self.replicas[w], sizes, X, Y, order,
-                                      first + w, W, K, self.batch, eta,
-                                      *self.spaces[w], cfg, decay)
+            # bound now: the round's futures finish before ``first`` moves on
+            def steps(w, first=first):
+                kernels.replica_steps(
+                    shared,
+                    self.replicas[w],
+                    sizes,
+                    X,
+                    Y,
+                    order,
+                    first + w,
+                    W,
+                    K,
+                    self.batch,
+                    eta,
+                    *self.spaces[w],
+                    cfg,
+                    decay,
+                )
+
             futures = [self.pool.submit(steps, w) for w in range(1, W)] if W > 1 else []
             steps(0)
             for f in futures:

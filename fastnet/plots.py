@@ -33,8 +33,7 @@ from .cours import sigmoide
 
 __all__ = ["courbe_sigmoide", "courbes", "en_direct", "grille_chiffres", "poids_caches"]
 
-_MESSAGE = ("fastnet.plots needs matplotlib: pip install fastnet[plot] "
-            "(or pip install matplotlib)")
+_MESSAGE = "fastnet.plots needs matplotlib: pip install fastnet[plot] (or pip install matplotlib)"
 
 
 def _figure(figsize, afficher):
@@ -44,9 +43,11 @@ def _figure(figsize, afficher):
         raise ImportError(_MESSAGE) from exc
     if afficher:
         import matplotlib.pyplot as plt
+
         return plt.figure(figsize=figsize)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=figsize)
     FigureCanvasAgg(fig)
     return fig
@@ -57,6 +58,7 @@ def _finir(fig, fichier, afficher, dpi=100):
         fig.savefig(fichier, dpi=dpi)
     if afficher:
         import matplotlib.pyplot as plt
+
         plt.show()
     return fig
 
@@ -133,14 +135,14 @@ def _liste_historiques(
     if not historiques:
         raise ValueError("historiques is empty")
     if etiquettes is None:
-        etiquettes = ([""] if len(historiques) == 1 else
-                      [f"essai {i + 1}" for i in range(len(historiques))])
+        etiquettes = (
+            [""] if len(historiques) == 1 else [f"essai {i + 1}" for i in range(len(historiques))]
+        )
     elif isinstance(etiquettes, str):
         etiquettes = [etiquettes]
     etiquettes = list(etiquettes)
     if len(etiquettes) != len(historiques):
-        raise ValueError(f"{len(etiquettes)} etiquettes for "
-                         f"{len(historiques)} historiques")
+        raise ValueError(f"{len(etiquettes)} etiquettes for {len(historiques)} historiques")
     for h in historiques:
         if not isinstance(h, dict) or "epoque" not in h:
             raise ValueError("each history must be a dict with an 'epoque' list")
@@ -222,8 +224,7 @@ def courbes(
             if y is None:
                 continue
             vus[cle] = True
-            ax.plot(x, y * echelle, color=couleur, marker=marqueur, ms=3,
-                    label=etiquette or None)
+            ax.plot(x, y * echelle, color=couleur, marker=marqueur, ms=3, label=etiquette or None)
 
     ax_prec.set_title("Précision sur les données de test")
     ax_prec.set_ylabel("précision (%)")
@@ -234,8 +235,15 @@ def courbes(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         if not vus[cle]:
-            ax.text(0.5, 0.5, "pas de données", transform=ax.transAxes,
-                    ha="center", va="center", color="0.5")
+            ax.text(
+                0.5,
+                0.5,
+                "pas de données",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color="0.5",
+            )
         elif ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize="small")
     fig.tight_layout()
@@ -342,8 +350,10 @@ def grille_chiffres(
         else:
             ax.set_title(str(preds[i]), color="black", fontsize=10)
     if vrais is not None:
-        fig.suptitle(f"{erreurs} erreur{'s' if erreurs > 1 else ''} sur {n} "
-                     "(en rouge : prédit (vrai))", fontsize=11)
+        fig.suptitle(
+            f"{erreurs} erreur{'s' if erreurs > 1 else ''} sur {n} (en rouge : prédit (vrai))",
+            fontsize=11,
+        )
     else:
         fig.suptitle("chiffres prédits", fontsize=11)
     fig.tight_layout()
@@ -409,8 +419,13 @@ def poids_caches(
     fig = _figure((1.3 * colonnes + 0.9, 1.4 * lignes + 0.5), afficher)
     image = None
     for j, ax in enumerate(_cases(fig, n, lignes, colonnes)):
-        image = ax.imshow(W[:, j].reshape(cote, cote), cmap="RdBu_r",
-                          vmin=-vmax, vmax=vmax, interpolation="nearest")
+        image = ax.imshow(
+            W[:, j].reshape(cote, cote),
+            cmap="RdBu_r",
+            vmin=-vmax,
+            vmax=vmax,
+            interpolation="nearest",
+        )
         ax.set_title(f"neurone {j}", fontsize=8)
     fig.suptitle(f"Poids d'entrée des neurones cachés ({n} sur {total})", fontsize=11)
     fig.tight_layout(rect=(0, 0, 0.92, 1))
@@ -420,6 +435,7 @@ def poids_caches(
 
 
 # -- live curves in Jupyter ------------------------------------------------------
+
 
 class _EnDirect:
     """The callback made by :func:`en_direct` (``epoques`` and ``corrects``
@@ -450,16 +466,21 @@ class _EnDirect:
         fig = _figure((6, 3.2), False)
         ax = fig.subplots()
         from matplotlib.ticker import MaxNLocator
+
         points = [(j, c) for j, c in zip(self.epoques, self.corrects) if c is not None]
         if points:
             x, y = zip(*points)
             y = tuple(100 * c / self.total for c in y) if self.total else y
             ax.plot(x, y, marker="o", ms=3, color="C0")
-            ax.set_title(f"{self.titre}époque {self.epoques[-1]} : {y[-1]:.4g}"
-                         + (" %" if self.total else " bonnes réponses"), fontsize=10)
+            ax.set_title(
+                f"{self.titre}époque {self.epoques[-1]} : {y[-1]:.4g}"
+                + (" %" if self.total else " bonnes réponses"),
+                fontsize=10,
+            )
         else:
-            ax.set_title(f"{self.titre}époque {self.epoques[-1]} (pas de données de test)",
-                         fontsize=10)
+            ax.set_title(
+                f"{self.titre}époque {self.epoques[-1]} (pas de données de test)", fontsize=10
+            )
         ax.set_xlabel("époque")
         ax.set_ylabel("précision (%)" if self.total else "bonnes réponses")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -475,6 +496,7 @@ def _affichage_notebook():
     if shell is None or getattr(shell, "kernel", None) is None:
         return None
     import IPython.display
+
     return IPython.display
 
 
@@ -505,8 +527,9 @@ def en_direct(total: int | None = None, titre: str = "") -> Callable[[int, int |
     ...         callback=plots.en_direct(total=len(test_data)))  # doctest: +SKIP
     """
     _figure((1, 1), False)  # fail now, not after the first epoch, without matplotlib
-    if total is not None and (isinstance(total, bool)
-                              or not isinstance(total, (int, np.integer)) or total < 1):
+    if total is not None and (
+        isinstance(total, bool) or not isinstance(total, (int, np.integer)) or total < 1
+    ):
         raise ValueError(f"total must be an int >= 1, not {total!r}")
     if not isinstance(titre, str):
         raise TypeError(f"titre must be a str, not {type(titre).__name__}")

@@ -16,6 +16,7 @@ draws, same arithmetic.
 This file imports nothing but numpy and the standard library, so that it
 can be run on its own (the benchmarks load it as a plain module).
 """
+
 import random
 
 import numpy as np
@@ -98,9 +99,10 @@ def initialisation(tailles, init="uniforme"):
     the biases at 0, as their papers do.
     """
     if init == "uniforme":
-        biais = [np.random.uniform(-1., 1., size=(y, 1)) for y in tailles[1:]]
-        poids = [np.random.uniform(-1., 1., size=(y, x))
-                 for (y, x) in zip(tailles[:-1], tailles[1:])]
+        biais = [np.random.uniform(-1.0, 1.0, size=(y, 1)) for y in tailles[1:]]
+        poids = [
+            np.random.uniform(-1.0, 1.0, size=(y, x)) for (y, x) in zip(tailles[:-1], tailles[1:])
+        ]
         return biais, poids
     couches = list(zip(tailles[:-1], tailles[1:]))  # (n_in, n_out)
     if init in ("gauss", "gauss_normalise"):
@@ -138,16 +140,19 @@ class ReseauReference:
     # __new__ and given only poids/biais (as some tests do) is the course's
     cout, activation, sortie = "quadratique", "sigmoide", "sigmoide"
 
-    def __init__(self, tailles, cout="quadratique", activation="sigmoide",
-                 sortie=None, init="uniforme"):
+    def __init__(
+        self, tailles, cout="quadratique", activation="sigmoide", sortie=None, init="uniforme"
+    ):
         if cout not in COUTS:
             raise ValueError(f"cout: expected one of {', '.join(COUTS)}, got {cout!r}")
         if activation not in ACTIVATIONS:
-            raise ValueError(f"activation: expected one of {', '.join(ACTIVATIONS)}, "
-                             f"got {activation!r}")
+            raise ValueError(
+                f"activation: expected one of {', '.join(ACTIVATIONS)}, got {activation!r}"
+            )
         if sortie not in (None, COUTS[cout]):
-            raise ValueError(f"sortie: the cost {cout} goes with {COUTS[cout]} outputs, "
-                             f"got {sortie!r}")
+            raise ValueError(
+                f"sortie: the cost {cout} goes with {COUTS[cout]} outputs, got {sortie!r}"
+            )
         self.cout, self.activation, self.sortie = cout, activation, COUTS[cout]
         self.nb_couches = len(tailles)
         self.tailles = tailles
@@ -179,19 +184,21 @@ class ReseauReference:
         network2's L2 term ``0.5 * lmbda / n * sum ||w||^2``."""
         data = list(data)
         total = sum(cout_exemple(self.cout, self.forward(x), y) for x, y in data)
-        carres = sum(float(np.sum(w ** 2)) for w in self.poids)
+        carres = sum(float(np.sum(w**2)) for w in self.poids)
         return total / len(data) + 0.5 * (lmbda / len(data)) * carres
 
-    def DGS(self, training_data, nb_epoques, taille_mini_batch, eta,
-            test_data=None, lmbda=0.0, mu=0.0):
+    def DGS(
+        self, training_data, nb_epoques, taille_mini_batch, eta, test_data=None, lmbda=0.0, mu=0.0
+    ):
         if test_data is not None:
             n_test = len(test_data)
         n = len(training_data)
         self._vitesses_a_zero()  # each call starts at rest
         for j in range(nb_epoques):
             random.shuffle(training_data)
-            mini_batches = [training_data[k:k + taille_mini_batch]
-                            for k in range(0, n, taille_mini_batch)]
+            mini_batches = [
+                training_data[k : k + taille_mini_batch] for k in range(0, n, taille_mini_batch)
+            ]
             for mini_batch in mini_batches:
                 self.update_mini_batch(mini_batch, eta, lmbda, n, mu)
             if test_data is not None:
@@ -216,15 +223,11 @@ class ReseauReference:
         # with lmbda = 0 the factor is exactly 1.0: the course's step
         decay = 1 - eta * (lmbda / n)
         if mu == 0:
-            self.poids = [decay * w - (eta / m) * nw
-                          for w, nw in zip(self.poids, nabla_w)]
-            self.biais = [b - (eta / m) * nb
-                          for b, nb in zip(self.biais, nabla_b)]
+            self.poids = [decay * w - (eta / m) * nw for w, nw in zip(self.poids, nabla_w)]
+            self.biais = [b - (eta / m) * nb for b, nb in zip(self.biais, nabla_b)]
             return
-        self.vitesse_poids = [mu * v - (eta / m) * nw
-                              for v, nw in zip(self.vitesse_poids, nabla_w)]
-        self.vitesse_biais = [mu * v - (eta / m) * nb
-                              for v, nb in zip(self.vitesse_biais, nabla_b)]
+        self.vitesse_poids = [mu * v - (eta / m) * nw for v, nw in zip(self.vitesse_poids, nabla_w)]
+        self.vitesse_biais = [mu * v - (eta / m) * nb for v, nb in zip(self.vitesse_biais, nabla_b)]
         self.poids = [decay * w + v for w, v in zip(self.poids, self.vitesse_poids)]
         self.biais = [b + v for b, v in zip(self.biais, self.vitesse_biais)]
 

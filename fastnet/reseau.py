@@ -86,9 +86,15 @@ class Reseau(_Facade):
     # what the course's evaluation calls (a subclass may override them)
     _FORWARD, _EVALUATE = "forward", "evaluer"
 
-    def __init__(self, tailles: Sizes, dtype: DTypeLike = np.float64, parallel: bool = False,
-                 cout: str = KNOB_DEFAULTS[0], activation: str = KNOB_DEFAULTS[1],
-                 init: str = KNOB_DEFAULTS[2]) -> None:
+    def __init__(
+        self,
+        tailles: Sizes,
+        dtype: DTypeLike = np.float64,
+        parallel: bool = False,
+        cout: str = KNOB_DEFAULTS[0],
+        activation: str = KNOB_DEFAULTS[1],
+        init: str = KNOB_DEFAULTS[2],
+    ) -> None:
         tailles_ok = check_sizes(tailles, "tailles")
         self._check_options(dtype, parallel)
         for value, (name, choices) in zip((cout, activation, init), KNOB_CHOICES):
@@ -97,21 +103,33 @@ class Reseau(_Facade):
             biais, poids = initial_params(tailles_ok, init)
             self._setup(tailles, tailles_ok, dtype, parallel, cout, activation, init, biais, poids)
 
-    def _setup(self, tailles: Sizes, tailles_ok: list[int], dtype: DTypeLike, parallel: bool,
-               cout: str, activation: str, init: str, biais: list[Any], poids: list[Any]) -> None:
+    def _setup(
+        self,
+        tailles: Sizes,
+        tailles_ok: list[int],
+        dtype: DTypeLike,
+        parallel: bool,
+        cout: str,
+        activation: str,
+        init: str,
+        biais: list[Any],
+        poids: list[Any],
+    ) -> None:
         self.nb_couches = len(tailles_ok)
         self.tailles = tailles
         self._knobs = (cout, activation, init)
-        self._init_engine(tailles_ok, dtype, parallel, biais, poids,
-                          COUTS[cout], ACTIVATIONS_FR[activation])
+        self._init_engine(
+            tailles_ok, dtype, parallel, biais, poids, COUTS[cout], ACTIVATIONS_FR[activation]
+        )
 
     @classmethod
     def _from_document(cls, doc: dict[str, Any], fichier: PathLike) -> Reseau:
         """The network of a fastnet file's JSON object (header checked by the
         caller), every value checked; draws nothing."""
         tailles, dtype, parallel, biais, poids = read_params(doc, fichier)
-        cout, activation, init = (checked_choice(doc, name, choices, fichier)
-                                  for name, choices in KNOB_CHOICES)
+        cout, activation, init = (
+            checked_choice(doc, name, choices, fichier) for name, choices in KNOB_CHOICES
+        )
         net = cls.__new__(cls)
         net._setup(tailles, tailles, dtype, parallel, cout, activation, init, biais, poids)
         return net
@@ -216,13 +234,25 @@ class Reseau(_Facade):
         """
         return self._count(test_data, "test_data")
 
-    def DGS(self, training_data: Labelled, nb_epoques: int, taille_mini_batch: int, eta: float,
-            test_data: Labelled | None = None, parallel: bool | None = None,
-            callback: Callable[[int, int | None], object] | None = None, *,
-            lmbda: float = 0.0, mu: float = 0.0, validation_data: Labelled | None = None,
-            arret_precoce: int | None = None, reduction_eta: int | None = None,
-            verbose: bool = True, suivre_cout: bool = False,
-            rng: random.Random | None = None) -> Historique:
+    def DGS(
+        self,
+        training_data: Labelled,
+        nb_epoques: int,
+        taille_mini_batch: int,
+        eta: float,
+        test_data: Labelled | None = None,
+        parallel: bool | None = None,
+        callback: Callable[[int, int | None], object] | None = None,
+        *,
+        lmbda: float = 0.0,
+        mu: float = 0.0,
+        validation_data: Labelled | None = None,
+        arret_precoce: int | None = None,
+        reduction_eta: int | None = None,
+        verbose: bool = True,
+        suivre_cout: bool = False,
+        rng: random.Random | None = None,
+    ) -> Historique:
         """Stochastic gradient descent, as in the course; returns the history.
 
         Each epoch shuffles the data like ``random.shuffle`` (a list passed
@@ -315,13 +345,26 @@ class Reseau(_Facade):
         >>> h["epoque"]
         [0, 1]
         """
-        opts = TrainOptions(test_data, parallel, callback, lmbda, mu, validation_data,
-                            arret_precoce, reduction_eta, verbose, suivre_cout, rng)
+        opts = TrainOptions(
+            test_data,
+            parallel,
+            callback,
+            lmbda,
+            mu,
+            validation_data,
+            arret_precoce,
+            reduction_eta,
+            verbose,
+            suivre_cout,
+            rng,
+        )
         return Historique(
-            self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts))
+            self._train(training_data, nb_epoques, taille_mini_batch, eta, FRENCH, opts)
+        )
 
-    def update_mini_batch(self, mini_batch: Labelled, eta: float, lmbda: float = 0.0,
-                          n: int | None = None) -> None:
+    def update_mini_batch(
+        self, mini_batch: Labelled, eta: float, lmbda: float = 0.0, n: int | None = None
+    ) -> None:
         """One gradient step on the pairs of ``mini_batch``.
 
         Parameters
@@ -355,8 +398,7 @@ class Reseau(_Facade):
         """
         self._update(mini_batch, eta, "mini_batch", lmbda, n)
 
-    def backprop(self, x: ArrayLike,
-                 y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
+    def backprop(self, x: ArrayLike, y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
         """Gradient of the cost for one example.
 
         Parameters
@@ -445,6 +487,11 @@ class Reseau(_Facade):
         write_json(self._to_document(), check_path(fichier, "fichier"))
 
     def __repr__(self) -> str:
-        knobs = "".join(f", {name}={value!r}" for name, value, default in zip(
-            ("cout", "activation", "init"), self._knobs, KNOB_DEFAULTS) if value != default)
+        knobs = "".join(
+            f", {name}={value!r}"
+            for name, value, default in zip(
+                ("cout", "activation", "init"), self._knobs, KNOB_DEFAULTS
+            )
+            if value != default
+        )
         return f"Reseau({self.tailles!r}, dtype={np.dtype(self.dtype).name}{knobs})"

@@ -2,14 +2,16 @@
 
 The course shuffles its training list with ``random.shuffle`` each epoch.
 For fastnet to see the course's mini-batches after ``random.seed(s)``, it
-must draw exactly the same permutation; doing it in Python costs about 12 ms for
-50,000 items (`benchmarks/test_shuffle.py`), a large slice of a compiled epoch. So this module replays
+must draw exactly the same permutation; doing it in Python costs about 12 ms
+for 50,000 items (`benchmarks/test_shuffle.py`), a large slice of a compiled
+epoch. So this module replays
 CPython's Mersenne Twister (MT19937) and its ``_randbelow`` rejection
 sampling in Numba, reading the state from ``random.getstate()`` and writing
 it back, so that later calls to ``random`` go on exactly as in the course.
 A self-check against ``random.shuffle`` at first use guards against an
 interpreter whose algorithm differs; it then falls back to ``random.shuffle``.
 """
+
 import random
 
 import numpy as np

@@ -1,6 +1,7 @@
 """Headless Chromium for the demo's browser test and screenshots: the
 system's browser and driver (Debian's ``chromium`` and ``chromium-driver``),
 driven by Selenium; nothing is downloaded."""
+
 import itertools
 import shutil
 
@@ -21,14 +22,21 @@ def start_chrome(width=1280, height=760):
 
     found = find_browser()
     if found is None:
-        raise RuntimeError("no chromium and chromedriver on PATH "
-                           "(apt-get install chromium chromium-driver)")
+        raise RuntimeError(
+            "no chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+        )
     browser, driver = found
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={width},{height}", "--force-device-scale-factor=1",
-                "--hide-scrollbars"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+        "--force-device-scale-factor=1",
+        "--hide-scrollbars",
+    ):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(executable_path=driver), options=options)
 

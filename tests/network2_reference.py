@@ -2,6 +2,7 @@
 for the tests: its draws, its L2 step, its monitoring and printed lines,
 written from the book's description (book layout: ``weights[l]`` is
 ``(sizes[l+1], sizes[l])``)."""
+
 import random
 
 import numpy as np
@@ -25,13 +26,16 @@ class Network2Reference:
     def default_weight_initializer(self):
         # biases N(0, 1), then weights N(0, 1) / sqrt(inputs of the neuron)
         self.biases = [np.random.randn(n, 1) for n in self.sizes[1:]]
-        self.weights = [np.random.randn(n_out, n_in) / np.sqrt(n_in)
-                        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.weights = [
+            np.random.randn(n_out, n_in) / np.sqrt(n_in)
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])
+        ]
 
     def large_weight_initializer(self):
         self.biases = [np.random.randn(n, 1) for n in self.sizes[1:]]
-        self.weights = [np.random.randn(n_out, n_in)
-                        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.weights = [
+            np.random.randn(n_out, n_in) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])
+        ]
 
     def feedforward(self, a):
         for b, w in zip(self.biases, self.weights):
@@ -71,8 +75,9 @@ class Network2Reference:
             sum_b = [s + g for s, g in zip(sum_b, gb)]
             sum_w = [s + g for s, g in zip(sum_w, gw)]
         m = len(batch)
-        self.weights = [(1 - eta * (lmbda / n)) * w - (eta / m) * g
-                        for w, g in zip(self.weights, sum_w)]
+        self.weights = [
+            (1 - eta * (lmbda / n)) * w - (eta / m) * g for w, g in zip(self.weights, sum_w)
+        ]
         self.biases = [b - (eta / m) * g for b, g in zip(self.biases, sum_b)]
 
     def accuracy(self, data):
@@ -88,18 +93,27 @@ class Network2Reference:
         for x, y in data:
             target = one_hot(y, n_out) if isinstance(y, (int, np.integer)) else y
             total += self.example_cost(self.feedforward(x), target) / len(data)
-        return total + 0.5 * (lmbda / len(data)) * sum(float(np.sum(w * w))
-                                                       for w in self.weights)
+        return total + 0.5 * (lmbda / len(data)) * sum(float(np.sum(w * w)) for w in self.weights)
 
-    def SGD(self, training_data, epochs, batch, eta, lmbda=0.0, evaluation_data=None,
-            monitor_evaluation_cost=False, monitor_evaluation_accuracy=False,
-            monitor_training_cost=False, monitor_training_accuracy=False):
+    def SGD(
+        self,
+        training_data,
+        epochs,
+        batch,
+        eta,
+        lmbda=0.0,
+        evaluation_data=None,
+        monitor_evaluation_cost=False,
+        monitor_evaluation_accuracy=False,
+        monitor_training_cost=False,
+        monitor_training_accuracy=False,
+    ):
         n = len(training_data)
         lists = ([], [], [], [])
         for j in range(epochs):
             random.shuffle(training_data)
             for k in range(0, n, batch):
-                self.step(training_data[k:k + batch], eta, lmbda, n)
+                self.step(training_data[k : k + batch], eta, lmbda, n)
             print(f"Epoch {j} training complete")
             if monitor_training_cost:
                 lists[2].append(self.total_cost(training_data, lmbda))

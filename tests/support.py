@@ -1,5 +1,6 @@
 """Shared helpers for the tests: small synthetic data sets and runs of the
 reference and fastnet side by side under the same seeds."""
+
 import contextlib
 import io
 import random
@@ -41,8 +42,7 @@ def run_reference(tailles, training, epochs, batch, eta, test=None, seed=(1, 2))
 
 
 def max_diff(a_list, b_list):
-    return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
-               for a, b in zip(a_list, b_list))
+    return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) for a, b in zip(a_list, b_list))
 
 
 def snapshot(net):

@@ -1,5 +1,6 @@
 """The course's API: attributes, shapes, initialisation, and how user edits
 of poids/biais are taken into training."""
+
 import contextlib
 import io
 import random
@@ -7,10 +8,10 @@ import warnings
 
 import numpy as np
 import pytest
+from support import course_data, max_diff, run
 
 from fastnet import Network, Reseau, sigmoide, sigmoide_prime
 from fastnet.reference import ReseauReference
-from support import course_data, max_diff, run
 
 
 def test_attributes_and_shapes():
@@ -75,9 +76,9 @@ def test_in_place_edits_and_item_replacement_are_seen():
     net.poids[0][...] = 0.0
     net.biais[0][:] = 0.0
     np.testing.assert_allclose(net.forward(np.ones((3, 1))), 0.5)
-    net.poids[0] = np.ones((3, 2))        # replacing the list item
+    net.poids[0] = np.ones((3, 2))  # replacing the list item
     np.testing.assert_allclose(net.forward(np.ones((3, 1))), sigmoide(3.0))
-    net.poids[0] = np.ones((2, 3))        # wrong shape: refused at use
+    net.poids[0] = np.ones((2, 3))  # wrong shape: refused at use
     with pytest.raises(ValueError, match=r"poids\[0\].*shape \(3, 2\)"):
         net.forward(np.ones((3, 1)))
 
@@ -99,7 +100,7 @@ def test_references_taken_before_training_keep_old_values():
     snapshot = old.copy()
     with contextlib.redirect_stdout(io.StringIO()):
         net.DGS(training, 1, 5, 3.0)
-    np.testing.assert_array_equal(old, snapshot)    # as with the course's lists
+    np.testing.assert_array_equal(old, snapshot)  # as with the course's lists
     assert not np.array_equal(net.poids[0], snapshot)
 
 
@@ -117,8 +118,10 @@ def test_sigmoide_is_safe_and_matches_the_course():
 
 def test_saturated_training_stays_finite():
     # inputs far out make z huge: the kernels' sigmoid must not produce NaN
-    training = [(np.full((3, 1), 500.0), np.array([[1.0], [0.0]])),
-                (np.full((3, 1), -500.0), np.array([[0.0], [1.0]]))]
+    training = [
+        (np.full((3, 1), 500.0), np.array([[1.0], [0.0]])),
+        (np.full((3, 1), -500.0), np.array([[0.0], [1.0]])),
+    ]
     np.random.seed(0)
     net = Reseau([3, 2])
     with contextlib.redirect_stdout(io.StringIO()):
@@ -135,7 +138,7 @@ def test_network_english_api_and_lines():
     assert [b.shape for b in net.biases] == [(4, 1), (3, 1)]
     # the book draws randn in the order biases then weights
     np.random.seed(3)
-    b0, b1 = np.random.randn(4, 1), np.random.randn(3, 1)
+    _b0, b1 = np.random.randn(4, 1), np.random.randn(3, 1)
     w0 = np.random.randn(4, 5)
     np.testing.assert_array_equal(net.biases[1], b1)
     np.testing.assert_array_equal(net.weights[0], w0)
@@ -177,8 +180,7 @@ def test_callback_is_called_after_each_epoch():
     seen = []
     net = Reseau([4, 3, 2])
     with contextlib.redirect_stdout(io.StringIO()):
-        net.DGS(training, 3, 5, 1.0, test_data=test,
-                callback=lambda j, c: seen.append((j, c)))
+        net.DGS(training, 3, 5, 1.0, test_data=test, callback=lambda j, c: seen.append((j, c)))
     assert [j for j, _ in seen] == [0, 1, 2]
     assert all(0 <= c <= 20 for _, c in seen)
 
@@ -190,8 +192,9 @@ def test_rng_gives_the_shuffles_of_random_seed_whatever_else_uses_random():
     b = Reseau([5, 4, 3])
     random.seed(123)
     with contextlib.redirect_stdout(io.StringIO()):
-        b.DGS(list(training), 3, 4, 2.0, rng=random.Random(7),
-              callback=lambda j, c: random.random())  # other use of random
+        b.DGS(
+            list(training), 3, 4, 2.0, rng=random.Random(7), callback=lambda j, c: random.random()
+        )  # other use of random
     assert max_diff(a.poids, b.poids) == 0
     with pytest.raises(TypeError, match="rng: expected a random.Random"):
         b.DGS(list(training), 1, 4, 2.0, rng=7)

@@ -10,12 +10,13 @@ interpreter on a fresh ``NUMBA_CACHE_DIR``: the first compiles, the second
 loads, and they call the kernels in opposite orders (with a cache, the
 first loaded copy of a shared helper used to win).
 """
+
 import json
 import os
 import subprocess
 import sys
 
-CHILD = r'''
+CHILD = r"""
 import contextlib, hashlib, io, json, random, sys
 import numpy as np
 from fastnet import Reseau
@@ -51,22 +52,28 @@ steps = {
     "forward": lambda: digest(engine.forward(X)),
 }
 print(json.dumps({name: steps[name]() for name in sys.argv[1:]}))
-'''
+"""
 
 ORDER = ["train", "gradient", "gradient_readonly", "step", "step_readonly", "forward"]
 
 
 def _child(cache, order):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", CHILD, *order], env=env, check=True,
-                         capture_output=True, text=True, timeout=900).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, *order],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def test_compiled_and_cached_kernels_give_the_same_bits(tmp_path):
-    cold = _child(tmp_path, ORDER)                         # compiles everything
+    cold = _child(tmp_path, ORDER)  # compiles everything
     assert len(os.listdir(tmp_path)) > 0, "the first child filled no cache"
-    warm = _child(tmp_path, ORDER[::-1])                   # loads, other order
+    warm = _child(tmp_path, ORDER[::-1])  # loads, other order
     assert warm == cold
     # the specialisation a call lands on does not change a bit
     assert cold["gradient"] == cold["gradient_readonly"]

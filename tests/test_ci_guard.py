@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import MNIST_NAMES, REPO, ci_problems, in_ci, mnist_dir
 
 

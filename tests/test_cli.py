@@ -5,6 +5,7 @@ Most tests call ``main([...])`` in-process (fast); one runs
 use a slice (``--limit 2000 --epochs 2``); option wiring, the progress bar
 and error paths use tiny synthetic data instead, so they need no data files.
 """
+
 import io
 import os
 import random
@@ -36,8 +37,7 @@ def run_main(capsys, *argv):
 
 def course_lines(out):
     """The course's per-epoch lines and the final accuracy line."""
-    return [ln for ln in out.splitlines()
-            if EPOCH_LINE.match(ln) or FINAL_LINE.match(ln)]
+    return [ln for ln in out.splitlines() if EPOCH_LINE.match(ln) or FINAL_LINE.match(ln)]
 
 
 def check_quick_run(out, n=2000, epochs=2):
@@ -63,6 +63,7 @@ def check_quick_run(out, n=2000, epochs=2):
 
 # -- real MNIST ----------------------------------------------------------------
 
+
 @needs_mnist
 def test_quick_run_prints_the_course_lines_and_is_reproducible(capsys):
     rc, out1, err = run_main(capsys, "train", "--data", str(DATA), *QUICK)
@@ -76,14 +77,33 @@ def test_quick_run_prints_the_course_lines_and_is_reproducible(capsys):
 
 @needs_mnist
 def test_python_m_fastnet_end_to_end(capsys):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p]),
+    )
     env.pop("FASTNET_DEBUG", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "fastnet", "train", "--data", str(DATA),
-         "--limit", "2000", "--epochs", "2", "--seed", "1"],
-        cwd=REPO, env=env, capture_output=True, text=True, encoding="utf-8",
-        timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "fastnet",
+            "train",
+            "--data",
+            str(DATA),
+            "--limit",
+            "2000",
+            "--epochs",
+            "2",
+            "--seed",
+            "1",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     counts = check_quick_run(proc.stdout)
@@ -105,23 +125,27 @@ def test_data_from_fastnet_data_env(capsys, monkeypatch):
 
 # -- bad command lines and runtime errors ----------------------------------------
 
-@pytest.mark.parametrize("argv, code, message", [
-    (["--sizes", "784"], 2, "need at least two layers"),
-    (["--sizes", "10,30,10"], 2, "MNIST needs 784 inputs and 10 outputs"),
-    (["--sizes", "784,30,3"], 2, "MNIST needs 784 inputs and 10 outputs"),
-    (["--sizes", "784,a,10"], 2, "comma-separated layer sizes"),
-    (["--sizes", "784,0,10"], 2, "layer sizes must be >= 1"),
-    (["--epochs", "-1"], 2, "argument --epochs: expected an int >= 0, got -1"),
-    (["--epochs", "two"], 2, "argument --epochs"),
-    (["--batch-size", "0"], 2, "argument --batch-size"),
-    (["--eta", "0"], 2, "argument --eta: expected a finite number > 0, got 0"),
-    (["--eta", "inf"], 2, "argument --eta"),
-    (["--seed", "-1"], 2, "argument --seed"),
-    (["--dtype", "float16"], 2, "argument --dtype"),
-    (["--limit", "0"], 2, "argument --limit"),
-    (["--data", "/nonexistent"], 2, "argument --data: /nonexistent does not exist"),
-    (["--bogus"], 2, "unrecognized arguments: --bogus"),
-])
+
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (["--sizes", "784"], 2, "need at least two layers"),
+        (["--sizes", "10,30,10"], 2, "MNIST needs 784 inputs and 10 outputs"),
+        (["--sizes", "784,30,3"], 2, "MNIST needs 784 inputs and 10 outputs"),
+        (["--sizes", "784,a,10"], 2, "comma-separated layer sizes"),
+        (["--sizes", "784,0,10"], 2, "layer sizes must be >= 1"),
+        (["--epochs", "-1"], 2, "argument --epochs: expected an int >= 0, got -1"),
+        (["--epochs", "two"], 2, "argument --epochs"),
+        (["--batch-size", "0"], 2, "argument --batch-size"),
+        (["--eta", "0"], 2, "argument --eta: expected a finite number > 0, got 0"),
+        (["--eta", "inf"], 2, "argument --eta"),
+        (["--seed", "-1"], 2, "argument --seed"),
+        (["--dtype", "float16"], 2, "argument --dtype"),
+        (["--limit", "0"], 2, "argument --limit"),
+        (["--data", "/nonexistent"], 2, "argument --data: /nonexistent does not exist"),
+        (["--bogus"], 2, "unrecognized arguments: --bogus"),
+    ],
+)
 def test_bad_options(capsys, argv, code, message):
     rc, out, err = run_main(capsys, "train", *argv)
     assert rc == code
@@ -140,11 +164,13 @@ def test_data_folder_without_mnist(capsys, tmp_path):
 def test_runtime_errors_are_one_line(capsys, monkeypatch):
     def broken(path):
         raise OSError("download failed:\n  http://a/x.gz: refused\n  http://b/x.gz: timeout")
+
     monkeypatch.setattr(cli.train, "_load_mnist", broken)
     rc, out, err = run_main(capsys, "train")
     assert rc == 1
-    assert err == ("fastnet: error: download failed: http://a/x.gz: refused; "
-                   "http://b/x.gz: timeout\n")
+    assert err == (
+        "fastnet: error: download failed: http://a/x.gz: refused; http://b/x.gz: timeout\n"
+    )
 
 
 def test_no_command_prints_help(capsys):
@@ -156,18 +182,28 @@ def test_no_command_prints_help(capsys):
 def test_help(capsys):
     rc, out, err = run_main(capsys, "train", "--help")
     assert rc == 0
-    for option in ("--sizes", "--epochs", "--batch-size", "--eta", "--seed",
-                   "--parallel", "--dtype", "--data", "--limit", "--no-progress",
-                   "--quiet"):
+    for option in (
+        "--sizes",
+        "--epochs",
+        "--batch-size",
+        "--eta",
+        "--seed",
+        "--parallel",
+        "--dtype",
+        "--data",
+        "--limit",
+        "--no-progress",
+        "--quiet",
+    ):
         assert option in out
 
 
 # -- synthetic data: wiring, progress bar, interruption -------------------------
 
+
 def tiny_mnist(n=60, seed=0):
     rng = np.random.default_rng(seed)
-    split = [(rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n))
-             for _ in range(3)]
+    split = [(rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n)) for _ in range(3)]
     return tuple(split)
 
 
@@ -177,18 +213,32 @@ RealReseau = reseau.Reseau
 class SpyReseau(RealReseau):
     """Records how the CLI builds and trains the network; the training is
     replaced by epochs that print the course's line and change nothing."""
+
     calls = []
 
     def __init__(self, tailles, dtype=np.float64, parallel=False):
         super().__init__(tailles, dtype=dtype, parallel=parallel)
-        SpyReseau.calls.append(dict(tailles=tailles, dtype=dtype, parallel=parallel,
-                                    net=self))
+        SpyReseau.calls.append(dict(tailles=tailles, dtype=dtype, parallel=parallel, net=self))
 
-    def DGS(self, training_data, nb_epoques, taille_mini_batch, eta,
-            test_data=None, parallel=None, callback=None):
-        SpyReseau.calls.append(dict(n_train=len(training_data[1]), epochs=nb_epoques,
-                                    batch=taille_mini_batch, eta=eta,
-                                    n_test=len(test_data[1])))
+    def DGS(
+        self,
+        training_data,
+        nb_epoques,
+        taille_mini_batch,
+        eta,
+        test_data=None,
+        parallel=None,
+        callback=None,
+    ):
+        SpyReseau.calls.append(
+            dict(
+                n_train=len(training_data[1]),
+                epochs=nb_epoques,
+                batch=taille_mini_batch,
+                eta=eta,
+                n_test=len(test_data[1]),
+            )
+        )
         for j in range(nb_epoques):
             correct = self.evaluer(test_data)
             print(f"Époque {j}: {correct} / {len(test_data[1])}")
@@ -217,9 +267,24 @@ def test_defaults_are_the_course_main(capsys, spy):
 
 
 def test_options_reach_the_network(capsys, spy):
-    rc, out, err = run_main(capsys, "train", "--sizes", "784, 16,8 ,10", "--epochs", "3",
-                            "--batch-size", "7", "--eta", "0.5", "--dtype", "float32",
-                            "--parallel", "--limit", "25", "--no-progress")
+    rc, out, err = run_main(
+        capsys,
+        "train",
+        "--sizes",
+        "784, 16,8 ,10",
+        "--epochs",
+        "3",
+        "--batch-size",
+        "7",
+        "--eta",
+        "0.5",
+        "--dtype",
+        "float32",
+        "--parallel",
+        "--limit",
+        "25",
+        "--no-progress",
+    )
     assert rc == 0, err
     built, trained = spy.calls
     del built["net"]

@@ -1,5 +1,6 @@
 """Large float32 pixel data is streamed as exact uint8 codes; everything
 else goes the float path. Both must train identically."""
+
 import contextlib
 import io
 import random
@@ -24,10 +25,10 @@ def test_pixel_data_becomes_codes_and_back():
 
 def test_other_floats_stay_floats():
     X = pixels(200, 400)
-    X[3, 7] = 0.3                      # not a multiple of 1/256
+    X[3, 7] = 0.3  # not a multiple of 1/256
     Xc, _, _ = _data.training_arrays((X, np.zeros(200, dtype=int)), 400, 3)
     assert Xc.dtype == np.float32 and Xc is X
-    X[3, 7] = 1.0                      # 256/256 is out of the code range
+    X[3, 7] = 1.0  # 256/256 is out of the code range
     assert _data.training_arrays((X, np.zeros(200, dtype=int)), 400, 3)[0].dtype == np.float32
 
 
@@ -39,7 +40,7 @@ def test_non_finite_rows_are_named(bad, row):
     with pytest.raises(ValueError, match=rf"X\[{row}\] contains NaN or inf"):
         _data.training_arrays((X, np.zeros(200, dtype=int)), 400, 3)
     X[row, 5] = 0.5
-    X[row, 6] = 0.3                    # not pixels before the bad value
+    X[row, 6] = 0.3  # not pixels before the bad value
     X[row + 0 if row == 199 else row + 1, 9] = bad
     with pytest.raises(ValueError, match="contains NaN or inf"):
         _data.training_arrays((X, np.zeros(200, dtype=int)), 400, 3)

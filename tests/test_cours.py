@@ -1,6 +1,7 @@
 """The course's exercises (fastnet.cours): truth tables, the festival
 perceptron, the sigmoid neuron's limit, and gradient-descent iterates checked
 against arithmetic done by hand."""
+
 import doctest
 import itertools
 
@@ -8,19 +9,29 @@ import numpy as np
 import pytest
 
 from fastnet import cours
-from fastnet.cours import (TABLE_NAND, NeuroneSigmoide, Perceptron, demi_additionneur,
-                           descente_gradient, exercice_descente, festival,
-                           limite_perceptron, nand, sigmoide)
+from fastnet.cours import (
+    TABLE_NAND,
+    NeuroneSigmoide,
+    Perceptron,
+    demi_additionneur,
+    descente_gradient,
+    exercice_descente,
+    festival,
+    limite_perceptron,
+    nand,
+    sigmoide,
+)
 
 BITS = list(itertools.product((0, 1), repeat=2))
 
 
 # --- perceptron -------------------------------------------------------------
 
+
 def test_perceptron_strict_inequality():
     p = Perceptron((1, 1), -1)
-    assert p.sortie((1, 1)) == 1    # 1 + 1 - 1 = 1 > 0
-    assert p.sortie((1, 0)) == 0    # 1 - 1 = 0: not > 0, so "non"
+    assert p.sortie((1, 1)) == 1  # 1 + 1 - 1 = 1 > 0
+    assert p.sortie((1, 0)) == 0  # 1 - 1 = 0: not > 0, so "non"
     assert p.sortie((0, 0)) == 0
     assert p.somme((2, 3)) == 4.0
 
@@ -49,9 +60,9 @@ def test_festival_lower_threshold():
 
 # --- NAND and the half adder --------------------------------------------------
 
+
 def test_table_nand_is_the_courses():
-    assert list(TABLE_NAND.items()) == [((1, 1), 0), ((1, 0), 1), ((0, 1), 1),
-                                        ((0, 0), 1)]
+    assert list(TABLE_NAND.items()) == [((1, 1), 0), ((1, 0), 1), ((0, 1), 1), ((0, 0), 1)]
 
 
 @pytest.mark.parametrize("x1,x2", BITS)
@@ -81,14 +92,15 @@ def test_half_adder_uses_only_nand(monkeypatch):
     for x1, x2 in BITS:
         calls.clear()
         assert cours.demi_additionneur(x1, x2) == (x1 ^ x2, x1 & x2)
-        assert len(calls) == 5   # 4 NAND for XOR, 1 for the carry
+        assert len(calls) == 5  # 4 NAND for XOR, 1 for the carry
 
 
 # --- the sigmoid neuron -----------------------------------------------------
 
+
 def test_sigmoide_values():
     assert sigmoide(0) == 0.5
-    assert sigmoide(np.log(3.0)) == pytest.approx(0.75)     # 1 / (1 + 1/3)
+    assert sigmoide(np.log(3.0)) == pytest.approx(0.75)  # 1 / (1 + 1/3)
     assert sigmoide(-1000.0) == 0.0 and sigmoide(1000.0) == 1.0
     np.testing.assert_allclose(sigmoide([-1.0, 1.0]).sum(), 1.0)  # s(-z) = 1 - s(z)
 
@@ -104,9 +116,9 @@ def test_sigmoid_neuron_tends_to_perceptron(x1, x2):
     sorties = limite_perceptron((-2, -2), 3, (x1, x2), facteurs=(1, 10, 100, 1000))
     cible = nand(x1, x2)
     distances = [abs(s - cible) for s in sorties]
-    assert distances == sorted(distances, reverse=True)   # closer as c grows
-    assert distances[1] < 1e-4       # c = 10: |c (w.x + b)| >= 10
-    assert distances[-1] == 0.0      # c = 1000: the step, to double precision
+    assert distances == sorted(distances, reverse=True)  # closer as c grows
+    assert distances[1] < 1e-4  # c = 10: |c (w.x + b)| >= 10
+    assert distances[-1] == 0.0  # c = 1000: the step, to double precision
 
 
 def test_sigmoid_neuron_limit_when_sum_is_zero():
@@ -117,10 +129,12 @@ def test_sigmoid_neuron_limit_when_sum_is_zero():
 
 # --- gradient descent -------------------------------------------------------
 
+
 def test_descente_gradient_scalar_by_hand():
     # C(v) = v^2, C'(v) = 2v, v0 = 1, eta = 0.25: v <- v - 0.5 v = v / 2
-    assert descente_gradient(lambda v: 2 * v, 1, eta=0.25, iterations=3) == \
-        pytest.approx([1, 0.5, 0.25, 0.125])
+    assert descente_gradient(lambda v: 2 * v, 1, eta=0.25, iterations=3) == pytest.approx(
+        [1, 0.5, 0.25, 0.125]
+    )
     assert descente_gradient(lambda v: 2 * v, 3.0, iterations=0) == [3.0]
 
 
@@ -131,9 +145,17 @@ def test_descente_gradient_vector_returns_copies():
     assert iteres[0] is not iteres[1]
 
 
-@pytest.mark.parametrize("kw", [dict(eta=0), dict(eta=-0.1), dict(eta=float("nan")),
-                                dict(iterations=-1), dict(iterations=1.5),
-                                dict(iterations=True)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(eta=0),
+        dict(eta=-0.1),
+        dict(eta=float("nan")),
+        dict(iterations=-1),
+        dict(iterations=1.5),
+        dict(iterations=True),
+    ],
+)
 def test_descente_gradient_rejects_bad_arguments(kw):
     with pytest.raises(ValueError):
         descente_gradient(lambda v: v, 1.0, **kw)
@@ -153,8 +175,7 @@ def test_exercise_1_by_hand():
     #                                  x3 = 0.8514 - 0.0294012122976 = 0.8219987877024
     ex = exercice_descente()[0]
     assert ex["fonction"] == "f(x) = x^4 - x^3" and ex["depart"] == 1.0
-    assert ex["iteres"] == pytest.approx([1, 0.9, 0.8514, 0.8219987877024],
-                                         rel=0, abs=1e-13)
+    assert ex["iteres"] == pytest.approx([1, 0.9, 0.8514, 0.8219987877024], rel=0, abs=1e-13)
     # f(1) = 0, f(0.9) = 0.6561 - 0.729 = -0.0729: f decreases toward f(3/4) = -27/256
     assert ex["valeurs"][:2] == pytest.approx([0, -0.0729], abs=1e-15)
     assert all(a > b > -27 / 256 for a, b in zip(ex["valeurs"], ex["valeurs"][1:]))
@@ -184,8 +205,7 @@ def test_exercise_3_by_hand():
     # grad = (0.1952*2.51920384, 0.01905152*1.5872) = (0.491748589568, 0.030238572544)
     #                               v3 = (0.0484251410432, 1.5841761427456)
     ex = exercice_descente()[2]
-    attendus = [(1, 2), (0.2, 1.6), (0.0976, 1.5872),
-                (0.0484251410432, 1.5841761427456)]
+    attendus = [(1, 2), (0.2, 1.6), (0.0976, 1.5872), (0.0484251410432, 1.5841761427456)]
     for v, attendu in zip(ex["iteres"], attendus):
         assert v == pytest.approx(attendu, rel=0, abs=1e-13)
     # C(1, 2) = 4, C(0.2, 1.6) = 0.04 * 2.56 = 0.1024

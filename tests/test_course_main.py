@@ -1,18 +1,20 @@
 """A course-style main.py on a slice of real MNIST: fastnet prints the same
 lines and ends with the same weights as the course's code."""
+
 import os
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pytest
+from support import max_diff, run, run_reference
 
 from fastnet import Reseau
 from fastnet.mnist import load_data_wrapper
-from support import max_diff, run, run_reference
 
-DATA = Path(os.environ.get("FASTNET_DATA",
-                           Path(__file__).resolve().parents[2] / "shared/data/mnist"))
+DATA = Path(
+    os.environ.get("FASTNET_DATA", Path(__file__).resolve().parents[2] / "shared/data/mnist")
+)
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="MNIST not found")
 
 
@@ -20,7 +22,7 @@ def test_course_main_on_mnist_slice():
     training, _, test = load_data_wrapper(DATA, download=False)
     training = list(islice(training, 1500))
     test = list(islice(test, 500))
-    assert training[0][0].dtype == np.float32     # as in the course's pickle
+    assert training[0][0].dtype == np.float32  # as in the course's pickle
     ref, ref_out = run_reference([784, 30, 10], training, 2, 10, 3.0, test, (0, 0))
     net, out = run(Reseau, [784, 30, 10], list(training), 2, 10, 3.0, test, (0, 0))
     assert out == ref_out

@@ -24,10 +24,7 @@ def pixel_data(n, seed=0):
     these as uint8 codes internally), one-hot targets, int test labels."""
     training, test = course_data(n, 784, 10, seed=seed)
     rng = np.random.default_rng(seed + 1)
-    training = [
-        ((rng.integers(0, 256, (784, 1)) / 256).astype(np.float32), y)
-        for _, y in training
-    ]
+    training = [((rng.integers(0, 256, (784, 1)) / 256).astype(np.float32), y) for _, y in training]
     test = [(x, int(np.argmax(y))) for x, y in training]
     return training, test
 
@@ -36,9 +33,7 @@ def pixel_data(n, seed=0):
 @pytest.mark.parametrize("batch", [10, 7])
 def test_course_network_matches_reference(data, batch):
     training, test = (
-        course_data(300, 784, 10, seed=3)
-        if data == "floats"
-        else pixel_data(300, seed=3)
+        course_data(300, 784, 10, seed=3) if data == "floats" else pixel_data(300, seed=3)
     )
     ref, ref_out = run_reference(SIZES, training, 2, batch, 3.0, test=test[:100])
     net, out = run(Reseau, SIZES, list(training), 2, batch, 3.0, test=test[:100])
@@ -56,9 +51,7 @@ def test_default_parallel_dgs_matches_its_reference(data):
     workers, batch = default_workers(), 10
     sync_every = max(1, round(SYNC_EXAMPLES / batch))
     n = workers * sync_every * batch * 2 + 130
-    training, _ = (
-        course_data(n, 784, 10, seed=5) if data == "floats" else pixel_data(n, seed=5)
-    )
+    training, _ = course_data(n, 784, 10, seed=5) if data == "floats" else pixel_data(n, seed=5)
     np.random.seed(4)
     ref = ReseauReference(SIZES)
     np.random.seed(4)

@@ -2,6 +2,7 @@
 file, nothing half-written left in the cache, and nothing a later run
 could take for data. (tests/test_mnist.py has the truncated gzip, wrong
 magic, header/size and pickle-structure cases.)"""
+
 import gzip
 import os
 import pickle
@@ -67,6 +68,7 @@ def test_damaged_cache_file_is_downloaded_again(tmp_path, monkeypatch):
     def urlopen(url, timeout=None):
         asked.append(url.rsplit("/", 1)[1])
         return Response([b"not the file"])
+
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     with pytest.raises(FileNotFoundError, match="download failed"):
         mnist.find_data(mirrors=["http://mirror.invalid/"])
@@ -80,6 +82,7 @@ def test_damaged_cache_file_is_downloaded_again(tmp_path, monkeypatch):
 def test_interrupted_download_leaves_nothing(tmp_path, monkeypatch, stop):
     def urlopen(url, timeout=None):
         return Response([b"\x1f\x8b" + bytes(5000)], then=stop)
+
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     cache = tmp_path / "cache"
     if isinstance(stop, KeyboardInterrupt):
@@ -104,8 +107,9 @@ def test_stale_part_files_are_removed_and_never_read(tmp_path, monkeypatch):
     os.utime(old, (long_ago, long_ago))
     with pytest.raises(FileNotFoundError, match="missing: train-images"):
         mnist.find_data(download=False)  # the .part files are not data
-    monkeypatch.setattr(urllib.request, "urlopen",
-                        lambda url, timeout=None: Response([], then=OSError("offline")))
+    monkeypatch.setattr(
+        urllib.request, "urlopen", lambda url, timeout=None: Response([], then=OSError("offline"))
+    )
     with pytest.raises(FileNotFoundError, match="offline"):
         mnist.find_data(mirrors=["http://mirror.invalid/"])
     assert not old.exists() and young.exists()
@@ -137,15 +141,30 @@ def test_synthetic_folder_loads(tmp_path):
     assert Xtr.shape == (1, 784) and Xva.shape == (10_000, 784) and Xte.shape == (5, 784)
 
 
-@pytest.mark.parametrize("name, raw, match", [
-    ("train-images-idx3-ubyte.gz", _idx(2051, (10_001, 28, 28))[:-40], "truncated or corrupt gzip"),
-    ("t10k-labels-idx1-ubyte.gz", _idx(2051, (5, 28, 28)), "expected 28x28 images and 1-d labels"),
-    ("t10k-images-idx3-ubyte.gz", _idx(2051, (5, 27, 28)), "expected 28x28 images"),
-    ("t10k-labels-idx1-ubyte.gz", _idx(2049, (4,)), "5 images but 4 labels"),
-    ("t10k-labels-idx1-ubyte.gz", _idx(2049, (5,), bytes([1, 2, 3, 4, 10])), "labels outside 0..9"),
-    ("train-labels-idx1-ubyte.gz", _idx(2050, (10_001,)), "wrong magic number 2050"),
-    ("train-labels-idx1-ubyte.gz", _idx(2049, (10_002,), bytes(10_001)), "header"),
-])
+@pytest.mark.parametrize(
+    "name, raw, match",
+    [
+        (
+            "train-images-idx3-ubyte.gz",
+            _idx(2051, (10_001, 28, 28))[:-40],
+            "truncated or corrupt gzip",
+        ),
+        (
+            "t10k-labels-idx1-ubyte.gz",
+            _idx(2051, (5, 28, 28)),
+            "expected 28x28 images and 1-d labels",
+        ),
+        ("t10k-images-idx3-ubyte.gz", _idx(2051, (5, 27, 28)), "expected 28x28 images"),
+        ("t10k-labels-idx1-ubyte.gz", _idx(2049, (4,)), "5 images but 4 labels"),
+        (
+            "t10k-labels-idx1-ubyte.gz",
+            _idx(2049, (5,), bytes([1, 2, 3, 4, 10])),
+            "labels outside 0..9",
+        ),
+        ("train-labels-idx1-ubyte.gz", _idx(2050, (10_001,)), "wrong magic number 2050"),
+        ("train-labels-idx1-ubyte.gz", _idx(2049, (10_002,), bytes(10_001)), "header"),
+    ],
+)
 def test_damaged_folder_names_the_file(tmp_path, name, raw, match):
     folder = synthetic_folder(tmp_path / "d", **{name: raw})
     with pytest.raises(ValueError, match=match) as info:
@@ -174,13 +193,16 @@ def test_pickle_with_nan_pixels(tmp_path):
         mnist.load_arrays(path)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: mnist.read_idx(None), r"^filename: expected a path"),
-    (lambda: mnist.find_data(path=3), r"^path: expected a path"),
-    (lambda: mnist.find_data(download="no"), r"^download: expected True or False"),
-    (lambda: mnist.find_data(mirrors=3), r"^mirrors: expected a URL"),
-    (lambda: mnist.load_arrays(path=["a"]), r"^path: expected a path"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: mnist.read_idx(None), r"^filename: expected a path"),
+        (lambda: mnist.find_data(path=3), r"^path: expected a path"),
+        (lambda: mnist.find_data(download="no"), r"^download: expected True or False"),
+        (lambda: mnist.find_data(mirrors=3), r"^mirrors: expected a URL"),
+        (lambda: mnist.load_arrays(path=["a"]), r"^path: expected a path"),
+    ],
+)
 def test_reader_arguments(call, match):
     with pytest.raises(TypeError, match=match):
         call()

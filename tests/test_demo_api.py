@@ -1,4 +1,5 @@
 """The demo's JSON API, against a real server on 127.0.0.1 (in a thread)."""
+
 import http.client
 import json
 import os
@@ -22,6 +23,7 @@ LIMIT = 1000  # training images for the runs started here: quick epochs
 
 def load_slice():
     from fastnet.mnist import load_arrays
+
     (X, y), _, (Xt, yt) = load_arrays(str(DATA))
     return (X[:LIMIT], y[:LIMIT]), (Xt[:LIMIT], yt[:LIMIT])
 
@@ -29,6 +31,7 @@ def load_slice():
 @pytest.fixture(scope="module")
 def test_digits():
     from fastnet.mnist import load_arrays
+
     if not DATA.exists():
         pytest.skip(f"no MNIST data at {DATA}")
     return load_arrays(str(DATA))[2]
@@ -42,8 +45,9 @@ class Demo:
         self.trainer = Trainer(load_data, net=net)
         self.server = make_server(self.trainer, "127.0.0.1", 0)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def close(self):
@@ -111,9 +115,9 @@ BAD = [  # (raw body, what the message says)
     (json.dumps({"pixels": [0.5] * 785}).encode(), "784 numbers, got 785"),
     (json.dumps({"pixels": [0.5] * 783 + [1.5]}).encode(), "[0, 1]"),
     (json.dumps({"pixels": [-0.5] + [0.5] * 783}).encode(), "[0, 1]"),
-    (("{\"pixels\": [NaN" + ", 0" * 783 + "]}").encode(), "NaN"),
-    (("{\"pixels\": [Infinity" + ", 0" * 783 + "]}").encode(), "Infinity"),
-    (("{\"pixels\": [1e999" + ", 0" * 783 + "]}").encode(), "NaN or inf"),
+    (('{"pixels": [NaN' + ", 0" * 783 + "]}").encode(), "NaN"),
+    (('{"pixels": [Infinity' + ", 0" * 783 + "]}").encode(), "Infinity"),
+    (('{"pixels": [1e999' + ", 0" * 783 + "]}").encode(), "NaN or inf"),
     (json.dumps({"pixels": ["0"] * 784}).encode(), "numbers"),
     (json.dumps({"pixels": [True] * 784}).encode(), "numbers"),
     (json.dumps({"pixels": [[0.0]] * 784}).encode(), "numbers"),
@@ -132,8 +136,9 @@ def test_bad_predictions_get_400_and_one_line(demo, body, says):
 
 def test_bad_headers_get_400(demo):
     ok = json.dumps({"pixels": [0] * 784}).encode()
-    status, doc = demo.request("POST", "/api/predire", ok, raw=True,
-                               headers={"Content-Type": "text/plain"})
+    status, doc = demo.request(
+        "POST", "/api/predire", ok, raw=True, headers={"Content-Type": "text/plain"}
+    )
     assert status == 400 and "application/json" in doc["erreur"]
     status, doc = demo.request("GET", "/api/etat", headers={"Host": "evil.example:80"})
     assert status == 400 and "Host" in doc["erreur"]
@@ -168,8 +173,12 @@ def test_too_large_body_is_refused_unread(demo):
 
 
 def test_pages_and_unknown_paths(demo):
-    for path, kind in (("/", "text/html"), ("/index.html", "text/html"),
-                       ("/app.js", "javascript"), ("/style.css", "text/css")):
+    for path, kind in (
+        ("/", "text/html"),
+        ("/index.html", "text/html"),
+        ("/app.js", "javascript"),
+        ("/style.css", "text/css"),
+    ):
         conn = http.client.HTTPConnection("127.0.0.1", demo.port, timeout=10)
         conn.request("GET", path)
         resp = conn.getresponse()
@@ -210,30 +219,45 @@ def test_concurrent_predictions(demo, test_digits):
 def test_drawing_endpoint_preprocesses_then_predicts(demo):
     canvas = np.zeros((60, 50))
     canvas[5:55, 20:26] = 1.0  # a "1"
-    status, doc = demo.request("POST", "/api/dessin", {
-        "largeur": 50, "hauteur": 60, "pixels": canvas.ravel().tolist()})
+    status, doc = demo.request(
+        "POST", "/api/dessin", {"largeur": 50, "hauteur": 60, "pixels": canvas.ravel().tolist()}
+    )
     assert status == 200
     x = mnist_like(canvas)
     assert doc["image"] == np.round(x, 4).ravel().tolist()
     assert doc["sorties"] == demo.net.forward(x.reshape(784, 1))[:, 0].tolist()
     assert doc["vide"] is False
-    status, doc = demo.request("POST", "/api/dessin", {"largeur": 2, "hauteur": 2,
-                                                       "pixels": [0, 0, 0, 0]})
+    status, doc = demo.request(
+        "POST", "/api/dessin", {"largeur": 2, "hauteur": 2, "pixels": [0, 0, 0, 0]}
+    )
     assert status == 200 and doc["vide"] is True
-    for body in ({"largeur": 2, "hauteur": 2, "pixels": [0, 0, 0]},
-                 {"largeur": 0, "hauteur": 2, "pixels": []},
-                 {"largeur": 1000, "hauteur": 1, "pixels": [0] * 1000},
-                 {"hauteur": 2, "pixels": [0, 0]}):
+    for body in (
+        {"largeur": 2, "hauteur": 2, "pixels": [0, 0, 0]},
+        {"largeur": 0, "hauteur": 2, "pixels": []},
+        {"largeur": 1000, "hauteur": 1, "pixels": [0] * 1000},
+        {"hauteur": 2, "pixels": [0, 0]},
+    ):
         status, doc = demo.request("POST", "/api/dessin", body)
         assert status == 400, body
 
 
 def test_training_config_is_checked():
     assert check_config({}) == {"cachees": [30], "epoques": 30, "mini_batch": 10, "eta": 3.0}
-    for bad in ({"eta": 0}, {"eta": float("nan")}, {"eta": "3"}, {"epoques": 0},
-                {"epoques": 1000}, {"mini_batch": 2.5}, {"cachees": 30},
-                {"cachees": [30, 30, 30, 30]}, {"cachees": [0]}, {"cachees": [True]},
-                {"cachees": [10000]}, {"fichier": "/etc/passwd"}, [1, 2]):
+    for bad in (
+        {"eta": 0},
+        {"eta": float("nan")},
+        {"eta": "3"},
+        {"epoques": 0},
+        {"epoques": 1000},
+        {"mini_batch": 2.5},
+        {"cachees": 30},
+        {"cachees": [30, 30, 30, 30]},
+        {"cachees": [0]},
+        {"cachees": [True]},
+        {"cachees": [10000]},
+        {"fichier": "/etc/passwd"},
+        [1, 2],
+    ):
         with pytest.raises((TypeError, ValueError)):
             check_config(bad)
 
@@ -254,8 +278,9 @@ def test_training_runs_and_reports_each_epoch():
     demo = Demo(None)
     try:
         assert demo.request("GET", "/api/etat")[1]["etat"] == "vide"
-        status, doc = demo.request("POST", "/api/entrainer", {
-            "cachees": [20], "epoques": 3, "mini_batch": 10, "eta": 3.0})
+        status, doc = demo.request(
+            "POST", "/api/entrainer", {"cachees": [20], "epoques": 3, "mini_batch": 10, "eta": 3.0}
+        )
         assert status == 202 and doc["config"]["cachees"] == [20]
         state = wait_for(demo, lambda s: s["etat"] in ("pret", "erreur"))
         assert state["etat"] == "pret", state
@@ -270,11 +295,14 @@ def test_training_runs_and_reports_each_epoch():
         status, w = demo.request("GET", "/api/poids")
         assert status == 200 and w["neurones"] == 20 and w["version"] == state["version"]
         assert np.array(w["poids"]).shape == (20, 28, 28)
-        assert np.allclose(np.array(w["poids"]).reshape(20, 784),
-                           demo.trainer.net.poids[0].T, atol=5e-5)
+        assert np.allclose(
+            np.array(w["poids"]).reshape(20, 784), demo.trainer.net.poids[0].T, atol=5e-5
+        )
         status, doc = demo.predict(Xt[0])
-        assert doc["sorties"] == demo.trainer.net.forward(
-            Xt[0].astype(np.float64).reshape(784, 1))[:, 0].tolist()
+        assert (
+            doc["sorties"]
+            == demo.trainer.net.forward(Xt[0].astype(np.float64).reshape(784, 1))[:, 0].tolist()
+        )
         # bad configurations: 400, and the network stays
         for bad in ({"eta": -1}, {"cachees": [5000]}, {"epoques": "beaucoup"}, [1]):
             status, doc = demo.request("POST", "/api/entrainer", bad)
@@ -309,6 +337,7 @@ def test_predictions_during_training_and_stop():
 def test_failed_data_load_is_reported_not_fatal():
     def no_data():
         raise FileNotFoundError("MNIST not found in /nowhere")
+
     demo = Demo(None, load_data=no_data)
     try:
         demo.request("POST", "/api/entrainer", {})
@@ -322,12 +351,14 @@ def test_failed_data_load_is_reported_not_fatal():
 def test_training_can_be_switched_off():
     trainer = Trainer(load_slice, net=Reseau([784, 5, 10]))
     server = make_server(trainer, "127.0.0.1", 0, can_train=False)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
-        conn.request("POST", "/api/entrainer", body=b"{}",
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST", "/api/entrainer", body=b"{}", headers={"Content-Type": "application/json"}
+        )
         resp = conn.getresponse()
         assert resp.status == 400 and "off" in json.loads(resp.read())["erreur"]
         conn.close()

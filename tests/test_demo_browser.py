@@ -5,6 +5,7 @@ network's answer. Screenshots go to ``test-artifacts/`` (not in git).
 Skipped only where no browser is installed; with ``CI`` set, a missing
 browser or Selenium fails the test instead (``.ci/run`` installs both).
 """
+
 import json
 import os
 import threading
@@ -55,8 +56,9 @@ class Served:
         self.trainer = trainer
         self.server = make_server(trainer, "127.0.0.1", 0)
         self.url = self.server.url
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def close(self):
         self.trainer.stop(wait=True)
@@ -85,7 +87,9 @@ def screenshot(driver, name):
 INK_CENTRE = """
 const c = document.getElementById('apercu').getContext('2d').getImageData(0, 0, 28, 28).data;
 let m = 0, sy = 0, sx = 0;
-for (let i = 0; i < 784; i++) { const g = c[4 * i]; m += g; sy += g * Math.floor(i / 28); sx += g * (i % 28); }
+for (let i = 0; i < 784; i++) {
+  const g = c[4 * i]; m += g; sy += g * Math.floor(i / 28); sx += g * (i % 28);
+}
 return m ? [m / 255, sy / m, sx / m] : null;
 """
 
@@ -123,8 +127,11 @@ def test_draw_a_stroke_and_see_a_prediction(browser):
     demo = Served(Trainer(lambda: None, net=net))
     try:
         browser.get(demo.url)
-        wait(browser, "return document.getElementById('statut').textContent.includes('prêt')",
-             what="the status line")
+        wait(
+            browser,
+            "return document.getElementById('statut').textContent.includes('prêt')",
+            what="the status line",
+        )
         assert browser.find_element("id", "chiffre").text == "?"
         browser.execute_script(RECORD)
         draw(browser, browser.find_element("id", "dessin"), SEVEN)
@@ -153,6 +160,7 @@ def test_draw_a_stroke_and_see_a_prediction(browser):
 def test_learn_view_trains_live_then_reads_a_one(browser):
     def load():
         from fastnet.mnist import load_arrays
+
         (X, y), _, (Xt, yt) = load_arrays(str(DATA))
         return (X[:5000], y[:5000]), (Xt[:2000], yt[:2000])
 
@@ -165,18 +173,26 @@ def test_learn_view_trains_live_then_reads_a_one(browser):
             box.clear()
             box.send_keys(value)
         browser.find_element("id", "entrainer").click()
-        wait(browser, "return document.getElementById('progression-texte').textContent"
-                      " === 'Époque 4 sur 4' && etat.etat === 'pret'",
-             timeout=120, what="the end of training")
+        wait(
+            browser,
+            "return document.getElementById('progression-texte').textContent"
+            " === 'Époque 4 sur 4' && etat.etat === 'pret'",
+            timeout=120,
+            what="the end of training",
+        )
         # the curves are drawn (red points) and the 20 neurons' weights shown
-        wait(browser, "return document.querySelectorAll('#grille canvas').length === 20",
-             what="the weights")
+        wait(
+            browser,
+            "return document.querySelectorAll('#grille canvas').length === 20",
+            what="the weights",
+        )
         for chart in ("courbe-precision", "courbe-cout"):
             red = browser.execute_script(
                 f"const d = document.getElementById('{chart}').getContext('2d')"
                 ".getImageData(0, 0, 400, 190).data; let n = 0;"
                 "for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i + 1] < 90) n++;"
-                "return n;")
+                "return n;"
+            )
             assert red > 50, chart
         status = browser.find_element("id", "statut").text
         assert "[784, 20, 10]" in status and "précision" in status

@@ -1,5 +1,6 @@
 """``fastnet demo`` as a command, in a subprocess: starts, prints its
 address, serves, and stops on Ctrl-C (exit 130)."""
+
 import json
 import os
 import signal
@@ -23,9 +24,13 @@ needs_mnist = pytest.mark.skipif(not DATA.exists(), reason=f"no MNIST data at {D
 
 def start(*args):
     """The demo in a subprocess and the URL it printed."""
-    proc = subprocess.Popen([sys.executable, "-m", "fastnet", "demo", "--no-browser",
-                             "--port", "0", *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastnet", "demo", "--no-browser", "--port", "0", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()  # the address comes first, before any training
     if not line.startswith("fastnet demo : http://127.0.0.1:"):
         proc.kill()
@@ -39,8 +44,12 @@ def get(url):
 
 
 def post(url, doc):
-    req = urllib.request.Request(url, data=json.dumps(doc).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(doc).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read())
@@ -95,10 +104,13 @@ def test_trains_at_start_up_with_progress():
     assert "Époque 0 : " in err and "Époque 1 : " in err  # progress on the terminal
 
 
-@pytest.mark.parametrize("content, says", [
-    ("not json", "not JSON"),
-    ('{"format": "fastnet"}', "missing key"),
-])
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ("not json", "not JSON"),
+        ('{"format": "fastnet"}', "missing key"),
+    ],
+)
 def test_bad_network_file_is_one_line(tmp_path, capsys, content, says):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -120,8 +132,7 @@ def test_wrong_sizes_and_missing_file(tmp_path, capsys):
 
 
 def test_bad_options_exit_2(capsys):
-    for argv in (["demo", "--port", "70000"], ["demo", "--port", "x"],
-                 ["demo", "--epochs", "0"]):
+    for argv in (["demo", "--port", "70000"], ["demo", "--port", "x"], ["demo", "--epochs", "0"]):
         assert cli.main(argv) == 2
         assert "error" in capsys.readouterr().err
 
@@ -138,12 +149,17 @@ def test_other_host_warns(tmp_path, capsys, monkeypatch):
     net = fastnet.Reseau([784, 4, 10])
     net.sauvegarder(tmp_path / "n.json")
     for host, warned in (("0.0.0.0", True), ("127.0.0.1", False), ("localhost", False)):
-        assert cli.main(["demo", str(tmp_path / "n.json"), "--no-browser", "--port", "0",
-                         "--host", host]) == 130
+        assert (
+            cli.main(
+                ["demo", str(tmp_path / "n.json"), "--no-browser", "--port", "0", "--host", host]
+            )
+            == 130
+        )
         out, err = capsys.readouterr()
         assert ("warning: listening on 0.0.0.0" in err) == warned, err
         assert out.startswith("fastnet demo : http://")
     from fastnet.demo.server import is_loopback
+
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert not is_loopback("example.org")
@@ -151,12 +167,14 @@ def test_other_host_warns(tmp_path, capsys, monkeypatch):
 
 def test_port_in_use_is_one_line(tmp_path, capsys):
     import socket
+
     fastnet.Reseau([784, 4, 10]).sauvegarder(tmp_path / "n.json")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert cli.main(["demo", str(tmp_path / "n.json"), "--no-browser",
-                         "--port", str(port)]) == 1
+        assert (
+            cli.main(["demo", str(tmp_path / "n.json"), "--no-browser", "--port", str(port)]) == 1
+        )
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and err.count("\n") == 1

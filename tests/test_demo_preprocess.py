@@ -1,4 +1,5 @@
 """The demo's drawing-to-MNIST preprocessing (fastnet.demo.preprocess)."""
+
 import os
 from pathlib import Path
 
@@ -103,6 +104,7 @@ def test_mnist_digits_come_back_as_they_were():
     anywhere on a bigger canvas and preprocessed, they come back close to
     the originals (same 20x20 box, same centre of mass within a pixel)."""
     from fastnet.mnist import load_arrays
+
     _, _, (X, _y) = load_arrays(str(DATA))
     rng = np.random.default_rng(1)
     errors = []
@@ -110,7 +112,7 @@ def test_mnist_digits_come_back_as_they_were():
         digit = X[i].reshape(28, 28).astype(np.float64) / X[i].max()
         canvas = np.zeros((200, 200))
         top, left = rng.integers(0, 200 - 112, size=2)
-        canvas[top:top + 112, left:left + 112] = np.kron(digit, np.ones((4, 4)))
+        canvas[top : top + 112, left : left + 112] = np.kron(digit, np.ones((4, 4)))
         out = mnist_like(canvas)
         assert max(ink_box(out)) == 20
         cy, cx = centre_of_mass(out)
@@ -122,9 +124,13 @@ def test_mnist_digits_come_back_as_they_were():
 
 def test_check_pixels_and_image_refuse_bad_input():
     assert check_pixels([0, 0.5, 1], 3).dtype == np.float64
-    for bad, match in (([0, 1], "expected 3 numbers"), ([0, 1, 2], r"in \[0, 1\]"),
-                       ([0, float("nan"), 1], "NaN"), ([0, float("inf"), 1], "NaN or inf"),
-                       ([0, -0.1, 1], r"\[0, 1\]")):
+    for bad, match in (
+        ([0, 1], "expected 3 numbers"),
+        ([0, 1, 2], r"in \[0, 1\]"),
+        ([0, float("nan"), 1], "NaN"),
+        ([0, float("inf"), 1], "NaN or inf"),
+        ([0, -0.1, 1], r"\[0, 1\]"),
+    ):
         with pytest.raises(ValueError, match=match):
             check_pixels(bad, 3)
     for bad in ([0, True, 1], [0, "1", 1], [0, None, 1], [[0], [1], [1]], "abc", {"a": 1}):

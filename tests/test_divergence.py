@@ -2,6 +2,7 @@
 keeps the weights of the last whole epoch (or mini-batch), says so, and
 stays usable. Kernels are replaced through their module attribute to put a
 NaN or a Ctrl-C exactly where a test needs one."""
+
 import contextlib
 import io
 import random
@@ -9,11 +10,10 @@ import threading
 
 import numpy as np
 import pytest
-
-from fastnet import Network, Reseau, cli, kernels
-from fastnet import _engine
-from fastnet.reseau import DivergenceError
 from support import course_data, snapshot
+
+from fastnet import Network, Reseau, _engine, cli, kernels
+from fastnet.reseau import DivergenceError
 
 TAILLES = [6, 5, 3]
 
@@ -47,10 +47,12 @@ def poison_epoch(monkeypatch, bad_call):
         if len(calls) == bad_call:
             params[3] = np.nan
         calls.append(1)
+
     monkeypatch.setattr(kernels, "train_epoch", train_epoch)
 
 
 # -- divergence ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_huge_eta_diverges_with_a_clear_error(parallel):
@@ -63,8 +65,10 @@ def test_huge_eta_diverges_with_a_clear_error(parallel):
         net.DGS(blow_up_data(), 3, 4, 1e300)
     e = info.value
     assert e.epoch == 0 and e.eta == 1e300
-    assert str(e).startswith("Époque 0: training diverged (weights became NaN or inf) "
-                             "with eta = 1e+300; the network keeps the weights it had before DGS")
+    assert str(e).startswith(
+        "Époque 0: training diverged (weights became NaN or inf) "
+        "with eta = 1e+300; the network keeps the weights it had before DGS"
+    )
     assert out.getvalue() == ""
     np.testing.assert_array_equal(snapshot(net), before)
     assert all(np.isfinite(w).all() for w in net.poids + net.biais)
@@ -83,9 +87,16 @@ def test_divergence_at_a_later_epoch_keeps_the_last_finite_epoch(monkeypatch):
     random.seed(1)
     net = Reseau(TAILLES)
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), pytest.raises(DivergenceError, match=(
-            r"^Époque 2: training diverged .* the network keeps the weights after "
-            r"Époque 1\.")) as info:
+    with (
+        contextlib.redirect_stdout(out),
+        pytest.raises(
+            DivergenceError,
+            match=(
+                r"^Époque 2: training diverged .* the network keeps the weights after "
+                r"Époque 1\."
+            ),
+        ) as info,
+    ):
         net.DGS(list(data), 5, 4, 3.0, callback=lambda j, c: seen.append(j))
     assert info.value.epoch == 2
     assert out.getvalue() == lines and seen == [0, 1]
@@ -106,8 +117,11 @@ def test_update_mini_batch_divergence_changes_nothing():
     net = Reseau(TAILLES)
     before = snapshot(net)
     X, Y = blow_up_data(4)
-    with pytest.raises(DivergenceError, match=r"^update_mini_batch: the step with "
-                                              r"eta = 1e\+300 made the weights NaN or inf"):
+    with pytest.raises(
+        DivergenceError,
+        match=r"^update_mini_batch: the step with "
+        r"eta = 1e\+300 made the weights NaN or inf",
+    ):
         net.update_mini_batch((X, Y), 1e300)
     np.testing.assert_array_equal(snapshot(net), before)
 
@@ -125,6 +139,7 @@ def test_forward_and_backprop_never_return_nan(monkeypatch):
 
     def nan_grad(params, sizes, w_off, b_off, X, Y, grad, *knobs):
         grad[...] = np.nan
+
     monkeypatch.setattr(kernels, "forward_all", nan_out)
     monkeypatch.setattr(kernels, "batch_gradient", nan_grad)
     with pytest.raises(FloatingPointError, match=r"^x: the outputs overflowed to NaN"):
@@ -134,6 +149,7 @@ def test_forward_and_backprop_never_return_nan(monkeypatch):
 
 
 # -- Ctrl-C --------------------------------------------------------------------
+
 
 def test_ctrl_c_between_epochs_keeps_the_finished_epochs():
     data, test = course_data(30, TAILLES[0], TAILLES[-1])
@@ -180,6 +196,7 @@ def test_ctrl_c_inside_an_epoch_never_leaves_half_an_epoch(monkeypatch, after_ke
         real(params, *args)
         if len(calls) == 2:
             raise KeyboardInterrupt
+
     monkeypatch.setattr(kernels, "train_epoch", train_epoch)
     np.random.seed(0)
     random.seed(1)
@@ -211,6 +228,7 @@ def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
     def callback(j, correct):  # between epochs, the pool idle
         if j == 0:
             raise KeyboardInterrupt
+
     if where == "replica":
         monkeypatch.setattr(kernels, "replica_steps", replica_steps)
     threads = threading.active_count()
@@ -228,10 +246,10 @@ def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
 
 # -- the command line ----------------------------------------------------------
 
+
 def tiny_mnist(n=50):
     rng = np.random.default_rng(0)
-    return tuple((rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n))
-                 for _ in range(3))
+    return tuple((rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n)) for _ in range(3))
 
 
 def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
@@ -244,9 +262,9 @@ def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
         if len(calls) == 3:  # the start of epoch 2
             raise KeyboardInterrupt
         real(order)
+
     monkeypatch.setattr(_engine, "python_shuffle", shuffle)
-    rc = cli.main(["train", "--epochs", "5", "--seed", "1", "--no-progress",
-                   "--sizes", "784,8,10"])
+    rc = cli.main(["train", "--epochs", "5", "--seed", "1", "--no-progress", "--sizes", "784,8,10"])
     out, err = capsys.readouterr()
     assert rc == 130
     assert err == "fastnet: interrupted after epoch 1 (2 of 5 epochs done)\n"
@@ -256,6 +274,7 @@ def test_cli_ctrl_c_in_real_training(capsys, monkeypatch):
 def test_cli_ctrl_c_while_loading(capsys, monkeypatch):
     def loading(path):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(cli.train, "_load_mnist", loading)
     assert cli.main(["train", "--no-progress"]) == 130
     assert capsys.readouterr().err == "fastnet: interrupted\n"
@@ -267,7 +286,9 @@ def test_cli_divergence_is_one_line(capsys, monkeypatch):
     rc = cli.main(["train", "--epochs", "3", "--no-progress", "--sizes", "784,8,10"])
     out, err = capsys.readouterr()
     assert rc == 1
-    assert err.startswith("fastnet: error: Époque 1: training diverged (weights became "
-                          "NaN or inf) with eta = 3.0; the network keeps the weights "
-                          "after Époque 0.")
+    assert err.startswith(
+        "fastnet: error: Époque 1: training diverged (weights became "
+        "NaN or inf) with eta = 3.0; the network keeps the weights "
+        "after Époque 0."
+    )
     assert len(err.splitlines()) == 1 and "Traceback" not in err

@@ -1,6 +1,7 @@
 """The documentation's files: the committed pictures exist and are small, the
 README stays short and its links lead to pages that exist, and every page
 is in the site's navigation."""
+
 import re
 from pathlib import Path
 
@@ -47,41 +48,101 @@ def test_every_page_is_in_the_nav():
 
 def test_the_exercises_page_examples_are_true():
     import doctest
+
     result = doctest.testfile(str(DOCS / "cours.md"), module_relative=False)
     assert result.attempted >= 4 and result.failed == 0
 
 
 def _bench(name, group, median, **info):
-    return {"name": name, "group": group, "stats": {"median": median, "min": median},
-            "extra_info": info}
+    return {
+        "name": name,
+        "group": group,
+        "stats": {"median": median, "min": median},
+        "extra_info": info,
+    }
 
 
 def test_benchmark_chart_from_report(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     import json
     import sys
+
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import chart
     import report
+
     flop = 10**9
-    data = {"machine_info": {"cpu": {"brand_raw": "Test CPU", "count": 2},
-                             "loadavg_at_end": [0.5, 0.5, 0.5]},
-            "benchmarks": [
-                _bench("test_gemm[float64]", "peak", 0.02, impl="gemm", dtype="float64", flop=flop),
-                _bench("test_epoch_reference", "epoch", 4.0, impl="reference", dtype="float64",
-                       mode="serial", batch=10, flop=flop),
-                _bench("test_epoch_numpy[float64-blas1]", "epoch", 0.4, impl="numpy",
-                       dtype="float64", mode="serial", batch=10, flop=flop, blas_threads=1),
-                _bench("test_epoch_fastnet[float64-serial]", "epoch", 0.1, impl="fastnet",
-                       dtype="float64", mode="serial", batch=10, flop=flop, threads=1),
-                _bench("test_epoch_fastnet[float64-parallel]", "epoch", 0.08, impl="fastnet",
-                       dtype="float64", mode="parallel", batch=10, flop=flop, threads=2),
-                _bench("test_epoch_fastnet_b100[serial]", "epoch", 0.05, impl="fastnet",
-                       dtype="float64", mode="serial", batch=100, flop=flop, threads=1)]}
+    data = {
+        "machine_info": {
+            "cpu": {"brand_raw": "Test CPU", "count": 2},
+            "loadavg_at_end": [0.5, 0.5, 0.5],
+        },
+        "benchmarks": [
+            _bench("test_gemm[float64]", "peak", 0.02, impl="gemm", dtype="float64", flop=flop),
+            _bench(
+                "test_epoch_reference",
+                "epoch",
+                4.0,
+                impl="reference",
+                dtype="float64",
+                mode="serial",
+                batch=10,
+                flop=flop,
+            ),
+            _bench(
+                "test_epoch_numpy[float64-blas1]",
+                "epoch",
+                0.4,
+                impl="numpy",
+                dtype="float64",
+                mode="serial",
+                batch=10,
+                flop=flop,
+                blas_threads=1,
+            ),
+            _bench(
+                "test_epoch_fastnet[float64-serial]",
+                "epoch",
+                0.1,
+                impl="fastnet",
+                dtype="float64",
+                mode="serial",
+                batch=10,
+                flop=flop,
+                threads=1,
+            ),
+            _bench(
+                "test_epoch_fastnet[float64-parallel]",
+                "epoch",
+                0.08,
+                impl="fastnet",
+                dtype="float64",
+                mode="parallel",
+                batch=10,
+                flop=flop,
+                threads=2,
+            ),
+            _bench(
+                "test_epoch_fastnet_b100[serial]",
+                "epoch",
+                0.05,
+                impl="fastnet",
+                dtype="float64",
+                mode="serial",
+                batch=100,
+                flop=flop,
+                threads=1,
+            ),
+        ],
+    }
     rows = chart.epoch_rows(data)
     # peak: 50 GFLOP/s; fastnet serial: 10 GFLOP/s = 20 %; parallel: 12.5 / (2 x 50) = 12.5 %
-    assert [r[0] for r in rows] == ["the course's per-example code", "numpy peer, float64",
-                                    "fastnet float64", "fastnet float64, parallel (2 threads)"]
+    assert [r[0] for r in rows] == [
+        "the course's per-example code",
+        "numpy peer, float64",
+        "fastnet float64",
+        "fastnet float64, parallel (2 threads)",
+    ]
     assert [round(r[2], 6) for r in rows] == [0.5, 5.0, 20.0, 12.5]
     path = tmp_path / "b.json"
     path.write_text(json.dumps(data))

@@ -1,24 +1,25 @@
 """fastnet's DGS against the course's per-example code: same seeds, same
 data, same printed lines and the same weights to 1e-9."""
+
 import contextlib
 import io
 import random
 
 import numpy as np
 import pytest
+from support import course_data, max_diff, run, run_reference
 
 from fastnet import Reseau
 from fastnet.reference import ReseauReference
-from support import course_data, max_diff, run, run_reference
 
 CASES = [
     # tailles, n examples, epochs, mini-batch, eta
-    ([6, 5, 3], 40, 3, 10, 3.0),        # batches divide n
-    ([6, 5, 3], 43, 3, 10, 3.0),        # a shorter last mini-batch
-    ([12, 9, 7, 4], 37, 4, 5, 1.5),     # deeper
-    ([8, 3], 25, 5, 1, 0.5),            # no hidden layer, batch of one
+    ([6, 5, 3], 40, 3, 10, 3.0),  # batches divide n
+    ([6, 5, 3], 43, 3, 10, 3.0),  # a shorter last mini-batch
+    ([12, 9, 7, 4], 37, 4, 5, 1.5),  # deeper
+    ([8, 3], 25, 5, 1, 0.5),  # no hidden layer, batch of one
     ([10, 16, 12, 8, 5], 30, 2, 7, 2.0),  # four weight layers
-    ([5, 4, 2], 9, 3, 20, 3.0),         # one mini-batch larger than the data
+    ([5, 4, 2], 9, 3, 20, 3.0),  # one mini-batch larger than the data
 ]
 
 
@@ -93,8 +94,8 @@ def test_update_mini_batch_and_evaluer_match():
     np.random.seed(5)
     net = Reseau([7, 6, 4])
     for k in range(0, 12, 5):
-        ref.update_mini_batch(training[k:k + 5], 2.5)
-        net.update_mini_batch(training[k:k + 5], 2.5)
+        ref.update_mini_batch(training[k : k + 5], 2.5)
+        net.update_mini_batch(training[k : k + 5], 2.5)
     assert max_diff(net.poids, ref.poids) < 1e-12
     assert max_diff(net.biais, ref.biais) < 1e-12
     assert net.evaluer(test) == ref.evaluer(test)

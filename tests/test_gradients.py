@@ -1,5 +1,6 @@
 """backprop against the reference and against finite differences of the
 quadratic cost."""
+
 import numpy as np
 import pytest
 

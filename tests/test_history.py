@@ -1,5 +1,6 @@
 """DGS's history, validation data, early stopping and the eta schedule:
 checked against the same loop written with the reference's steps."""
+
 import contextlib
 import io
 import random
@@ -7,14 +8,22 @@ import time
 
 import numpy as np
 import pytest
+from support import course_data, max_diff, snapshot
 
 from fastnet import Network, Reseau
 from fastnet.reference import ReseauReference
-from support import course_data, max_diff, snapshot
 
 TAILLES = [6, 5, 3]
-KEYS = {"epoque", "precision", "precision_test", "precision_validation", "cout",
-        "secondes", "eta", "compilation"}
+KEYS = {
+    "epoque",
+    "precision",
+    "precision_test",
+    "precision_validation",
+    "cout",
+    "secondes",
+    "eta",
+    "compilation",
+}
 
 
 def data(n=40, n_valid=12, seed=0):
@@ -37,8 +46,19 @@ def quiet(call, *args, **kwargs):
     return result, out.getvalue()
 
 
-def reference_run(training, validation, epochs, batch, eta, patience=None, halve=None,
-                  lmbda=0.0, mu=0.0, seed=(3, 4), **knobs):
+def reference_run(
+    training,
+    validation,
+    epochs,
+    batch,
+    eta,
+    patience=None,
+    halve=None,
+    lmbda=0.0,
+    mu=0.0,
+    seed=(3, 4),
+    **knobs,
+):
     """Early stopping and the schedule, spelled out on the reference."""
     np.random.seed(seed[0])
     random.seed(seed[1])
@@ -49,7 +69,7 @@ def reference_run(training, validation, epochs, batch, eta, patience=None, halve
     for _ in range(epochs):
         random.shuffle(items)
         for k in range(0, n, batch):
-            ref.update_mini_batch(items[k:k + batch], eta, lmbda, n, mu)
+            ref.update_mini_batch(items[k : k + batch], eta, lmbda, n, mu)
         correct = ref.evaluer(validation)
         etas.append(eta)
         accuracies.append(correct / len(validation))
@@ -95,8 +115,9 @@ def test_history_without_any_evaluation_data():
 
 def test_validation_accuracy_is_the_precision_and_lines_stay_the_courses():
     training, validation, test = data()
-    h, out = quiet(fresh().DGS, list(training), 3, 5, 2.0, test_data=test,
-                   validation_data=validation)
+    h, out = quiet(
+        fresh().DGS, list(training), 3, 5, 2.0, test_data=test, validation_data=validation
+    )
     _, plain = quiet(fresh().DGS, list(training), 3, 5, 2.0, test_data=test)
     assert out == plain  # the course's lines, on test data
     assert h["precision"] == h["precision_validation"]
@@ -127,8 +148,16 @@ def test_training_cost_matches_the_reference(lmbda):
 def test_early_stopping_matches_the_reference_loop():
     training, validation, test = data(seed=1)
     net = fresh()
-    h, out = quiet(net.DGS, list(training), 60, 5, 3.0, test_data=test,
-                   validation_data=validation, arret_precoce=3)
+    h, out = quiet(
+        net.DGS,
+        list(training),
+        60,
+        5,
+        3.0,
+        test_data=test,
+        validation_data=validation,
+        arret_precoce=3,
+    )
     ref, etas, accuracies = reference_run(training, validation, 60, 5, 3.0, patience=3)
     assert 3 < len(accuracies) < 60  # it did stop early
     assert h["precision_validation"] == accuracies and h["eta"] == etas
@@ -142,15 +171,17 @@ def test_early_stopping_matches_the_reference_loop():
 def test_eta_schedule_matches_the_reference_loop(mu):
     training, validation, _ = data(seed=2, n_valid=8)
     net = fresh(cout="entropie_croisee")
-    h, _ = quiet(net.DGS, list(training), 200, 5, 1.0, validation_data=validation,
-                 reduction_eta=2, mu=mu)
-    ref, etas, accuracies = reference_run(training, validation, 200, 5, 1.0, halve=2, mu=mu,
-                                          cout="entropie_croisee")
+    h, _ = quiet(
+        net.DGS, list(training), 200, 5, 1.0, validation_data=validation, reduction_eta=2, mu=mu
+    )
+    ref, etas, accuracies = reference_run(
+        training, validation, 200, 5, 1.0, halve=2, mu=mu, cout="entropie_croisee"
+    )
     assert h["eta"] == etas
     assert h["precision_validation"] == accuracies
     # seven halvings: eta went down to eta0 / 64, then training stopped
     assert min(etas) == 1.0 / 64 and len(etas) < 200
-    assert sorted(set(etas), reverse=True) == [1.0 / 2 ** k for k in range(7)]
+    assert sorted(set(etas), reverse=True) == [1.0 / 2**k for k in range(7)]
     assert max_diff(net.poids, ref.poids) < 1e-9
     assert max_diff(net.biais, ref.biais) < 1e-9
 
@@ -159,19 +190,43 @@ def test_test_data_never_chooses():
     training, validation, test = data(seed=2, n_valid=8)
     _, other_test = course_data(15, TAILLES[0], TAILLES[-1], seed=77)
     a = fresh()
-    ha, _ = quiet(a.DGS, list(training), 40, 5, 1.0, test_data=test,
-                  validation_data=validation, reduction_eta=2)
+    ha, _ = quiet(
+        a.DGS,
+        list(training),
+        40,
+        5,
+        1.0,
+        test_data=test,
+        validation_data=validation,
+        reduction_eta=2,
+    )
     b = fresh()
-    hb, _ = quiet(b.DGS, list(training), 40, 5, 1.0, test_data=other_test,
-                  validation_data=validation, reduction_eta=2)
+    hb, _ = quiet(
+        b.DGS,
+        list(training),
+        40,
+        5,
+        1.0,
+        test_data=other_test,
+        validation_data=validation,
+        reduction_eta=2,
+    )
     assert ha["eta"] == hb["eta"] and max_diff(a.poids, b.poids) == 0
 
 
 def test_verbose_false_prints_nothing_and_callback_still_runs():
     training, _, test = data()
     seen = []
-    h, out = quiet(fresh().DGS, list(training), 2, 5, 2.0, test_data=test, verbose=False,
-                   callback=lambda j, c: seen.append((j, c)))
+    h, out = quiet(
+        fresh().DGS,
+        list(training),
+        2,
+        5,
+        2.0,
+        test_data=test,
+        verbose=False,
+        callback=lambda j, c: seen.append((j, c)),
+    )
     assert out == ""
     assert [c / len(test) for _, c in seen] == h["precision_test"]
 
@@ -186,11 +241,13 @@ def test_network_sgd_returns_the_history_too():
 def test_history_draws_with_plots(tmp_path):
     pytest.importorskip("matplotlib")
     from fastnet import plots
+
     training, validation, test = data()
     runs = {}
     for cout in ("quadratique", "entropie_croisee"):
-        runs[cout], _ = quiet(fresh(cout=cout).DGS, list(training), 4, 5, 1.0, test_data=test,
-                              suivre_cout=True)
+        runs[cout], _ = quiet(
+            fresh(cout=cout).DGS, list(training), 4, 5, 1.0, test_data=test, suivre_cout=True
+        )
     fichier = tmp_path / "courbes.png"
     fig = plots.courbes(runs, fichier=fichier)
     assert fichier.stat().st_size > 1000
@@ -199,25 +256,39 @@ def test_history_draws_with_plots(tmp_path):
 
 # -- refused arguments change nothing --------------------------------------------
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    (dict(lmbda=-1.0), ValueError, r"^lmbda: expected a finite number >= 0"),
-    (dict(lmbda="5"), TypeError, r"^lmbda: "),
-    (dict(lmbda=np.inf), ValueError, r"^lmbda: "),
-    (dict(mu=1.0), ValueError, r"^mu: expected a number in \[0, 1\)"),
-    (dict(mu=-0.1), ValueError, r"^mu: "),
-    (dict(mu=True), TypeError, r"^mu: "),
-    (dict(mu=0.5, parallel=True), ValueError, r"^mu: momentum is not available with parallel"),
-    (dict(arret_precoce=3), ValueError, r"^arret_precoce: needs validation_data"),
-    (dict(reduction_eta=3), ValueError, r"^reduction_eta: needs validation_data"),
-    (dict(arret_precoce=0, validation_data="V"), ValueError,
-     r"^arret_precoce: expected an int >= 1"),
-    (dict(reduction_eta=2.0, validation_data="V"), TypeError, r"^reduction_eta: expected an int"),
-    (dict(verbose=None), TypeError, r"^verbose: expected True or False"),
-    (dict(suivre_cout="yes"), TypeError, r"^suivre_cout: expected True or False"),
-    (dict(validation_data="bad"), TypeError, r"^validation_data: "),
-    (dict(validation_data=[(np.zeros((6, 1)), 7)]), ValueError,
-     r"^validation_data\[0\]: label 7 out of range"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        (dict(lmbda=-1.0), ValueError, r"^lmbda: expected a finite number >= 0"),
+        (dict(lmbda="5"), TypeError, r"^lmbda: "),
+        (dict(lmbda=np.inf), ValueError, r"^lmbda: "),
+        (dict(mu=1.0), ValueError, r"^mu: expected a number in \[0, 1\)"),
+        (dict(mu=-0.1), ValueError, r"^mu: "),
+        (dict(mu=True), TypeError, r"^mu: "),
+        (dict(mu=0.5, parallel=True), ValueError, r"^mu: momentum is not available with parallel"),
+        (dict(arret_precoce=3), ValueError, r"^arret_precoce: needs validation_data"),
+        (dict(reduction_eta=3), ValueError, r"^reduction_eta: needs validation_data"),
+        (
+            dict(arret_precoce=0, validation_data="V"),
+            ValueError,
+            r"^arret_precoce: expected an int >= 1",
+        ),
+        (
+            dict(reduction_eta=2.0, validation_data="V"),
+            TypeError,
+            r"^reduction_eta: expected an int",
+        ),
+        (dict(verbose=None), TypeError, r"^verbose: expected True or False"),
+        (dict(suivre_cout="yes"), TypeError, r"^suivre_cout: expected True or False"),
+        (dict(validation_data="bad"), TypeError, r"^validation_data: "),
+        (
+            dict(validation_data=[(np.zeros((6, 1)), 7)]),
+            ValueError,
+            r"^validation_data\[0\]: label 7 out of range",
+        ),
+    ],
+)
 def test_bad_knob_arguments_change_nothing(kwargs, exc, pattern):
     training, validation, _ = data()
     if kwargs.get("validation_data") == "V":
@@ -234,11 +305,14 @@ def test_bad_knob_arguments_change_nothing(kwargs, exc, pattern):
     assert [id(p) for p in items] == order and random.getstate() == state
 
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    (dict(lmbda=-2.0), ValueError, r"^lmbda: "),
-    (dict(lmbda=1.0, n=0), ValueError, r"^n: expected an int >= 1"),
-    (dict(lmbda=1.0, n=2.5), TypeError, r"^n: expected an int"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        (dict(lmbda=-2.0), ValueError, r"^lmbda: "),
+        (dict(lmbda=1.0, n=0), ValueError, r"^n: expected an int >= 1"),
+        (dict(lmbda=1.0, n=2.5), TypeError, r"^n: expected an int"),
+    ],
+)
 def test_update_mini_batch_refuses_bad_l2_arguments(kwargs, exc, pattern):
     training, _, _ = data()
     net = fresh()
@@ -251,9 +325,11 @@ def test_update_mini_batch_refuses_bad_l2_arguments(kwargs, exc, pattern):
 def test_divergence_after_a_halving_names_the_right_epoch(monkeypatch):
     from fastnet import kernels
     from fastnet.reseau import DivergenceError
+
     training, validation, _ = data(seed=2, n_valid=1)
-    h, lines = quiet(fresh().DGS, list(training), 5, 5, 1.0, validation_data=validation,
-                     reduction_eta=1)
+    h, lines = quiet(
+        fresh().DGS, list(training), 5, 5, 1.0, validation_data=validation, reduction_eta=1
+    )
     assert h["eta"][3] < h["eta"][0]  # epoch 3 runs in a later run of the engine
     real, calls = kernels.train_epoch, []
 
@@ -262,12 +338,15 @@ def test_divergence_after_a_halving_names_the_right_epoch(monkeypatch):
         if len(calls) == 3:
             params[0] = np.nan
         calls.append(1)
+
     monkeypatch.setattr(kernels, "train_epoch", poisoned)
     net = fresh()
-    with pytest.raises(DivergenceError, match=r"^Époque 3: training diverged .* after "
-                                              r"Époque 2\.") as info:
-        quiet(net.DGS, list(training), 5, 5, 1.0, validation_data=validation,
-              reduction_eta=1)
+    with pytest.raises(
+        DivergenceError,
+        match=r"^Époque 3: training diverged .* after "
+        r"Époque 2\.",
+    ) as info:
+        quiet(net.DGS, list(training), 5, 5, 1.0, validation_data=validation, reduction_eta=1)
     assert info.value.epoch == 3 and info.value.eta == h["eta"][3]
     monkeypatch.setattr(kernels, "train_epoch", real)
     three = fresh()

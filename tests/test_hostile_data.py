@@ -75,9 +75,7 @@ def test_pickle_payload_never_runs(tmp_path, kind, where):
         "argument": ((Xtr, ytr), va, te, _Payload(np.dtype, payload)),
     }[where]
     path = _write_pickle(tmp_path / "mnist.pkl.gz", obj)
-    with pytest.raises(
-        ValueError, match=r"mnist\.pkl\.gz: refused: the pickle asks for"
-    ) as info:
+    with pytest.raises(ValueError, match=r"mnist\.pkl\.gz: refused: the pickle asks for") as info:
         mnist.load_arrays(path)
     assert str(path) in str(info.value)
     assert not marker.exists()
@@ -254,8 +252,7 @@ def test_short_data_is_read_as_it_comes(tmp_path):
 def test_trailing_junk_in_a_second_gzip_member(tmp_path):
     path = tmp_path / "two-idx1-ubyte.gz"
     path.write_bytes(
-        gzip.compress(struct.pack(">2I", 2049, 3) + b"\x01\x02\x03")
-        + gzip.compress(b"junk")
+        gzip.compress(struct.pack(">2I", 2049, 3) + b"\x01\x02\x03") + gzip.compress(b"junk")
     )
     with pytest.raises(ValueError, match="says 11 bytes, the file has more"):
         mnist.read_idx(path)
@@ -380,10 +377,7 @@ def test_silent_mirror_then_good_one(tmp_path, short_timeouts, monkeypatch):
 
     monkeypatch.setattr(mnist.urllib.request, "urlopen", urlopen)
     try:
-        assert (
-            mnist.find_data(mirrors=[server.url, "http://good.invalid/"])
-            == tmp_path / "cache"
-        )
+        assert mnist.find_data(mirrors=[server.url, "http://good.invalid/"]) == tmp_path / "cache"
     finally:
         server.close()
     assert server.accepted == 1
@@ -418,9 +412,7 @@ def test_pickle_announcing_a_huge_string(tmp_path, monkeypatch, length):
     # BINBYTES8 (protocol 4) with a length the file does not hold
     monkeypatch.setattr(mnist, "MAX_DECOMPRESSED", 4 << 20)
     path = tmp_path / "mnist.pkl.gz"
-    path.write_bytes(
-        gzip.compress(b"\x80\x04\x8e" + struct.pack("<Q", length) + b"abc")
-    )
+    path.write_bytes(gzip.compress(b"\x80\x04\x8e" + struct.pack("<Q", length) + b"abc"))
     with pytest.raises(ValueError, match=r"mnist\.pkl\.gz"):
         mnist.load_arrays(path)
 
@@ -442,10 +434,6 @@ def test_the_issues_bomb_is_refused_by_its_header(tmp_path):
     # the 1.5 GiB of issue 11: 2,000,000 images announced, refused at the
     # header whatever follows (here a little; in the issue, 1.5 GiB of zeros)
     path = tmp_path / "bomb-idx3-ubyte.gz"
-    path.write_bytes(
-        gzip.compress(struct.pack(">4I", 2051, 2_000_000, 28, 28) + bytes(1000))
-    )
-    with pytest.raises(
-        ValueError, match=r"announces 1568000016 bytes, more than the 1073741824"
-    ):
+    path.write_bytes(gzip.compress(struct.pack(">4I", 2051, 2_000_000, 28, 28) + bytes(1000)))
+    with pytest.raises(ValueError, match=r"announces 1568000016 bytes, more than the 1073741824"):
         mnist.read_idx(path)

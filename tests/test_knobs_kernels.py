@@ -1,6 +1,7 @@
 """The knobs in the compiled kernels: every cost x activation against
 finite differences of Engine.total_cost, and the L2 and momentum steps
 against their formulas."""
+
 import random
 
 import numpy as np
@@ -8,11 +9,17 @@ import pytest
 
 from fastnet._engine import Engine
 
-KNOBS = [("sigmoid", "sigmoid", "quadratic"), ("tanh", "sigmoid", "quadratic"),
-         ("relu", "sigmoid", "quadratic"), ("sigmoid", "sigmoid", "cross_entropy"),
-         ("tanh", "sigmoid", "cross_entropy"), ("relu", "sigmoid", "cross_entropy"),
-         ("sigmoid", "softmax", "log_likelihood"), ("tanh", "softmax", "log_likelihood"),
-         ("relu", "softmax", "log_likelihood")]
+KNOBS = [
+    ("sigmoid", "sigmoid", "quadratic"),
+    ("tanh", "sigmoid", "quadratic"),
+    ("relu", "sigmoid", "quadratic"),
+    ("sigmoid", "sigmoid", "cross_entropy"),
+    ("tanh", "sigmoid", "cross_entropy"),
+    ("relu", "sigmoid", "cross_entropy"),
+    ("sigmoid", "softmax", "log_likelihood"),
+    ("tanh", "softmax", "log_likelihood"),
+    ("relu", "softmax", "log_likelihood"),
+]
 
 
 def engine(knobs, sizes=(5, 7, 6, 3), seed=0):
@@ -42,7 +49,7 @@ def test_gradient_matches_finite_differences(knobs):
         e.params[t] = old - h
         down = e.total_cost(X, Y)
         e.params[t] = old
-        num[t] = (up - down) / (2 * h) * len(X)   # total_cost is a mean
+        num[t] = (up - down) / (2 * h) * len(X)  # total_cost is a mean
     np.testing.assert_allclose(g, num, atol=1e-8, rtol=1e-6)
     assert np.abs(num).max() > 1e-3
 
@@ -59,7 +66,7 @@ def test_unknown_or_mismatched_knobs_are_refused():
 def weight_mask(e):
     mask = np.ones(e.params.size, bool)
     for off, (_, n_out) in zip(e.layout.b_off, e.layout.shapes()):
-        mask[off:off + n_out] = False
+        mask[off : off + n_out] = False
     return mask
 
 

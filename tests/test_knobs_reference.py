@@ -2,6 +2,7 @@
 momentum): first the readable reference against finite differences and the
 formulas, so that it can be trusted; then fastnet's compiled path against
 the reference, with the same seeds."""
+
 import contextlib
 import io
 import itertools
@@ -9,10 +10,10 @@ import random
 
 import numpy as np
 import pytest
+from support import course_data, max_diff
 
 from fastnet import Network, Reseau
 from fastnet.reference import COUTS, INITS, ReseauReference, cout_exemple, initialisation
-from support import course_data, max_diff
 
 ACTIVATIONS = ("sigmoide", "tanh", "relu")
 COMBOS = list(itertools.product(COUTS, ACTIVATIONS))
@@ -51,6 +52,7 @@ def numerical_gradient(net, x, y, h=1e-6):
 
 # -- the reference --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cout,activation", COMBOS)
 @pytest.mark.parametrize("tailles", [[5, 4, 3], [6, 5, 4, 3], [3, 2]])
 def test_reference_backprop_matches_finite_differences(cout, activation, tailles):
@@ -66,12 +68,13 @@ def test_reference_backprop_matches_finite_differences(cout, activation, tailles
 def test_reference_costs_by_hand():
     a = np.array([[0.25], [0.75]])
     y = np.array([[0.0], [1.0]])
-    assert cout_exemple("quadratique", a, y) == pytest.approx(0.5 * (0.25 ** 2 * 2))
+    assert cout_exemple("quadratique", a, y) == pytest.approx(0.5 * (0.25**2 * 2))
     assert cout_exemple("entropie_croisee", a, y) == pytest.approx(-2 * np.log(0.75))
     assert cout_exemple("log_vraisemblance", a, y) == pytest.approx(-np.log(0.75))
     # 0 * log 0 counts as 0, as network2's nan_to_num makes it
-    assert cout_exemple("entropie_croisee", np.array([[1.0], [0.0]]),
-                        np.array([[1.0], [0.0]])) == 0.0
+    assert (
+        cout_exemple("entropie_croisee", np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]])) == 0.0
+    )
 
 
 def test_reference_softmax_outputs_sum_to_one():
@@ -83,9 +86,12 @@ def test_reference_softmax_outputs_sum_to_one():
 
 
 def test_reference_refuses_bad_knobs():
-    for kwargs, pattern in ((dict(cout="hinge"), "cout"), (dict(activation="elu"), "activation"),
-                            (dict(cout="quadratique", sortie="softmax"), "sortie"),
-                            (dict(init="zeros"), "init")):
+    for kwargs, pattern in (
+        (dict(cout="hinge"), "cout"),
+        (dict(activation="elu"), "activation"),
+        (dict(cout="quadratique", sortie="softmax"), "sortie"),
+        (dict(init="zeros"), "init"),
+    ):
         with pytest.raises(ValueError, match=pattern):
             ReseauReference([3, 2], **kwargs)
 
@@ -98,8 +104,10 @@ def test_reference_l2_and_momentum_steps_by_hand():
 
     def summed(net, batch):
         grads = [net.backprop(x, y) for x, y in batch]
-        return ([sum(g[0][l] for g in grads) for l in range(2)],
-                [sum(g[1][l] for g in grads) for l in range(2)])
+        return (
+            [sum(g[0][l] for g in grads) for l in range(2)],
+            [sum(g[1][l] for g in grads) for l in range(2)],
+        )
 
     batch, eta, lmbda, n, mu = training[:3], 0.5, 2.0, 50, 0.9
     nb, nw = summed(net, batch)
@@ -139,6 +147,7 @@ def test_reference_initialisations():
 
 
 # -- fastnet against the reference ------------------------------------------------
+
 
 def pair(tailles, seed=5, **knobs):
     np.random.seed(seed)
@@ -202,7 +211,8 @@ def train_both(tailles, knobs, epochs, batch, eta, n=37, seed=(1, 2), **dgs):
 def test_dgs_with_cost_and_activation_matches_the_reference(cout, activation, init):
     eta = 0.5 if activation == "relu" else 1.0
     (ref, ref_out), (net, out) = train_both(
-        [8, 6, 5, 3], dict(cout=cout, activation=activation, init=init), 3, 5, eta)
+        [8, 6, 5, 3], dict(cout=cout, activation=activation, init=init), 3, 5, eta
+    )
     assert out == ref_out
     assert max_diff(net.poids, ref.poids) < 1e-9
     assert max_diff(net.biais, ref.biais) < 1e-9
@@ -215,7 +225,8 @@ def test_dgs_with_cost_and_activation_matches_the_reference(cout, activation, in
 @pytest.mark.parametrize("cout", ["quadratique", "entropie_croisee", "log_vraisemblance"])
 def test_dgs_with_l2_and_momentum_matches_the_reference(lmbda, mu, cout):
     (ref, ref_out), (net, out) = train_both(
-        [7, 6, 4], dict(cout=cout, activation="tanh"), 3, 4, 0.3, n=41, lmbda=lmbda, mu=mu)
+        [7, 6, 4], dict(cout=cout, activation="tanh"), 3, 4, 0.3, n=41, lmbda=lmbda, mu=mu
+    )
     assert out == ref_out
     assert max_diff(net.poids, ref.poids) < 1e-9
     assert max_diff(net.biais, ref.biais) < 1e-9
@@ -241,8 +252,8 @@ def test_update_mini_batch_with_l2_matches_the_reference(cout):
     training, _ = course_data(12, 5, 3, seed=3)
     net, ref = pair([5, 4, 3], cout=cout, activation="relu", init="he")
     for k in range(0, 12, 5):
-        ref.update_mini_batch(training[k:k + 5], 0.7, 4.0, 60)
-        net.update_mini_batch(training[k:k + 5], 0.7, lmbda=4.0, n=60)
+        ref.update_mini_batch(training[k : k + 5], 0.7, 4.0, 60)
+        net.update_mini_batch(training[k : k + 5], 0.7, lmbda=4.0, n=60)
     assert max_diff(net.poids, ref.poids) < 1e-13
     assert max_diff(net.biais, ref.biais) < 1e-13
 
@@ -264,24 +275,35 @@ def test_float32_knobs_train_close_to_float64():
     for dtype in (np.float64, np.float32):
         np.random.seed(0)
         random.seed(0)
-        net = Reseau([6, 5, 3], dtype=dtype, cout="log_vraisemblance", activation="relu",
-                     init="he")
+        net = Reseau([6, 5, 3], dtype=dtype, cout="log_vraisemblance", activation="relu", init="he")
         net.DGS(list(training), 2, 5, 0.3, lmbda=1.0, mu=0.5, verbose=False)
         nets.append(net)
     assert max_diff(nets[0].poids, nets[1].poids) < 1e-4
 
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    (dict(cout="cross_entropy"), ValueError,
-     r"^cout: expected one of 'quadratique', 'entropie_croisee', 'log_vraisemblance', "
-     r"got 'cross_entropy'"),
-    (dict(cout=None), TypeError, r"^cout: expected one of"),
-    (dict(activation="sigmoid"), ValueError,
-     r"^activation: expected one of 'sigmoide', 'tanh', 'relu', got 'sigmoid'"),
-    (dict(activation=3), TypeError, r"^activation: "),
-    (dict(init="glorot"), ValueError,
-     r"^init: expected one of 'uniforme', 'gauss', 'gauss_normalise', 'xavier', 'he'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        (
+            dict(cout="cross_entropy"),
+            ValueError,
+            r"^cout: expected one of 'quadratique', 'entropie_croisee', 'log_vraisemblance', "
+            r"got 'cross_entropy'",
+        ),
+        (dict(cout=None), TypeError, r"^cout: expected one of"),
+        (
+            dict(activation="sigmoid"),
+            ValueError,
+            r"^activation: expected one of 'sigmoide', 'tanh', 'relu', got 'sigmoid'",
+        ),
+        (dict(activation=3), TypeError, r"^activation: "),
+        (
+            dict(init="glorot"),
+            ValueError,
+            r"^init: expected one of 'uniforme', 'gauss', 'gauss_normalise', 'xavier', 'he'",
+        ),
+    ],
+)
 def test_bad_knobs_are_refused_before_any_draw(kwargs, exc, pattern):
     state = np.random.get_state()
     with pytest.raises(exc, match=pattern):
@@ -292,8 +314,9 @@ def test_bad_knobs_are_refused_before_any_draw(kwargs, exc, pattern):
 
 def test_knobs_show_in_repr_and_are_read_only():
     net = Reseau([4, 3, 2], cout="entropie_croisee", activation="relu")
-    assert repr(net) == ("Reseau([4, 3, 2], dtype=float64, cout='entropie_croisee', "
-                         "activation='relu')")
+    assert repr(net) == (
+        "Reseau([4, 3, 2], dtype=float64, cout='entropie_croisee', activation='relu')"
+    )
     assert repr(Reseau([4, 2])) == "Reseau([4, 2], dtype=float64)"
     with pytest.raises(AttributeError):
         net.cout = "quadratique"
@@ -303,8 +326,9 @@ def test_parallel_training_takes_the_knobs():
     training, test = course_data(400, 6, 3)
     np.random.seed(0)
     random.seed(0)
-    net = Reseau([6, 5, 3], cout="entropie_croisee", activation="tanh", init="xavier",
-                 parallel=True)
+    net = Reseau(
+        [6, 5, 3], cout="entropie_croisee", activation="tanh", init="xavier", parallel=True
+    )
     start = [w.copy() for w in net.poids]
     h = net.DGS(list(training), 2, 10, 0.5, test_data=test, lmbda=2.0, verbose=False)
     assert len(h["epoque"]) == 2 and max_diff(net.poids, start) > 1e-3

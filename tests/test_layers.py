@@ -34,8 +34,16 @@ LAYERS = (
     ),
     ("pictures", ("fastnet.plots", "fastnet.historique")),
     ("kernels", ("fastnet._jit", "fastnet._micro", "fastnet.kernels", "fastnet.shuffle")),
-    ("engine", ("fastnet.parallel", "fastnet._engine", "fastnet._data", "fastnet._rawmem",
-                "fastnet._jsonfile")),
+    (
+        "engine",
+        (
+            "fastnet.parallel",
+            "fastnet._engine",
+            "fastnet._data",
+            "fastnet._rawmem",
+            "fastnet._jsonfile",
+        ),
+    ),
     ("model", ("fastnet._training", "fastnet._model")),
     ("facades", ("fastnet.reseau", "fastnet.network", "fastnet.network2")),
     ("services", ("fastnet.io", "fastnet.mnist")),

@@ -1,5 +1,6 @@
 """Tests of fastnet.mnist: the real files, lookup order, the pickle format,
 corrupt files, and downloads from a local HTTP server."""
+
 import contextlib
 import functools
 import gzip
@@ -16,15 +17,16 @@ import pytest
 
 from fastnet import mnist
 
-DATA = Path(os.environ.get("FASTNET_DATA")
-            or Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist")
+DATA = Path(
+    os.environ.get("FASTNET_DATA")
+    or Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist"
+)
 HAVE_DATA = all((DATA / n).is_file() for n in mnist.MNIST_FILES)
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason=f"MNIST files not in {DATA}")
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-FIRST_TRAIN = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4, 3, 5, 3, 6, 1, 7, 2, 8, 6, 9,
-               4, 0, 9, 1, 1, 2]
+FIRST_TRAIN = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4, 3, 5, 3, 6, 1, 7, 2, 8, 6, 9, 4, 0, 9, 1, 1, 2]
 FIRST_TEST = [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
 
 
@@ -61,6 +63,7 @@ def _idx(magic, dims, n_bytes=None):
 
 
 # ---------------------------------------------------------------- real data
+
 
 @needs_data
 def test_real_shapes_dtypes_and_split(arrays):
@@ -114,6 +117,7 @@ def test_real_load_data_and_wrapper():
 
 # ------------------------------------------------------------- lookup order
 
+
 @needs_data
 def test_lookup_order(tmp_path, monkeypatch):
     explicit = _linked_copy(tmp_path / "explicit")
@@ -159,10 +163,16 @@ def test_missing_everywhere_without_download(tmp_path):
 
 # ------------------------------------------------------------ pickle format
 
+
 def _small_pickle(path, sizes=(5, 3, 2)):
     rng = np.random.default_rng(0)
-    data = tuple((rng.integers(0, 256, (n, 784)).astype(np.float32) / 256,
-                  rng.integers(0, 10, n).astype(np.int64)) for n in sizes)
+    data = tuple(
+        (
+            rng.integers(0, 256, (n, 784)).astype(np.float32) / 256,
+            rng.integers(0, 10, n).astype(np.int64),
+        )
+        for n in sizes
+    )
     with gzip.open(path, "wb") as f:
         pickle.dump(data, f)
     return data
@@ -187,13 +197,16 @@ def test_pickle_through_load_data(tmp_path):
     assert len(list(te)) == 2
 
 
-@pytest.mark.parametrize("bad", [
-    "two parts",
-    ((np.zeros((2, 784)), np.zeros(2, int)),) * 2,
-    ((np.zeros((2, 783)), np.zeros(2, int)),) * 3,
-    ((np.zeros((2, 784)), np.zeros(3, int)),) * 3,
-    ((np.zeros((2, 784)),),) * 3,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "two parts",
+        ((np.zeros((2, 784)), np.zeros(2, int)),) * 2,
+        ((np.zeros((2, 783)), np.zeros(2, int)),) * 3,
+        ((np.zeros((2, 784)), np.zeros(3, int)),) * 3,
+        ((np.zeros((2, 784)),),) * 3,
+    ],
+)
 def test_badly_structured_pickle(tmp_path, bad):
     path = tmp_path / "mnist.pkl.gz"
     with gzip.open(path, "wb") as f:
@@ -211,6 +224,7 @@ def test_pickle_not_gzip(tmp_path):
 
 # ------------------------------------------------------------ corrupt files
 
+
 def test_read_small_idx(tmp_path):
     payload = bytes(range(2 * 3 * 4))
     raw = struct.pack(">4I", 2051, 2, 3, 4) + payload
@@ -222,15 +236,18 @@ def test_read_small_idx(tmp_path):
     assert list(y) == [7, 2, 1]
 
 
-@pytest.mark.parametrize("raw, match", [
-    (_idx(2052, (2, 28, 28)), "magic"),
-    (_idx(2049, (5,), n_bytes=4), "header"),
-    (_idx(2049, (5,), n_bytes=6), "header"),
-    (_idx(2051, (2, 28, 28), n_bytes=2 * 784 - 1), "header"),
-    (_idx(2051, (2, 28, 28), n_bytes=2 * 784 + 1), "header"),
-    (struct.pack(">3I", 2051, 2, 28), "header"),
-    (b"\x00\x00", "short"),
-])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (_idx(2052, (2, 28, 28)), "magic"),
+        (_idx(2049, (5,), n_bytes=4), "header"),
+        (_idx(2049, (5,), n_bytes=6), "header"),
+        (_idx(2051, (2, 28, 28), n_bytes=2 * 784 - 1), "header"),
+        (_idx(2051, (2, 28, 28), n_bytes=2 * 784 + 1), "header"),
+        (struct.pack(">3I", 2051, 2, 28), "header"),
+        (b"\x00\x00", "short"),
+    ],
+)
 def test_bad_idx_content(tmp_path, raw, match):
     path = _gz(tmp_path / "bad-idx3-ubyte.gz", raw)
     with pytest.raises(ValueError, match=match) as info:
@@ -240,11 +257,14 @@ def test_bad_idx_content(tmp_path, raw, match):
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "not_gzip"])
 def test_bad_gzip(tmp_path, damage):
-    good = gzip.compress(_idx(2051, (3, 28, 28), n_bytes=0)
-                         + np.random.default_rng(1).bytes(3 * 784))
-    raw = {"truncate": good[:len(good) // 2],
-           "flip": good[:30] + bytes(b ^ 0xFF for b in good[30:60]) + good[60:],
-           "not_gzip": b"plain bytes, no gzip header"}[damage]
+    good = gzip.compress(
+        _idx(2051, (3, 28, 28), n_bytes=0) + np.random.default_rng(1).bytes(3 * 784)
+    )
+    raw = {
+        "truncate": good[: len(good) // 2],
+        "flip": good[:30] + bytes(b ^ 0xFF for b in good[30:60]) + good[60:],
+        "not_gzip": b"plain bytes, no gzip header",
+    }[damage]
     path = tmp_path / "damaged-idx3-ubyte.gz"
     path.write_bytes(raw)
     with pytest.raises(ValueError, match="damaged-idx3-ubyte.gz"):
@@ -262,8 +282,9 @@ def test_truncated_real_file_in_folder(tmp_path):
 
 @needs_data
 def test_labels_not_matching_images(tmp_path):
-    folder = _linked_copy(tmp_path / "d", [n for n in mnist.MNIST_FILES
-                                            if n != "train-labels-idx1-ubyte.gz"])
+    folder = _linked_copy(
+        tmp_path / "d", [n for n in mnist.MNIST_FILES if n != "train-labels-idx1-ubyte.gz"]
+    )
     wrong = DATA / "t10k-labels-idx1-ubyte.gz"  # 10,000 labels for 60,000 images
     (folder / "train-labels-idx1-ubyte.gz").symlink_to(wrong)
     with pytest.raises(ValueError, match="labels"):
@@ -271,6 +292,7 @@ def test_labels_not_matching_images(tmp_path):
 
 
 # ----------------------------------------------------------------- download
+
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
@@ -288,7 +310,8 @@ def _server(folder):
             super().do_GET()
 
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+    )
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -350,7 +373,8 @@ def test_corrupt_download_is_refused(tmp_path, how):
     msg = str(info.value)
     assert bad in msg and ("md5" in msg if how == "corrupt" else "bytes" in msg)
     assert sorted(p.name for p in cache.iterdir()) == sorted(
-        n for n in mnist.MNIST_FILES if n != bad)  # no bad file, no temp file
+        n for n in mnist.MNIST_FILES if n != bad
+    )  # no bad file, no temp file
 
 
 @needs_data

@@ -1,5 +1,6 @@
 """fastnet.network2 against a readable per-example network2 (same seeds):
 the same printed lines, returned lists and weights; its JSON files."""
+
 import contextlib
 import io
 import json
@@ -7,14 +8,18 @@ import random
 
 import numpy as np
 import pytest
-
-from fastnet import network2
 from network2_reference import Network2Reference
 from support import course_data, max_diff, snapshot
 
+from fastnet import network2
+
 SIZES = [7, 6, 4]
-MONITORS = dict(monitor_evaluation_cost=True, monitor_evaluation_accuracy=True,
-                monitor_training_cost=True, monitor_training_accuracy=True)
+MONITORS = dict(
+    monitor_evaluation_cost=True,
+    monitor_evaluation_accuracy=True,
+    monitor_training_cost=True,
+    monitor_training_accuracy=True,
+)
 
 
 def both(cost="CrossEntropyCost", seed=3, sizes=SIZES):
@@ -52,11 +57,9 @@ def test_sgd_matches_network2(cost, lmbda):
     net, ref = both(cost)
     assert max_diff(net.weights, ref.weights) == 0 and max_diff(net.biases, ref.biases) == 0
     random.seed(7)
-    theirs, ref_lines = printed(ref.SGD, list(training), 3, 10, 0.5, lmbda, evaluation,
-                                **MONITORS)
+    theirs, ref_lines = printed(ref.SGD, list(training), 3, 10, 0.5, lmbda, evaluation, **MONITORS)
     random.seed(7)
-    ours, our_lines = printed(net.SGD, list(training), 3, 10, 0.5, lmbda, evaluation,
-                              **MONITORS)
+    ours, our_lines = printed(net.SGD, list(training), 3, 10, 0.5, lmbda, evaluation, **MONITORS)
     same_lines(our_lines, ref_lines)
     assert our_lines[0] == "Epoch 0 training complete" and our_lines[5] == ""
     assert ours[1] == theirs[1] and ours[3] == theirs[3]  # accuracies: counts
@@ -101,7 +104,8 @@ def test_accuracy_and_total_cost():
     assert net.accuracy(training, convert=True) == ref.accuracy(training)
     for data, convert in ((training, False), (test, True)):
         assert net.total_cost(data, 2.0, convert=convert) == pytest.approx(
-            ref.total_cost(data, 2.0), rel=1e-12)
+            ref.total_cost(data, 2.0), rel=1e-12
+        )
     a = net.feedforward(training[0][0])
     np.testing.assert_allclose(a, ref.feedforward(training[0][0]), rtol=0, atol=1e-15)
 
@@ -119,8 +123,9 @@ def test_cost_classes_as_in_the_book():
     y = np.array([[0.0], [1.0]])
     z = np.array([[0.3], [-1.0]])
     assert network2.QuadraticCost.fn(a, y) == pytest.approx(0.5 * (0.04 + 0.01))
-    np.testing.assert_allclose(network2.QuadraticCost.delta(z, a, y),
-                               (a - y) * network2.sigmoid_prime(z))
+    np.testing.assert_allclose(
+        network2.QuadraticCost.delta(z, a, y), (a - y) * network2.sigmoid_prime(z)
+    )
     assert network2.CrossEntropyCost.fn(a, y) == pytest.approx(-np.log(0.8) - np.log(0.9))
     np.testing.assert_array_equal(network2.CrossEntropyCost.delta(z, a, y), a - y)
     assert network2.CrossEntropyCost.fn(np.array([[1.0]]), np.array([[1.0]])) == 0.0
@@ -154,11 +159,15 @@ def test_sgd_checks_its_arguments_first():
     before = snapshot(net)
     state = random.getstate()
     for kwargs, exc, pattern in (
-            (dict(monitor_evaluation_accuracy=True), ValueError, r"^evaluation_data: needed"),
-            (dict(lmbda=-1.0), ValueError, r"^lmbda: "),
-            (dict(monitor_training_cost="yes"), TypeError, r"^monitor_training_cost: "),
-            (dict(evaluation_data=[(np.zeros((7, 1)), 9)]), ValueError,
-             r"^evaluation_data\[0\]: label 9 out of range")):
+        (dict(monitor_evaluation_accuracy=True), ValueError, r"^evaluation_data: needed"),
+        (dict(lmbda=-1.0), ValueError, r"^lmbda: "),
+        (dict(monitor_training_cost="yes"), TypeError, r"^monitor_training_cost: "),
+        (
+            dict(evaluation_data=[(np.zeros((7, 1)), 9)]),
+            ValueError,
+            r"^evaluation_data\[0\]: label 9 out of range",
+        ),
+    ):
         with pytest.raises(exc, match=pattern), contextlib.redirect_stdout(io.StringIO()) as out:
             net.SGD(list(training), 2, 5, 0.5, **kwargs)
         assert out.getvalue() == ""
@@ -167,6 +176,7 @@ def test_sgd_checks_its_arguments_first():
 
 
 # -- network2's JSON files -------------------------------------------------------
+
 
 def test_save_writes_network2s_json_and_load_reads_it(tmp_path):
     net, _ = both("QuadraticCost")
@@ -189,26 +199,46 @@ def test_save_writes_network2s_json_and_load_reads_it(tmp_path):
 def test_load_reads_a_file_written_by_network2(tmp_path):
     _, ref = both()
     f = tmp_path / "theirs.json"
-    f.write_text(json.dumps({"sizes": SIZES, "weights": [w.tolist() for w in ref.weights],
-                             "biases": [b.tolist() for b in ref.biases],
-                             "cost": "CrossEntropyCost"}))
+    f.write_text(
+        json.dumps(
+            {
+                "sizes": SIZES,
+                "weights": [w.tolist() for w in ref.weights],
+                "biases": [b.tolist() for b in ref.biases],
+                "cost": "CrossEntropyCost",
+            }
+        )
+    )
     net = network2.load(f)
     assert max_diff(net.weights, ref.weights) == 0
     x = np.linspace(0, 1, 7).reshape(7, 1)
     np.testing.assert_allclose(net.feedforward(x), ref.feedforward(x), rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("content, pattern", [
-    ("not json", r"not a saved network \(not JSON"),
-    ("[1, 2]", r"not a network2 file"),
-    ('{"sizes": [2, 1], "weights": [[[0.0, 0.0]]], "biases": [[[0.0]]]}', r"missing key 'cost'"),
-    ('{"sizes": [2, 1], "weights": [[[0.0, 0.0]]], "biases": [[[0.0]]], "cost": "Hinge"}',
-     r"cost: expected 'QuadraticCost' or 'CrossEntropyCost', got 'Hinge'"),
-    ('{"sizes": [2, 1], "weights": [[[0.0], [0.0]]], "biases": [[[0.0]]], "cost": '
-     '"QuadraticCost"}', r"weights\[0\]: expected shape \(1, 2\), got \(2, 1\)"),
-    ('{"sizes": [2, 0], "weights": [], "biases": [], "cost": "QuadraticCost"}',
-     r"sizes\[1\]: expected a positive int"),
-])
+@pytest.mark.parametrize(
+    "content, pattern",
+    [
+        ("not json", r"not a saved network \(not JSON"),
+        ("[1, 2]", r"not a network2 file"),
+        (
+            '{"sizes": [2, 1], "weights": [[[0.0, 0.0]]], "biases": [[[0.0]]]}',
+            r"missing key 'cost'",
+        ),
+        (
+            '{"sizes": [2, 1], "weights": [[[0.0, 0.0]]], "biases": [[[0.0]]], "cost": "Hinge"}',
+            r"cost: expected 'QuadraticCost' or 'CrossEntropyCost', got 'Hinge'",
+        ),
+        (
+            '{"sizes": [2, 1], "weights": [[[0.0], [0.0]]], "biases": [[[0.0]]], "cost": '
+            '"QuadraticCost"}',
+            r"weights\[0\]: expected shape \(1, 2\), got \(2, 1\)",
+        ),
+        (
+            '{"sizes": [2, 0], "weights": [], "biases": [], "cost": "QuadraticCost"}',
+            r"sizes\[1\]: expected a positive int",
+        ),
+    ],
+)
 def test_load_refuses_bad_files(tmp_path, content, pattern):
     f = tmp_path / "bad.json"
     f.write_text(content)

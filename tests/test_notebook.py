@@ -1,6 +1,7 @@
 """examples/cours.ipynb runs from top to bottom in a real Jupyter kernel, and
 its training cells show what the docs promise: live curves redrawn in place,
 a one-line history, the pictures."""
+
 import os
 from pathlib import Path
 
@@ -46,8 +47,9 @@ def executed():
     if not DATA.is_dir():
         pytest.fail(f"MNIST not found in {DATA}: set FASTNET_DATA")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
     # the kernel gets MNIST's folder through its environment, as a user's would
     client.execute(env=dict(os.environ, FASTNET_DATA=str(DATA)))
     return nb
@@ -71,8 +73,13 @@ def test_notebook_runs_and_shows_the_course(executed):
     assert "beau bus ami" in texts(cell_with(nb, "cours.festival"))
     assert "[1.0, 0.9, 0.8514" not in texts(cell_with(nb, "exercice_descente"))  # rounded
     assert "0.8514" in texts(cell_with(nb, "exercice_descente"))
-    for snippet in ("plots.courbe_sigmoide()", "historique.courbes()", "grille_chiffres",
-                    "plots.poids_caches(net)", "plots.courbes(essais)"):
+    for snippet in (
+        "plots.courbe_sigmoide()",
+        "historique.courbes()",
+        "grille_chiffres",
+        "plots.poids_caches(net)",
+        "plots.courbes(essais)",
+    ):
         assert has_png(cell_with(nb, snippet)), snippet
 
 

@@ -5,6 +5,7 @@ every file of the package, and ``pytest --benchmark-only`` at the root.
 installs); without it the test builds one. ``FASTNET_SOURCE`` names the git
 checkout it was built from (default: this repository).
 """
+
 import importlib.metadata
 import os
 import shutil
@@ -28,17 +29,24 @@ def _pytest(cwd, *args, timeout=300):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
 # -- one version ----------------------------------------------------------------
 
+
 def test_version_is_the_metadata_version(capsys):
     meta = importlib.metadata.version("fastnet")
     assert fastnet.__version__ == meta, (
         "fastnet.__version__ and the installed metadata differ: reinstall "
-        "(pip install -e .) after changing the version")
+        "(pip install -e .) after changing the version"
+    )
     assert cli.main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"fastnet {meta}"
 
@@ -46,13 +54,13 @@ def test_version_is_the_metadata_version(capsys):
 def test_console_script_prints_the_version():
     script = Path(sys.executable).with_name("fastnet")
     assert script.exists(), f"no fastnet console script beside {sys.executable}"
-    proc = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"fastnet {importlib.metadata.version('fastnet')}"
 
 
 # -- the wheel ------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
@@ -60,8 +68,12 @@ def wheel(tmp_path_factory):
     if given:
         return Path(given)
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out),
-                           str(SOURCE)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(SOURCE)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (built,) = out.glob("fastnet-*.whl")
     return built
@@ -69,10 +81,13 @@ def wheel(tmp_path_factory):
 
 def _tracked_package_files():
     if shutil.which("git") is None or not (SOURCE / ".git").exists():
-        pytest.fail(f"{SOURCE} is not a git checkout: set FASTNET_SOURCE to the one "
-                    f"the wheel was built from")
-    out = subprocess.run(["git", "ls-files", "fastnet"], cwd=SOURCE, check=True,
-                         capture_output=True, text=True).stdout
+        pytest.fail(
+            f"{SOURCE} is not a git checkout: set FASTNET_SOURCE to the one "
+            f"the wheel was built from"
+        )
+    out = subprocess.run(
+        ["git", "ls-files", "fastnet"], cwd=SOURCE, check=True, capture_output=True, text=True
+    ).stdout
     files = {f for f in out.splitlines() if f and not f.endswith(CACHES)}
     assert "fastnet/__init__.py" in files and "fastnet/py.typed" in files
     return files
@@ -84,7 +99,8 @@ def test_wheel_holds_every_tracked_package_file(wheel):
     missing = _tracked_package_files() - names
     assert not missing, (
         f"files git tracks under fastnet/ but {wheel.name} lacks (add their pattern to "
-        f"[tool.setuptools.package-data] in pyproject.toml): {sorted(missing)}")
+        f"[tool.setuptools.package-data] in pyproject.toml): {sorted(missing)}"
+    )
     dist_info = f"fastnet-{fastnet.__version__}.dist-info/"
     strays = sorted(n for n in names if not n.startswith(("fastnet/", dist_info)))
     assert not strays, f"files outside the package in the wheel: {strays}"
@@ -97,14 +113,18 @@ def test_wheel_metadata(wheel):
         dist_info = f"fastnet-{fastnet.__version__}.dist-info/"
         meta = z.read(dist_info + "METADATA").decode()
         names = set(z.namelist())
-    head = dict(line.split(": ", 1) for line in meta.split("\n\n")[0].splitlines()
-                if ": " in line and not line.startswith(" "))
+    head = dict(
+        line.split(": ", 1)
+        for line in meta.split("\n\n")[0].splitlines()
+        if ": " in line and not line.startswith(" ")
+    )
     assert head["Name"] == "fastnet"
     assert head["Version"] == fastnet.__version__
     assert head["License-Expression"] == "MIT"
     assert dist_info + "licenses/LICENSE" in names
-    requires = [line.split(": ", 1)[1] for line in meta.splitlines()
-                if line.startswith("Requires-Dist: ")]
+    requires = [
+        line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires-Dist: ")
+    ]
     assert "numpy>=1.24" in requires and "numba>=0.58" in requires
     assert "Typing :: Typed" in meta
     assert (dist_info + "entry_points.txt") in names
@@ -152,9 +172,14 @@ def test_benchmark_only_with_paths_is_left_alone(mini_repo):
 
 def test_benchmark_only_runs_them_and_names_the_report(mini_repo):
     saved = mini_repo / "b.json"  # absolute, as the command line gave it
-    rc, out = _pytest(mini_repo, "--benchmark-only", f"--benchmark-json={saved}",
-                      "--benchmark-max-time=0.001", "--benchmark-min-rounds=1",
-                      "--benchmark-warmup=off")
+    rc, out = _pytest(
+        mini_repo,
+        "--benchmark-only",
+        f"--benchmark-json={saved}",
+        "--benchmark-max-time=0.001",
+        "--benchmark-min-rounds=1",
+        "--benchmark-warmup=off",
+    )
     assert rc == 0, out
     assert "1 passed" in out
     assert f"python benchmarks/report.py {saved}\n" in out
@@ -171,6 +196,7 @@ def test_benchmark_only_collects_every_benchmark_module():
 
 
 # -- the oldest versions CI tests ----------------------------------------------
+
 
 def _release(text):
     parts = [int(p) for p in text.split(".")]
@@ -191,12 +217,21 @@ def test_oldest_versions_job_pins_the_declared_lower_bounds():
             name, version = line.split("==")
             pins[name.lower()] = _release(version)
     assert pins.get("distributed") == pins["dask"]  # dask[distributed]: both pinned
-    for name in ("numpy", "numba", "matplotlib", "dask", "pytest", "pytest-benchmark",
-                 "hypothesis", "threadpoolctl"):
+    for name in (
+        "numpy",
+        "numba",
+        "matplotlib",
+        "dask",
+        "pytest",
+        "pytest-benchmark",
+        "hypothesis",
+        "threadpoolctl",
+    ):
         assert pins.get(name) == declared[name], (name, pins.get(name), declared[name])
 
 
 # -- the run on the installed wheel checks what it imports ---------------------
+
 
 def test_installed_run_refuses_a_source_tree(tmp_path):
     """With FASTNET_TEST_INSTALLED=1, a fastnet found outside site-packages
@@ -207,8 +242,14 @@ def test_installed_run_refuses_a_source_tree(tmp_path):
     shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
     (tmp_path / "tests" / "test_unit.py").write_text(MINI_TEST)
     env = dict(os.environ, FASTNET_TEST_INSTALLED="1")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == pytest.ExitCode.USAGE_ERROR, out
     assert f"fastnet was imported from {tmp_path / 'fastnet' / '__init__.py'}" in out

@@ -1,13 +1,14 @@
 """The parallel epoch loop: local SGD with periodic averaging, checked
 against the same algorithm written with the course's per-example code."""
+
 import random
 
 import numpy as np
 import pytest
+from support import course_data, max_diff
 
 from fastnet import Reseau
 from fastnet.reference import ReseauReference
-from support import course_data, max_diff
 
 
 def local_sgd_reference(ref, training, epochs, batch, eta, workers, sync_every):
@@ -16,7 +17,7 @@ def local_sgd_reference(ref, training, epochs, batch, eta, workers, sync_every):
     n = len(data)
     for _ in range(epochs):
         random.shuffle(data)
-        batches = [data[k:k + batch] for k in range(0, n, batch)]
+        batches = [data[k : k + batch] for k in range(0, n, batch)]
         per_round = workers * sync_every
         for first in range(0, len(batches), per_round):
             replicas = []
@@ -30,25 +31,30 @@ def local_sgd_reference(ref, training, epochs, batch, eta, workers, sync_every):
                     if bi < len(batches):
                         r.update_mini_batch(batches[bi], eta)
                 replicas.append(r)
-            ref.poids = [sum(r.poids[l] for r in replicas) / len(replicas)
-                         for l in range(len(ref.poids))]
-            ref.biais = [sum(r.biais[l] for r in replicas) / len(replicas)
-                         for l in range(len(ref.biais))]
+            ref.poids = [
+                sum(r.poids[l] for r in replicas) / len(replicas) for l in range(len(ref.poids))
+            ]
+            ref.biais = [
+                sum(r.biais[l] for r in replicas) / len(replicas) for l in range(len(ref.biais))
+            ]
     return ref
 
 
 def train_parallel(net, training, epochs, batch, eta, workers, sync_every):
     from fastnet import _data
+
     X, Y, _ = _data.training_arrays(list(training), net.tailles[0], net.tailles[-1])
     order = np.arange(len(X), dtype=np.int64)
-    for _ in net._engine.epochs(X, Y, order, epochs, batch, eta, parallel=True,
-                                workers=workers, sync_every=sync_every):
+    for _ in net._engine.epochs(
+        X, Y, order, epochs, batch, eta, parallel=True, workers=workers, sync_every=sync_every
+    ):
         pass
     net._views()
 
 
-@pytest.mark.parametrize("workers,sync_every,n,batch", [
-    (2, 3, 47, 5), (3, 1, 40, 4), (2, 4, 23, 10), (1, 2, 30, 6)])
+@pytest.mark.parametrize(
+    "workers,sync_every,n,batch", [(2, 3, 47, 5), (3, 1, 40, 4), (2, 4, 23, 10), (1, 2, 30, 6)]
+)
 def test_parallel_matches_its_reference(workers, sync_every, n, batch):
     training, _ = course_data(n, 6, 3, seed=workers)
     np.random.seed(4)
@@ -73,6 +79,7 @@ def test_one_worker_is_the_serial_loop():
     train_parallel(a, training, 2, 6, 3.0, workers=1, sync_every=5)
     import contextlib
     import io
+
     random.seed(3)
     with contextlib.redirect_stdout(io.StringIO()):
         b.DGS(list(training), 2, 6, 3.0)
@@ -88,6 +95,7 @@ def test_parallel_dgs_is_deterministic():
         net = Reseau([10, 8, 4], parallel=True)
         import contextlib
         import io
+
         with contextlib.redirect_stdout(io.StringIO()):
             net.DGS(list(training), 3, 10, 3.0)
         results.append([w.copy() for w in net.poids])

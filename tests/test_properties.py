@@ -2,6 +2,7 @@
 sizes and data the fast path's gradients and updates are the reference's;
 random junk at any entry raises only the documented errors, leaves the
 network as it was, and never a numpy warning."""
+
 import contextlib
 import io
 import random
@@ -11,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from support import snapshot
 
 from fastnet import Network, Reseau
 from fastnet.reference import ReseauReference
-from support import snapshot
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 DOCUMENTED = (TypeError, ValueError, FloatingPointError)
 
 sizes = st.lists(st.integers(1, 7), min_size=2, max_size=5)
@@ -52,10 +54,10 @@ def close(a, b):
 
 
 @SETTINGS
-@given(tailles=sizes, seed=st.integers(0, 2 ** 16), data=st.data())
+@given(tailles=sizes, seed=st.integers(0, 2**16), data=st.data())
 def test_backprop_is_the_references(tailles, seed, data):
     net, ref = twins(tailles, seed)
-    (x, y), = data.draw(examples(tailles[0], tailles[-1], 1, 1))
+    ((x, y),) = data.draw(examples(tailles[0], tailles[-1], 1, 1))
     for ours, theirs in zip(net.backprop(x, y), ref.backprop(x, y)):
         for a, b in zip(ours, theirs):
             assert a.shape == b.shape
@@ -63,8 +65,7 @@ def test_backprop_is_the_references(tailles, seed, data):
 
 
 @SETTINGS
-@given(tailles=sizes, seed=st.integers(0, 2 ** 16), eta=st.floats(0.01, 10),
-       data=st.data())
+@given(tailles=sizes, seed=st.integers(0, 2**16), eta=st.floats(0.01, 10), data=st.data())
 def test_update_mini_batch_is_the_references(tailles, seed, eta, data):
     net, ref = twins(tailles, seed)
     batch = data.draw(examples(tailles[0], tailles[-1]))
@@ -72,22 +73,34 @@ def test_update_mini_batch_is_the_references(tailles, seed, eta, data):
     ref.update_mini_batch(batch, eta)
     for a, b in zip(net.poids + net.biais, ref.poids + ref.biais):
         close(a, b)
-    np.testing.assert_allclose(net.forward(batch[0][0]), ref.forward(batch[0][0]),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        net.forward(batch[0][0]), ref.forward(batch[0][0]), rtol=1e-10, atol=1e-12
+    )
 
 
 @settings(SETTINGS, max_examples=25)
-@given(tailles=sizes, seed=st.integers(0, 2 ** 16), batch=st.integers(1, 12),
-       epochs=st.integers(0, 3), eta=st.floats(0.05, 5), parallel=st.booleans(),
-       data=st.data())
+@given(
+    tailles=sizes,
+    seed=st.integers(0, 2**16),
+    batch=st.integers(1, 12),
+    epochs=st.integers(0, 3),
+    eta=st.floats(0.05, 5),
+    parallel=st.booleans(),
+    data=st.data(),
+)
 def test_dgs_is_the_references(tailles, seed, batch, epochs, eta, parallel, data):
     training = data.draw(examples(tailles[0], tailles[-1], 1, 20))
     net, ref = twins(tailles, seed)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         random.seed(seed)
-        net.DGS(list(training), epochs, batch, eta, parallel=parallel and epochs > 0
-                and len(training) <= batch)  # one mini-batch: the same algorithm
+        net.DGS(
+            list(training),
+            epochs,
+            batch,
+            eta,
+            parallel=parallel and epochs > 0 and len(training) <= batch,
+        )  # one mini-batch: the same algorithm
         random.seed(seed)
         ref.DGS(list(training), epochs, batch, eta)
     for a, b in zip(net.poids + net.biais, ref.poids + ref.biais):
@@ -97,40 +110,77 @@ def test_dgs_is_the_references(tailles, seed, batch, epochs, eta, parallel, data
 # -- junk ------------------------------------------------------------------------
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 12), st.integers(2 ** 63, 2 ** 70),
-    st.floats(), st.text(max_size=3), st.just(1j), st.just(object()))
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 12),
+    st.integers(2**63, 2**70),
+    st.floats(),
+    st.text(max_size=3),
+    st.just(1j),
+    st.just(object()),
+)
 junk_arrays = hnp.arrays(
-    dtype=st.sampled_from([np.float64, np.float32, np.float16, np.int64, np.uint8,
-                           np.bool_, np.complex128, np.dtype("U2")]),
-    shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5))
-good_x = st.sampled_from([np.zeros((3, 1)), np.ones(3), [0.5, 0.5, 0.5],
-                          np.full((3, 1), 200, np.uint8)])
+    dtype=st.sampled_from(
+        [
+            np.float64,
+            np.float32,
+            np.float16,
+            np.int64,
+            np.uint8,
+            np.bool_,
+            np.complex128,
+            np.dtype("U2"),
+        ]
+    ),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5),
+)
+good_x = st.sampled_from(
+    [np.zeros((3, 1)), np.ones(3), [0.5, 0.5, 0.5], np.full((3, 1), 200, np.uint8)]
+)
 good_y = st.sampled_from([0, 1, np.int64(1), np.array([[0.0], [1.0]]), [1, 0], 1.0])
 xs = st.one_of(good_x, junk_arrays, scalars, st.lists(st.one_of(finite, scalars), max_size=4))
 ys = st.one_of(good_y, junk_arrays, scalars, st.lists(finite, max_size=3))
-pairs = st.one_of(st.tuples(xs, ys), st.tuples(good_x, good_y), st.tuples(xs),
-                  st.lists(xs, max_size=3), scalars)
+pairs = st.one_of(
+    st.tuples(xs, ys), st.tuples(good_x, good_y), st.tuples(xs), st.lists(xs, max_size=3), scalars
+)
 good_lists = st.lists(st.tuples(good_x, good_y), min_size=1, max_size=4)
 datasets = st.one_of(
     good_lists,
     # good pairs with one junk item among them
-    st.builds(lambda good, bad, k: good[:k] + [bad] + good[k:], good_lists, pairs,
-              st.integers(0, 4)),
+    st.builds(
+        lambda good, bad, k: good[:k] + [bad] + good[k:], good_lists, pairs, st.integers(0, 4)
+    ),
     st.lists(pairs, max_size=4),
-    st.tuples(junk_arrays, junk_arrays), st.tuples(junk_arrays, st.lists(scalars, max_size=4)),
-    scalars, junk_arrays)
+    st.tuples(junk_arrays, junk_arrays),
+    st.tuples(junk_arrays, st.lists(scalars, max_size=4)),
+    scalars,
+    junk_arrays,
+)
 # mostly valid numbers, so that the data gets checked too
 counts = st.one_of(st.integers(1, 3), st.integers(1, 3), st.integers(-2, 3), scalars)
-etas = st.one_of(st.floats(0.1, 5), st.floats(0.1, 5), st.floats(), st.integers(-2, 5),
-                 scalars, st.just(np.float32(0.5)))
+etas = st.one_of(
+    st.floats(0.1, 5),
+    st.floats(0.1, 5),
+    st.floats(),
+    st.integers(-2, 5),
+    scalars,
+    st.just(np.float32(0.5)),
+)
 
 
 @pytest.mark.filterwarnings("error")  # no overflow or casting warning either
 @settings(SETTINGS, max_examples=250)
-@given(cls=st.sampled_from([Reseau, Network]), which=st.sampled_from(
-    ["train", "forward", "evaluate", "backprop", "update"]),
-    data=datasets, test=st.one_of(st.none(), good_lists, datasets), x=xs, y=ys,
-    epochs=counts, batch=counts, eta=etas)
+@given(
+    cls=st.sampled_from([Reseau, Network]),
+    which=st.sampled_from(["train", "forward", "evaluate", "backprop", "update"]),
+    data=datasets,
+    test=st.one_of(st.none(), good_lists, datasets),
+    x=xs,
+    y=ys,
+    epochs=counts,
+    batch=counts,
+    eta=etas,
+)
 def test_junk_raises_only_documented_errors(cls, which, data, test, x, y, epochs, batch, eta):
     np.random.seed(0)
     net = cls([3, 2, 2])
@@ -166,8 +216,12 @@ def test_junk_raises_only_documented_errors(cls, which, data, test, x, y, epochs
 
 @pytest.mark.filterwarnings("error")
 @settings(SETTINGS, max_examples=150)
-@given(cls=st.sampled_from([Reseau, Network]), data=datasets,
-       test=st.one_of(st.none(), good_lists, datasets), parallel=st.booleans())
+@given(
+    cls=st.sampled_from([Reseau, Network]),
+    data=datasets,
+    test=st.one_of(st.none(), good_lists, datasets),
+    parallel=st.booleans(),
+)
 def test_junk_training_data_raises_only_documented_errors(cls, data, test, parallel):
     """The same with good numbers: only the data can be wrong."""
     np.random.seed(0)

@@ -1,5 +1,6 @@
 """Saving and loading (fastnet.io): exact round trips, the documented JSON
 format, and clear errors for bad files."""
+
 import contextlib
 import io
 import json
@@ -7,11 +8,11 @@ import random
 
 import numpy as np
 import pytest
+from support import course_data, max_diff
 
 import fastnet
 from fastnet import Network, Reseau, network2
 from fastnet.io import charger, sauvegarder
-from support import course_data, max_diff
 
 
 def trained(**knobs):
@@ -24,10 +25,20 @@ def trained(**knobs):
     return net
 
 
-@pytest.mark.parametrize("knobs", [
-    {}, dict(cout="log_vraisemblance", activation="relu", init="he"),
-    dict(cout="entropie_croisee", activation="tanh", init="xavier", dtype=np.float32,
-         parallel=True)])
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {},
+        dict(cout="log_vraisemblance", activation="relu", init="he"),
+        dict(
+            cout="entropie_croisee",
+            activation="tanh",
+            init="xavier",
+            dtype=np.float32,
+            parallel=True,
+        ),
+    ],
+)
 def test_round_trip_is_exact(tmp_path, knobs):
     net = trained(**knobs)
     f = tmp_path / "reseau.json"
@@ -52,8 +63,11 @@ def test_the_file_is_the_documented_json(tmp_path):
     doc = json.loads(f.read_text())
     assert doc["format"] == "fastnet" and doc["version"] == 1 and doc["classe"] == "Reseau"
     assert doc["tailles"] == [5, 4, 3] and doc["dtype"] == "float64"
-    assert (doc["cout"], doc["activation"], doc["init"]) == ("entropie_croisee", "sigmoide",
-                                                             "uniforme")
+    assert (doc["cout"], doc["activation"], doc["init"]) == (
+        "entropie_croisee",
+        "sigmoide",
+        "uniforme",
+    )
     assert doc["parallel"] is False
     assert np.array(doc["poids"][0]).shape == (5, 4) and np.array(doc["biais"][1]).shape == (3, 1)
     assert np.array(doc["poids"][1]).tolist() == net.poids[1].tolist()
@@ -96,10 +110,19 @@ def test_refused_objects_and_unsaveable_weights(tmp_path):
 
 def good_doc():
     net = trained()
-    return {"format": "fastnet", "version": 1, "classe": "Reseau", "tailles": [5, 4, 3],
-            "dtype": "float64", "cout": "quadratique", "activation": "sigmoide",
-            "init": "uniforme", "parallel": False,
-            "biais": [b.tolist() for b in net.biais], "poids": [w.tolist() for w in net.poids]}
+    return {
+        "format": "fastnet",
+        "version": 1,
+        "classe": "Reseau",
+        "tailles": [5, 4, 3],
+        "dtype": "float64",
+        "cout": "quadratique",
+        "activation": "sigmoide",
+        "init": "uniforme",
+        "parallel": False,
+        "biais": [b.tolist() for b in net.biais],
+        "poids": [w.tolist() for w in net.poids],
+    }
 
 
 def edited(**changes):
@@ -112,29 +135,43 @@ def edited(**changes):
     return json.dumps(doc)
 
 
-@pytest.mark.parametrize("content, pattern", [
-    ("{ not json", r"not a saved network \(not JSON"),
-    ("\x00\xff", r"not a saved network"),
-    ('"text"', r"not a saved network \(expected a JSON object\)"),
-    ('{"a": 1}', r"not a fastnet network file"),
-    (edited(version=2), r"written by a newer fastnet \(format version 2; this one reads "
-                        r"version 1\)"),
-    (edited(version="1"), r"bad format version '1'"),
-    (edited(classe="Perceptron"), r"classe: expected 'Reseau' or 'Network'"),
-    (edited(tailles=[5, 4]), r"biais: expected a list of 1 matrices"),
-    (edited(tailles=[5, "4", 3]), r"tailles\[1\]: expected a positive int"),
-    (edited(dtype="float16"), r"dtype: expected 'float64' or 'float32'"),
-    (edited(cout="hinge"), r"cout: expected one of 'quadratique', 'entropie_croisee', "
-                           r"'log_vraisemblance', got 'hinge'"),
-    (edited(activation=None), r"missing key 'activation'"),
-    (edited(parallel="no"), r"parallel: expected true or false"),
-    (edited(poids=[[[1.0] * 4] * 4, [[0.0] * 3] * 4]), r"poids\[0\]: expected shape \(5, 4\), "
-                                                       r"got \(4, 4\)"),
-    (edited(poids=[[[1.0] * 4] * 4 + [[1.0]], [[0.0] * 3] * 4]),
-     r"poids\[0\]: not a rectangular array of numbers"),
-    (edited(biais=[[["x"]] * 4, [[0.0]] * 3]), r"biais\[0\]: not a rectangular array"),
-    (edited(biais=[[[1e999]] * 4, [[0.0]] * 3]), r"biais\[0\]: contains NaN or inf"),
-])
+@pytest.mark.parametrize(
+    "content, pattern",
+    [
+        ("{ not json", r"not a saved network \(not JSON"),
+        ("\x00\xff", r"not a saved network"),
+        ('"text"', r"not a saved network \(expected a JSON object\)"),
+        ('{"a": 1}', r"not a fastnet network file"),
+        (
+            edited(version=2),
+            r"written by a newer fastnet \(format version 2; this one reads "
+            r"version 1\)",
+        ),
+        (edited(version="1"), r"bad format version '1'"),
+        (edited(classe="Perceptron"), r"classe: expected 'Reseau' or 'Network'"),
+        (edited(tailles=[5, 4]), r"biais: expected a list of 1 matrices"),
+        (edited(tailles=[5, "4", 3]), r"tailles\[1\]: expected a positive int"),
+        (edited(dtype="float16"), r"dtype: expected 'float64' or 'float32'"),
+        (
+            edited(cout="hinge"),
+            r"cout: expected one of 'quadratique', 'entropie_croisee', "
+            r"'log_vraisemblance', got 'hinge'",
+        ),
+        (edited(activation=None), r"missing key 'activation'"),
+        (edited(parallel="no"), r"parallel: expected true or false"),
+        (
+            edited(poids=[[[1.0] * 4] * 4, [[0.0] * 3] * 4]),
+            r"poids\[0\]: expected shape \(5, 4\), "
+            r"got \(4, 4\)",
+        ),
+        (
+            edited(poids=[[[1.0] * 4] * 4 + [[1.0]], [[0.0] * 3] * 4]),
+            r"poids\[0\]: not a rectangular array of numbers",
+        ),
+        (edited(biais=[[["x"]] * 4, [[0.0]] * 3]), r"biais\[0\]: not a rectangular array"),
+        (edited(biais=[[[1e999]] * 4, [[0.0]] * 3]), r"biais\[0\]: contains NaN or inf"),
+    ],
+)
 def test_bad_files_give_clear_errors(tmp_path, content, pattern):
     f = tmp_path / "bad.json"
     f.write_bytes(content.encode("latin-1"))

@@ -1,4 +1,5 @@
 """The compiled shuffle draws exactly random.shuffle's permutations."""
+
 import random
 
 import numpy as np

@@ -7,6 +7,7 @@ Runs on real MNIST use small slices (``limit``) and few epochs. Every
 cluster and subprocess is closed in a ``finally``; everything listens on
 127.0.0.1 only. Tests that need Dask skip without it.
 """
+
 import contextlib
 import faulthandler
 import io
@@ -30,6 +31,7 @@ DATA = Path(os.environ.get("FASTNET_DATA") or REPO.parent / "shared/data/mnist")
 needs_mnist = pytest.mark.skipif(not DATA.exists(), reason=f"no MNIST data at {DATA}")
 try:
     import distributed  # noqa: F401
+
     HAVE_DASK = True
 except ImportError:
     HAVE_DASK = False
@@ -88,12 +90,21 @@ def started(cmd, **kw):
 
 # -- describing a sweep (no data, no Dask) -----------------------------------
 
+
 def test_grid_fills_defaults_and_crosses_lists():
-    configs = sw.configurations({"eta": [0.5, 3], "batch_size": [10, 30, 50],
-                                 "sizes": [[784, 30, 10], [784, 100, 10]], "epochs": 2})
+    configs = sw.configurations(
+        {
+            "eta": [0.5, 3],
+            "batch_size": [10, 30, 50],
+            "sizes": [[784, 30, 10], [784, 100, 10]],
+            "epochs": 2,
+        }
+    )
     assert len(configs) == 12
-    assert all(c["epochs"] == 2 and c["seed"] == 0 and c["limit"] is None
-               and c["dtype"] == "float64" for c in configs)
+    assert all(
+        c["epochs"] == 2 and c["seed"] == 0 and c["limit"] is None and c["dtype"] == "float64"
+        for c in configs
+    )
     assert {c["eta"] for c in configs} == {0.5, 3.0}
     assert all(isinstance(c["eta"], float) for c in configs)
     assert len({sw.config_key(c) for c in configs}) == 12
@@ -111,8 +122,12 @@ def test_keys_are_stable_and_aliases_agree():
 
 
 def test_random_samples_are_reproducible_and_in_range():
-    knobs = {"eta": {"log_uniform": [0.1, 10]}, "lmbda": {"uniform": [0, 5]},
-             "epochs": {"int": [1, 3]}, "batch_size": [10, 20]}
+    knobs = {
+        "eta": {"log_uniform": [0.1, 10]},
+        "lmbda": {"uniform": [0, 5]},
+        "epochs": {"int": [1, 3]},
+        "batch_size": [10, 20],
+    }
     one = sw.configurations(knobs, samples=20, seed=7)
     assert one == sw.configurations(knobs, samples=20, seed=7)
     assert one != sw.configurations(knobs, samples=20, seed=8)
@@ -125,16 +140,19 @@ def test_random_samples_are_reproducible_and_in_range():
     assert len(sw.configurations({"eta": [1, 2]}, samples=30)) == 2
 
 
-@pytest.mark.parametrize("knobs, samples, match", [
-    ({"etta": [1]}, None, "unknown knob"),
-    ({"eta": {"log_uniform": [0.1, 1]}}, None, "needs samples"),
-    ({"eta": {"log_uniform": [0, 1]}}, 3, "low > 0"),
-    ({"eta": {"uniform": [2, 1]}}, 3, "low <= high"),
-    ({"eta": {"normal": [0, 1]}}, 3, "a range is one of"),
-    ({"eta": []}, None, "empty"),
-    ({"eta": 1, "batch_size": 1, "taille_mini_batch": 2}, None, "given twice"),
-    ({"eta": 1}, 0, "samples"),
-])
+@pytest.mark.parametrize(
+    "knobs, samples, match",
+    [
+        ({"etta": [1]}, None, "unknown knob"),
+        ({"eta": {"log_uniform": [0.1, 1]}}, None, "needs samples"),
+        ({"eta": {"log_uniform": [0, 1]}}, 3, "low > 0"),
+        ({"eta": {"uniform": [2, 1]}}, 3, "low <= high"),
+        ({"eta": {"normal": [0, 1]}}, 3, "a range is one of"),
+        ({"eta": []}, None, "empty"),
+        ({"eta": 1, "batch_size": 1, "taille_mini_batch": 2}, None, "given twice"),
+        ({"eta": 1}, 0, "samples"),
+    ],
+)
 def test_bad_descriptions_are_refused(knobs, samples, match):
     with pytest.raises(sw.SweepError, match=match):
         sw.configurations(knobs, samples=samples)
@@ -143,10 +161,16 @@ def test_bad_descriptions_are_refused(knobs, samples, match):
 def test_toml_and_json_files(tmp_path):
     (tmp_path / "a.toml").write_text(
         '[sweep]\nsamples = 3\nresults = "out/r.jsonl"\n'
-        '[knobs]\neta = [0.5, 1.0]\nsizes = [[784, 30, 10], [784, 60, 10]]\n')
-    (tmp_path / "a.json").write_text(json.dumps(
-        {"sweep": {"samples": 3, "results": "out/r.jsonl"},
-         "knobs": {"eta": [0.5, 1.0], "sizes": [[784, 30, 10], [784, 60, 10]]}}))
+        "[knobs]\neta = [0.5, 1.0]\nsizes = [[784, 30, 10], [784, 60, 10]]\n"
+    )
+    (tmp_path / "a.json").write_text(
+        json.dumps(
+            {
+                "sweep": {"samples": 3, "results": "out/r.jsonl"},
+                "knobs": {"eta": [0.5, 1.0], "sizes": [[784, 30, 10], [784, 60, 10]]},
+            }
+        )
+    )
     kt, st = sw.load_spec(tmp_path / "a.toml")
     kj, sj = sw.load_spec(tmp_path / "a.json")
     assert kt == kj and st == sj
@@ -171,12 +195,35 @@ def test_example_has_24_configurations_over_several_knobs(capsys):
 
 
 def test_command_line_knobs_and_samples(capsys):
-    rc = cli.main(["sweep", "--eta", "0.5,1,3", "--batch-size", "10,30",
-                   "--sizes", "784,30,10", "784,100,10", "--dry-run"])
+    rc = cli.main(
+        [
+            "sweep",
+            "--eta",
+            "0.5,1,3",
+            "--batch-size",
+            "10,30",
+            "--sizes",
+            "784,30,10",
+            "784,100,10",
+            "--dry-run",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert rc == 0 and len(out.splitlines()) == 12
-    rc = cli.main(["sweep", "--eta", "0.5,1,3", "--batch-size", "10,30",
-                   "--samples", "4", "--seed", "3", "--dry-run"])
+    rc = cli.main(
+        [
+            "sweep",
+            "--eta",
+            "0.5,1,3",
+            "--batch-size",
+            "10,30",
+            "--samples",
+            "4",
+            "--seed",
+            "3",
+            "--dry-run",
+        ]
+    )
     out2, _ = capsys.readouterr()
     assert rc == 0 and 1 <= len(out2.splitlines()) <= 4
 
@@ -186,8 +233,10 @@ def test_command_line_errors(capsys):
     assert "nothing to sweep" in capsys.readouterr().err
     assert cli.main(["sweep", "--etta", "1"]) == 2
     capsys.readouterr()
-    assert cli.main(["sweep", "--eta", "1", "--lmbda", "{1}", "--eta-schedule",
-                     "x", "--samples", "0"]) == 2
+    assert (
+        cli.main(["sweep", "--eta", "1", "--lmbda", "{1}", "--eta-schedule", "x", "--samples", "0"])
+        == 2
+    )
     capsys.readouterr()
     assert cli.main(["sweep", "no-such-file.toml"]) == 2
     assert "is not a file" in capsys.readouterr().err
@@ -197,8 +246,20 @@ def test_without_dask_says_how_to_install(monkeypatch, tmp_path, capsys):
     # a None entry in sys.modules makes the import fail, as if not installed
     monkeypatch.setitem(sys.modules, "distributed", None)
     monkeypatch.setitem(sys.modules, "dask", None)
-    rc = cli.main(["sweep", "--eta", "1", "--limit", "100", "--epochs", "1",
-                   "--results", str(tmp_path / "r.jsonl"), "--no-progress"])
+    rc = cli.main(
+        [
+            "sweep",
+            "--eta",
+            "1",
+            "--limit",
+            "100",
+            "--epochs",
+            "1",
+            "--results",
+            str(tmp_path / "r.jsonl"),
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 1
     assert "pip install fastnet[sweep]" in err
@@ -211,8 +272,22 @@ def test_without_dask_says_how_to_install(monkeypatch, tmp_path, capsys):
 @needs_mnist
 def test_without_dask_workers_0_runs_here(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    rc = cli.main(["sweep", "--eta", "1,3", "--limit", "300", "--epochs", "1",
-                   "--workers", "0", "--results", str(tmp_path / "r.jsonl"), "--no-progress"])
+    rc = cli.main(
+        [
+            "sweep",
+            "--eta",
+            "1,3",
+            "--limit",
+            "300",
+            "--epochs",
+            "1",
+            "--workers",
+            "0",
+            "--results",
+            str(tmp_path / "r.jsonl"),
+            "--no-progress",
+        ]
+    )
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert "running 2 on this process" in err
@@ -225,6 +300,7 @@ def test_same_result_whatever_else_draws_from_random():
     # epochs; a configuration must still train exactly as when alone
     import random
     import threading
+
     config = sw.configurations({"eta": 3.0, "seed": 1, "epochs": 3, "limit": 2000})[0]
     alone = sw.run_config(config)["history"]
     stop = threading.Event()
@@ -233,6 +309,7 @@ def test_same_result_whatever_else_draws_from_random():
         while not stop.is_set():
             random.random()
             time.sleep(0.0005)
+
     t = threading.Thread(target=chatter)
     t.start()
     try:
@@ -246,15 +323,14 @@ def test_same_result_whatever_else_draws_from_random():
 
 # -- results, failures, resuming (in this process, no Dask) -------------------
 
+
 @needs_mnist
 def test_failures_recorded_and_resume_retries_them(tmp_path, monkeypatch):
     results = tmp_path / "r.jsonl"
     good = sw.configurations({"eta": [1.0, 3.0], "epochs": 1, "limit": 500})
-    bad = [dict(good[0], batch_size=0), dict(good[0], activation="nope"),
-           dict(good[0], eta="fast")]
+    bad = [dict(good[0], batch_size=0), dict(good[0], activation="nope"), dict(good[0], eta="fast")]
     seen, bar = [], io.StringIO()
-    records = sw.sweep(good + bad, results, workers=0, on_result=seen.append,
-                       progress=bar)
+    records = sw.sweep(good + bad, results, workers=0, on_result=seen.append, progress=bar)
     assert len(seen) == len(records) == 5 == len(lines(results))
     assert "5/5 configs (3 failed)" in bar.getvalue()
     by_key = {r["key"]: r for r in records}
@@ -263,9 +339,20 @@ def test_failures_recorded_and_resume_retries_them(tmp_path, monkeypatch):
         assert r["status"] == "failed" and r["error"] and r["history"] is None
     assert "taille_mini_batch" in by_key[sw.config_key(bad[0])]["error"]
     assert "activation" in by_key[sw.config_key(bad[1])]["error"]
-    assert {"key", "status", "config", "val_accuracy", "test_accuracy", "best_val_accuracy",
-            "best_epoch", "epochs_run", "seconds", "error", "worker",
-            "history"} <= set(lines(results)[0])
+    assert {
+        "key",
+        "status",
+        "config",
+        "val_accuracy",
+        "test_accuracy",
+        "best_val_accuracy",
+        "best_epoch",
+        "epochs_run",
+        "seconds",
+        "error",
+        "worker",
+        "history",
+    } <= set(lines(results)[0])
     table = sw.ranking_table(records)
     assert table.count("FAILED") == 3
     assert f"failed {sw.config_key(bad[1])}: ValueError: activation" in table
@@ -285,6 +372,7 @@ def test_failures_recorded_and_resume_retries_them(tmp_path, monkeypatch):
 
     def diverge(self, *a, **k):
         raise reseau.DivergenceError("Époque 0: training diverged", epoch=0, eta=1.0)
+
     monkeypatch.setattr(reseau.Reseau, "DGS", diverge)
     extra = dict(good[0], seed=5)
     ran = []
@@ -310,14 +398,31 @@ def test_other_sweeps_lines_are_kept(tmp_path):
 
 # -- real Dask clusters ---------------------------------------------------------
 
+
 @needs_mnist
 @needs_dask
 def test_local_cluster_command_table_and_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     results, png = tmp_path / "r.jsonl", tmp_path / "s.png"
-    argv = ["sweep", "--eta", "1,3", "--sizes", "784,30,10", "784,40,10",
-            "--epochs", "2", "--limit", "1500", "--track-cost", "true",
-            "--results", str(results), "--plot", str(png), "--no-progress"]
+    argv = [
+        "sweep",
+        "--eta",
+        "1,3",
+        "--sizes",
+        "784,30,10",
+        "784,40,10",
+        "--epochs",
+        "2",
+        "--limit",
+        "1500",
+        "--track-cost",
+        "true",
+        "--results",
+        str(results),
+        "--plot",
+        str(png),
+        "--no-progress",
+    ]
     assert cli.main(argv) == 0
     out, err = capsys.readouterr()
     assert "running 4 on 2 local workers" in err
@@ -349,8 +454,15 @@ def test_local_cluster_command_table_and_plot(tmp_path, capsys):
 @needs_dask
 def test_killed_worker_tasks_run_elsewhere(tmp_path):
     results = tmp_path / "r.jsonl"
-    configs = sw.configurations({"eta": [1.0, 2.0, 3.0], "seed": [0, 1],
-                                 "sizes": [784, 100, 10], "epochs": 4, "limit": 10000})
+    configs = sw.configurations(
+        {
+            "eta": [1.0, 2.0, 3.0],
+            "seed": [0, 1],
+            "sizes": [784, 100, 10],
+            "epochs": 4,
+            "limit": 10000,
+        }
+    )
     killed = {}
     with sw.local_cluster(2) as client:
         pids = client.run(os.getpid)  # {worker address: pid}
@@ -366,8 +478,9 @@ def test_killed_worker_tasks_run_elsewhere(tmp_path):
             killed.update(pid=pids[addr], tasks=list(busy.get(addr, ())))
             os.kill(pids[addr], signal.SIGKILL)
 
-        records = sw.sweep(configs, results, client=client, on_result=kill_once,
-                           stall_timeout=STALL)
+        records = sw.sweep(
+            configs, results, client=client, on_result=kill_once, stall_timeout=STALL
+        )
         after = client.run(os.getpid)
     assert killed and killed["pid"] not in after.values()
     recs = lines(results)
@@ -392,9 +505,23 @@ def test_scheduler_and_workers_from_the_command_line(tmp_path):
     log = open(tmp_path / "dask.log", "w")
     with contextlib.ExitStack() as stack:
         stack.enter_context(log)
-        stack.enter_context(started(
-            dask + ["scheduler", "--host", "127.0.0.1", "--port", "0", *http,
-                    "--scheduler-file", str(sched_file)], stdout=log, stderr=log))
+        stack.enter_context(
+            started(
+                dask
+                + [
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    *http,
+                    "--scheduler-file",
+                    str(sched_file),
+                ],
+                stdout=log,
+                stderr=log,
+            )
+        )
         deadline = time.monotonic() + 60
         while not sched_file.exists() or not sched_file.read_text().strip():
             assert time.monotonic() < deadline, "the scheduler did not start"
@@ -402,18 +529,53 @@ def test_scheduler_and_workers_from_the_command_line(tmp_path):
         address = json.loads(sched_file.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
         for _ in range(2):
-            stack.enter_context(started(
-                dask + ["worker", address, "--nthreads", "1", "--nworkers", "1",
-                        "--host", "127.0.0.1", *http],
-                stdout=log, stderr=log))
+            stack.enter_context(
+                started(
+                    dask
+                    + [
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        *http,
+                    ],
+                    stdout=log,
+                    stderr=log,
+                )
+            )
         from distributed import Client
+
         with Client(address, timeout=30) as client:
             client.wait_for_workers(2, timeout=60)
         proc = subprocess.run(
-            [sys.executable, "-m", "fastnet", "sweep", "--eta", "1,3", "--batch-size", "10,20",
-             "--epochs", "1", "--limit", "1000", "--scheduler", address,
-             "--results", str(results), "--no-progress"],
-            capture_output=True, text=True, timeout=PROC_TIMEOUT, env=env_for_children())
+            [
+                sys.executable,
+                "-m",
+                "fastnet",
+                "sweep",
+                "--eta",
+                "1,3",
+                "--batch-size",
+                "10,20",
+                "--epochs",
+                "1",
+                "--limit",
+                "1000",
+                "--scheduler",
+                address,
+                "--results",
+                str(results),
+                "--no-progress",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=PROC_TIMEOUT,
+            env=env_for_children(),
+        )
     assert proc.returncode == 0, proc.stderr
     assert f"running 4 on the cluster at {address}" in proc.stderr
     assert "4 configurations: 4 ok, 0 failed" in proc.stdout
@@ -426,9 +588,25 @@ def test_scheduler_and_workers_from_the_command_line(tmp_path):
 @needs_dask
 def test_interrupted_command_resumes(tmp_path):
     results = tmp_path / "r.jsonl"
-    cmd = [sys.executable, "-m", "fastnet", "sweep", "--eta", "0.5,1,2,3",
-           "--seeds", "0,1", "--sizes", "784,100,10", "--epochs", "3", "--limit", "10000",
-           "--results", str(results), "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "fastnet",
+        "sweep",
+        "--eta",
+        "0.5,1,2,3",
+        "--seeds",
+        "0,1",
+        "--sizes",
+        "784,100,10",
+        "--epochs",
+        "3",
+        "--limit",
+        "10000",
+        "--results",
+        str(results),
+        "--no-progress",
+    ]
     with started(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         deadline = time.monotonic() + PROC_TIMEOUT
         while not (results.exists() and len(lines(results)) >= 2):
@@ -447,8 +625,9 @@ def test_interrupted_command_resumes(tmp_path):
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
     assert 2 <= len(done) < 8
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PROC_TIMEOUT,
-                          env=env_for_children())
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=PROC_TIMEOUT, env=env_for_children()
+    )
     assert proc.returncode == 0, proc.stderr
     n_done = sum(r["status"] == "ok" for r in done)
     assert f"{n_done} already done" in proc.stderr

@@ -1,6 +1,7 @@
 """Two networks trained at the same time in two threads do not interfere:
 the kernels keep no state between calls and release the GIL, so each
 network ends exactly as when trained alone."""
+
 import contextlib
 import io
 import random
@@ -9,9 +10,9 @@ import zlib
 
 import numpy as np
 import pytest
+from support import course_data, snapshot
 
 from fastnet import Reseau, _engine
-from support import course_data, snapshot
 
 JOBS = [  # tailles, n examples, mini-batch, eta, seed
     ([12, 16, 10, 4], 900, 5, 3.0, 1),
@@ -39,8 +40,7 @@ def train(net, data, test, job, out, barrier=None):
     if barrier is not None:
         barrier.wait()
     _, _, batch, eta, _ = job
-    net.DGS(data, EPOCHS, batch, eta, callback=lambda j, c: out.append((j, c)),
-            test_data=test)
+    net.DGS(data, EPOCHS, batch, eta, callback=lambda j, c: out.append((j, c)), test_data=test)
     out.append(("evaluer", net.evaluer(test)))
     out.append(("forward", net.forward(test[0][0]).copy()))
 
@@ -61,6 +61,7 @@ def run_both(parallel, threaded):
                     train(*nets[k], JOBS[k], outs[k], barrier)
                 except BaseException as e:  # pragma: no cover - reported below
                     errors.append(e)
+
             threads = [threading.Thread(target=work, args=(k,)) for k in range(len(JOBS))]
             for t in threads:
                 t.start()
@@ -96,10 +97,11 @@ def test_shuffles_from_two_threads_stay_whole():
         barrier = threading.Barrier(2)
         nets = [make(job, False) for job in jobs]
 
-        def work(k):
+        def work(k, nets=nets, barrier=barrier):
             net, data, _ = nets[k]
             barrier.wait()
             net.DGS(list(data), EPOCHS, jobs[k][2], jobs[k][3])
+
         with contextlib.redirect_stdout(io.StringIO()):
             threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
             for t in threads:

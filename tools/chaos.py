@@ -8,6 +8,7 @@ and prints the largest weight difference after each epoch:
 
 (about 4 s per reference epoch; the reference runs twice).
 """
+
 import argparse
 import contextlib
 import io
@@ -45,13 +46,30 @@ def main():
     if args.worker:
         return train(args.worker[0], args.data, args.epochs, args.worker[1])
     tmp = tempfile.mkdtemp()
-    runs = {"reference (default BLAS)": ("reference", {}),
-            "reference (OPENBLAS_CORETYPE=Haswell)": ("reference", {"OPENBLAS_CORETYPE": "Haswell"}),
-            "fastnet": ("fastnet", {})}
+    runs = {
+        "reference (default BLAS)": ("reference", {}),
+        "reference (OPENBLAS_CORETYPE=Haswell)": (
+            "reference",
+            {"OPENBLAS_CORETYPE": "Haswell"},
+        ),
+        "fastnet": ("fastnet", {}),
+    }
     for name, (kind, env) in runs.items():
-        subprocess.run([sys.executable, __file__, "--data", str(args.data), "--epochs",
-                        str(args.epochs), "--worker", kind, os.path.join(tmp, name)],
-                       env={**os.environ, **env}, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--data",
+                str(args.data),
+                "--epochs",
+                str(args.epochs),
+                "--worker",
+                kind,
+                os.path.join(tmp, name),
+            ],
+            env={**os.environ, **env},
+            check=True,
+        )
     base = "reference (default BLAS)"
     for name in list(runs)[1:]:
         for j in range(args.epochs):

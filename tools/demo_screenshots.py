@@ -8,6 +8,7 @@ quantized to a small palette to stay under 100 KB.
 
     FASTNET_DATA=../shared/data/mnist python tools/demo_screenshots.py
 """
+
 import argparse
 import io
 import sys
@@ -18,15 +19,31 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from demo_browser import draw, start_chrome
+from demo_browser import draw, start_chrome  # noqa: E402 (tests/ is put on the path above)
 
-from fastnet.demo.server import make_server
-from fastnet.demo.training import Trainer
+from fastnet.demo.server import make_server  # noqa: E402
+from fastnet.demo.training import Trainer  # noqa: E402
 
 # a "3" drawn as a person would: two bumps (fractions of the canvas)
-THREE = [[(0.30, 0.22), (0.40, 0.15), (0.55, 0.14), (0.66, 0.20), (0.68, 0.30), (0.62, 0.40),
-          (0.50, 0.46), (0.44, 0.47), (0.52, 0.48), (0.64, 0.54), (0.70, 0.64), (0.68, 0.76),
-          (0.58, 0.84), (0.44, 0.86), (0.32, 0.80)]]
+THREE = [
+    [
+        (0.30, 0.22),
+        (0.40, 0.15),
+        (0.55, 0.14),
+        (0.66, 0.20),
+        (0.68, 0.30),
+        (0.62, 0.40),
+        (0.50, 0.46),
+        (0.44, 0.47),
+        (0.52, 0.48),
+        (0.64, 0.54),
+        (0.70, 0.64),
+        (0.68, 0.76),
+        (0.58, 0.84),
+        (0.44, 0.86),
+        (0.32, 0.80),
+    ]
+]
 MAX_BYTES = 100_000
 
 
@@ -35,6 +52,7 @@ def save_small(png, path):
     full-colour file is over MAX_BYTES (Pillow comes with matplotlib)."""
     if len(png) > MAX_BYTES:
         from PIL import Image
+
         image = Image.open(io.BytesIO(png)).convert("RGB").quantize(64)
         buf = io.BytesIO()
         image.save(buf, format="PNG", optimize=True)
@@ -64,6 +82,7 @@ def main():
 
     def load():
         from fastnet.mnist import load_arrays
+
         train, _validation, test = load_arrays(path=args.data)
         return train, test
 
@@ -75,8 +94,11 @@ def main():
         driver.get(server.url)
         driver.find_element("id", "onglet-apprendre").click()
         driver.find_element("id", "entrainer").click()  # the course's settings
-        wait(driver, "return etat && etat.etat === 'pret' && etat.epoque === 30 && "
-                     "document.querySelectorAll('#grille canvas').length === 30")
+        wait(
+            driver,
+            "return etat && etat.etat === 'pret' && etat.epoque === 30 && "
+            "document.querySelectorAll('#grille canvas').length === 30",
+        )
         time.sleep(1)
         save_small(driver.get_screenshot_as_png(), out / "demo-apprendre.png")
         driver.find_element("id", "onglet-dessiner").click()

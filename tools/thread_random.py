@@ -79,9 +79,7 @@ def run(rng):
         thread.join()
     spans = [(a, b) for a, b in spy.spans if a is not None and b is not None]
     shared = sum(
-        1
-        for v in drawn
-        if (p := pos.get(v)) is not None and any(a <= p < b for a, b in spans)
+        1 for v in drawn if (p := pos.get(v)) is not None and any(a <= p < b for a, b in spans)
     )
     name = "global random" if rng is None else "rng=random.Random(1)"
     print(

@@ -1,4 +1,5 @@
 """``fastnet demo``: the classroom page's parser and command."""
+
 import argparse
 import os
 import sys
@@ -38,31 +39,64 @@ def _bounded_int(lo, hi):
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(f"expected an int in {lo}..{hi}, got {value}")
         return value
+
     parse.__name__ = "int"
     return parse
 
 
 def add_parser(subparsers):
     """Register ``demo`` on the ``fastnet`` subparsers."""
-    p = subparsers.add_parser("demo", help="a local web page to draw digits and watch "
-                                           "the network learn",
-                              description=_HELP, epilog=_EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("fichier", nargs="?", metavar="FICHIER.json", default=None,
-                   help="a network saved by sauvegarder (784 inputs, 10 outputs)")
-    p.add_argument("--port", type=_bounded_int(0, 65535), default=8000, metavar="N",
-                   help="port to listen on (default: 8000; 0: any free port)")
-    p.add_argument("--host", default=None, metavar="H",
-                   help="address to listen on (default: 127.0.0.1, this machine only; "
-                        "another address lets other machines in: no password protects it)")
-    p.add_argument("--data", metavar="PATH", default=None,
-                   help="MNIST location (default: $FASTNET_DATA, else the cache)")
-    p.add_argument("--limit", type=_bounded_int(1, 10 ** 9), default=None, metavar="N",
-                   help="train and test on the first N images only (quicker)")
-    p.add_argument("--epochs", type=_bounded_int(*LIMITS["epoques"]), default=None,
-                   metavar="N", help="epochs of the start-up run (default: 30)")
-    p.add_argument("--no-browser", action="store_true",
-                   help="do not open the page in a web browser")
+    p = subparsers.add_parser(
+        "demo",
+        help="a local web page to draw digits and watch the network learn",
+        description=_HELP,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "fichier",
+        nargs="?",
+        metavar="FICHIER.json",
+        default=None,
+        help="a network saved by sauvegarder (784 inputs, 10 outputs)",
+    )
+    p.add_argument(
+        "--port",
+        type=_bounded_int(0, 65535),
+        default=8000,
+        metavar="N",
+        help="port to listen on (default: 8000; 0: any free port)",
+    )
+    p.add_argument(
+        "--host",
+        default=None,
+        metavar="H",
+        help="address to listen on (default: 127.0.0.1, this machine only; "
+        "another address lets other machines in: no password protects it)",
+    )
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        default=None,
+        help="MNIST location (default: $FASTNET_DATA, else the cache)",
+    )
+    p.add_argument(
+        "--limit",
+        type=_bounded_int(1, 10**9),
+        default=None,
+        metavar="N",
+        help="train and test on the first N images only (quicker)",
+    )
+    p.add_argument(
+        "--epochs",
+        type=_bounded_int(*LIMITS["epoques"]),
+        default=None,
+        metavar="N",
+        help="epochs of the start-up run (default: 30)",
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a web browser"
+    )
     p.set_defaults(func=command, parser=p)
     return p
 
@@ -78,16 +112,19 @@ def _load_network(path):
     net = charger(path)
     sizes = list(_sizes(net))
     if sizes[0] != N_IN or sizes[-1] != N_OUT:
-        raise ValueError(f"{path}: the demo needs {N_IN} inputs and {N_OUT} outputs, "
-                         f"this network has sizes {sizes}")
+        raise ValueError(
+            f"{path}: the demo needs {N_IN} inputs and {N_OUT} outputs, "
+            f"this network has sizes {sizes}"
+        )
     return net
 
 
 def _open_browser(url):
     """Open ``url`` where a graphical browser can show it (a console-only
     machine would get a text browser taking over the terminal)."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
-                                                 or os.environ.get("WAYLAND_DISPLAY")):
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         return
     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
@@ -107,8 +144,8 @@ def command(args):
     def load_data():
         train, _validation, test = load_arrays(path=args.data)
         if args.limit is not None:
-            train = (train[0][:args.limit], train[1][:args.limit])
-            test = (test[0][:args.limit], test[1][:args.limit])
+            train = (train[0][: args.limit], train[1][: args.limit])
+            test = (test[0][: args.limit], test[1][: args.limit])
         return train, test
 
     def log(line):
@@ -117,13 +154,17 @@ def command(args):
     trainer = Trainer(load_data, net=net, log=log)
     host = args.host or "127.0.0.1"
     if not is_loopback(host):
-        print(f"{PROG}: warning: listening on {args.host}: other machines on the network "
-              f"can use this demo (and start trainings on it)", file=sys.stderr)
+        print(
+            f"{PROG}: warning: listening on {args.host}: other machines on the network "
+            f"can use this demo (and start trainings on it)",
+            file=sys.stderr,
+        )
     try:
         server = make_server(trainer, host, args.port)
     except OSError as e:
-        return _error(f"cannot listen on {host}:{args.port}: {e.strerror or e} "
-                      f"(--port 0 takes any free port)")
+        return _error(
+            f"cannot listen on {host}:{args.port}: {e.strerror or e} (--port 0 takes any free port)"
+        )
     try:
         if net is not None:  # compile the forward pass now, not at the first stroke
             threading.Thread(target=trainer.predict, args=(np.zeros(784),), daemon=True).start()

@@ -226,10 +226,7 @@ def command(args):
     for knob in given:  # the command line replaces the file's value
         knobs = {k: v for k, v in knobs.items() if sw.ALIASES.get(k, k) != knob}
     knobs.update(given)
-    opts = {
-        name: getattr(args, name)
-        for name in sw.SETTINGS
-    }
+    opts = {name: getattr(args, name) for name in sw.SETTINGS}
     for name, value in settings.items():
         if opts.get(name) is None:
             opts[name] = value

@@ -5,6 +5,7 @@ from the anti-aliasing of the rescaling), then placed in a 28x28 field so
 that their centre of mass falls on the field's centre. :func:`mnist_like`
 does the same to a grey image of any size (ink 1, paper 0).
 """
+
 import numpy as np
 
 FIELD, BOX = 28, 20
@@ -32,7 +33,8 @@ def check_pixels(pixels, n, name="pixels"):
     if len(pixels) != n:
         raise ValueError(f"{name}: expected {n} numbers, got {len(pixels)}")
     if not isinstance(pixels, np.ndarray) and not all(
-            type(v) in (int, float) for v in pixels):  # bools and strings are not pixels
+        type(v) in (int, float) for v in pixels
+    ):  # bools and strings are not pixels
         bad = next(v for v in pixels if type(v) not in (int, float))
         raise TypeError(f"{name}: expected numbers, got {bad!r}"[:120])
     a = np.asarray(pixels, dtype=np.float64)
@@ -41,8 +43,9 @@ def check_pixels(pixels, n, name="pixels"):
     if not np.isfinite(a).all():
         raise ValueError(f"{name}: contains NaN or inf")
     if a.size and (a.min() < 0 or a.max() > 1):
-        raise ValueError(f"{name}: expected numbers in [0, 1], got values in "
-                         f"[{a.min():g}, {a.max():g}]")
+        raise ValueError(
+            f"{name}: expected numbers in [0, 1], got values in [{a.min():g}, {a.max():g}]"
+        )
     return a
 
 
@@ -83,7 +86,7 @@ def mnist_like(image, threshold=0.0):
     cols = np.flatnonzero((img > threshold).any(axis=0))
     if rows.size == 0:
         return out
-    crop = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = img[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     h, w = crop.shape
     scale = BOX / max(h, w)
     new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
@@ -97,5 +100,5 @@ def mnist_like(image, threshold=0.0):
     cx = (small.sum(axis=0) @ np.arange(new_w)) / mass
     top = int(np.clip(round(FIELD / 2 - cy), 0, FIELD - new_h))
     left = int(np.clip(round(FIELD / 2 - cx), 0, FIELD - new_w))
-    out[top:top + new_h, left:left + new_w] = np.clip(small, 0.0, 1.0)
+    out[top : top + new_h, left : left + new_w] = np.clip(small, 0.0, 1.0)
     return out

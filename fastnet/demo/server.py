@@ -6,6 +6,7 @@ gets a 400 and a one-line message, and no request can stop the server.
 The client never names a file: the page's three files are served from a
 fixed table.
 """
+
 import ipaddress
 import json
 import socket
@@ -18,10 +19,12 @@ import numpy as np
 from .preprocess import check_image, check_pixels, mnist_like
 
 MAX_BODY = 2 * 1024 * 1024  # bytes: a 512x512 drawing as JSON fits
-STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
-          "/index.html": ("index.html", "text/html; charset=utf-8"),
-          "/app.js": ("app.js", "text/javascript; charset=utf-8"),
-          "/style.css": ("style.css", "text/css; charset=utf-8")}
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/style.css": ("style.css", "text/css; charset=utf-8"),
+}
 LOCAL_NAMES = {"localhost", "127.0.0.1", "[::1]"}
 
 __all__ = ["DemoServer", "make_server"]
@@ -81,8 +84,9 @@ class Handler(BaseHTTPRequestHandler):
     def _guarded(self, handle):
         try:
             if not self._host_ok():
-                raise BadRequest("unexpected Host header (the demo answers to its own "
-                                 "address only)")
+                raise BadRequest(
+                    "unexpected Host header (the demo answers to its own address only)"
+                )
             handle()
         except BadRequest as e:
             self._error(HTTPStatus.BAD_REQUEST, e)
@@ -106,8 +110,12 @@ class Handler(BaseHTTPRequestHandler):
         demo = self.server.trainer
         if path in STATIC:
             name, content_type = STATIC[path]
-            self._send(HTTPStatus.OK, _page_file(name), content_type,
-                       [("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")])
+            self._send(
+                HTTPStatus.OK,
+                _page_file(name),
+                content_type,
+                [("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")],
+            )
         elif path == "/api/etat":
             self._json(demo.state())
         elif path == "/api/poids":
@@ -117,8 +125,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def _post(self):
         path = self.path.split("?", 1)[0]
-        routes = {"/api/predire": self._predict, "/api/dessin": self._drawing,
-                  "/api/entrainer": self._train, "/api/arreter": self._stop}
+        routes = {
+            "/api/predire": self._predict,
+            "/api/dessin": self._drawing,
+            "/api/entrainer": self._train,
+            "/api/arreter": self._stop,
+        }
         if path not in routes:
             self._discard_body()
             self._error(HTTPStatus.NOT_FOUND, f"no such API: {path[:100]}")
@@ -182,14 +194,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def _drawing(self, doc):
         try:
-            image = check_image(self._field(doc, "pixels"), self._field(doc, "largeur"),
-                                self._field(doc, "hauteur"))
+            image = check_image(
+                self._field(doc, "pixels"), self._field(doc, "largeur"), self._field(doc, "hauteur")
+            )
         except (TypeError, ValueError) as e:
             raise BadRequest(e) from None
         x = mnist_like(image)
         outs, digit = self.server.trainer.predict(x.ravel())
-        self._json({"image": np.round(x, 4).ravel().tolist(), "vide": not x.any(),
-                    "sorties": outs, "chiffre": digit})
+        self._json(
+            {
+                "image": np.round(x, 4).ravel().tolist(),
+                "vide": not x.any(),
+                "sorties": outs,
+                "chiffre": digit,
+            }
+        )
 
     def _train(self, doc):
         if not self.server.can_train:

@@ -6,6 +6,7 @@ epoch the trained weights are copied into a fresh network that replaces the
 served one in a single assignment: a prediction always sees one whole
 network, never weights halfway through a mini-batch.
 """
+
 import copy
 import math
 import random
@@ -19,8 +20,13 @@ from ..reseau import Reseau
 N_IN, N_OUT = 784, 10  # 28x28 pixels in, 10 digits out
 
 # what the page may ask for: enough to explore, small enough to stay a demo
-LIMITS = {"eta": (1e-4, 100.0), "epoques": (1, 100), "mini_batch": (1, 1000),
-          "cachees": (0, 3), "neurones": (1, 400)}
+LIMITS = {
+    "eta": (1e-4, 100.0),
+    "epoques": (1, 100),
+    "mini_batch": (1, 1000),
+    "cachees": (0, 3),
+    "neurones": (1, 400),
+}
 DEFAULT = {"cachees": [30], "epoques": 30, "mini_batch": 10, "eta": 3.0}  # the course's
 MAX_SHOWN = 100  # hidden neurons whose weights /api/poids returns
 
@@ -46,16 +52,19 @@ def check_config(config):
     missing keys take the course's values) checked against ``LIMITS``;
     TypeError or ValueError naming the key otherwise."""
     if not isinstance(config, dict):
-        raise TypeError("expected a JSON object such as "
-                        '{"cachees": [30], "epoques": 30, "mini_batch": 10, "eta": 3.0}')
+        raise TypeError(
+            "expected a JSON object such as "
+            '{"cachees": [30], "epoques": 30, "mini_batch": 10, "eta": 3.0}'
+        )
     unknown = sorted(set(config) - set(DEFAULT))
     if unknown:
         raise ValueError(f"unknown key {unknown[0]!r} (expected {', '.join(DEFAULT)})")
     out = {**DEFAULT, **config}
     hidden = out["cachees"]
     if not isinstance(hidden, list):
-        raise TypeError(f"cachees: expected a list of hidden layer sizes such as [30], "
-                        f"got {hidden!r}"[:120])
+        raise TypeError(
+            f"cachees: expected a list of hidden layer sizes such as [30], got {hidden!r}"[:120]
+        )
     lo, hi = LIMITS["cachees"]
     if not lo <= len(hidden) <= hi:
         raise ValueError(f"cachees: expected {lo} to {hi} hidden layers, got {len(hidden)}")
@@ -110,12 +119,18 @@ class Trainer:
         self._stop = threading.Event()
         self._log = log or (lambda line: None)
         self.net = net
-        self._state = {"etat": "pret" if net is not None else "vide", "message": "",
-                       "source": "fichier" if net is not None else None,
-                       "config": None, "epoque": 0, "epoques": 0, "version": 0,
-                       "n_entrainement": None, "n_test": None,
-                       "historique": {"epoque": [], "precision": [], "cout": [],
-                                      "secondes": []}}
+        self._state = {
+            "etat": "pret" if net is not None else "vide",
+            "message": "",
+            "source": "fichier" if net is not None else None,
+            "config": None,
+            "epoque": 0,
+            "epoques": 0,
+            "version": 0,
+            "n_entrainement": None,
+            "n_test": None,
+            "historique": {"epoque": [], "precision": [], "cout": [], "secondes": []},
+        }
 
     # -- what the handlers call (any thread) ------------------------------
     def predict(self, pixels):
@@ -144,8 +159,11 @@ class Trainer:
             return {"version": version, "neurones": 0, "poids": []}
         w = first_layer(net)
         shown = w[:MAX_SHOWN]
-        return {"version": version, "neurones": int(w.shape[0]),
-                "poids": np.round(shown.reshape(-1, 28, 28), 4).tolist()}
+        return {
+            "version": version,
+            "neurones": int(w.shape[0]),
+            "poids": np.round(shown.reshape(-1, 28, 28), 4).tolist(),
+        }
 
     def start(self, config):
         """Start a run with ``config`` (see :func:`check_config`) after the
@@ -155,12 +173,21 @@ class Trainer:
             previous = self._thread
             self._stop.set()
             stop = self._stop = threading.Event()
-            self._state.update(etat="attente", message="", config=config, epoque=0,
-                               epoques=config["epoques"], source="entrainement",
-                               historique={"epoque": [], "precision": [], "cout": [],
-                                           "secondes": []})
-            self._thread = threading.Thread(target=self._run, args=(config, stop, previous),
-                                            name="fastnet-demo-training", daemon=True)
+            self._state.update(
+                etat="attente",
+                message="",
+                config=config,
+                epoque=0,
+                epoques=config["epoques"],
+                source="entrainement",
+                historique={"epoque": [], "precision": [], "cout": [], "secondes": []},
+            )
+            self._thread = threading.Thread(
+                target=self._run,
+                args=(config, stop, previous),
+                name="fastnet-demo-training",
+                daemon=True,
+            )
             self._thread.start()
         return config
 
@@ -204,8 +231,10 @@ class Trainer:
             self._publish(net, stop)
             self.predict(np.zeros(N_IN))  # compiles the forward pass now, not at the first stroke
             self._set(stop, etat="entrainement", message="")
-            self._log(f"Entraînement de {sizes} : {config['epoques']} époques, "
-                      f"mini-batch {config['mini_batch']}, eta = {config['eta']:g}")
+            self._log(
+                f"Entraînement de {sizes} : {config['epoques']} époques, "
+                f"mini-batch {config['mini_batch']}, eta = {config['eta']:g}"
+            )
             started = [time.perf_counter()]
 
             def after_epoch(j, correct):
@@ -226,9 +255,16 @@ class Trainer:
                     raise _Stopped
                 started[0] = time.perf_counter()
 
-            net.DGS((X, y), config["epoques"], config["mini_batch"], config["eta"],
-                    test_data=test, callback=after_epoch, verbose=False,
-                    rng=random.Random())
+            net.DGS(
+                (X, y),
+                config["epoques"],
+                config["mini_batch"],
+                config["eta"],
+                test_data=test,
+                callback=after_epoch,
+                verbose=False,
+                rng=random.Random(),
+            )
             self._set(stop, etat="pret", message="")
         except _Stopped:
             self._set(stop, etat="arrete", message="entraînement arrêté")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from .._typing import PathLike
-
 from .spec import SweepError
 
 STATUSES = ("ok", "failed")
