@@ -26,14 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import _data
-from ._costs import (
-    COSTS,
-    CostClass,
-    CrossEntropyCost,
-    QuadraticCost,
-    check_cost,
-    vectorized_result,
-)
+from ._costs import COSTS, CostClass, CrossEntropyCost, QuadraticCost, check_cost, vectorized_result
 from ._draws import book_draws, drawing
 from ._jsonfile import checked_sizes, matrices, read_json, write_json
 from ._options import ENGLISH

@@ -62,11 +62,7 @@ ACTIVATIONS = {
 }
 
 # each cost and the output layer it goes with
-COUTS = {
-    "quadratique": "sigmoide",
-    "entropie_croisee": "sigmoide",
-    "log_vraisemblance": "softmax",
-}
+COUTS = {"quadratique": "sigmoide", "entropie_croisee": "sigmoide", "log_vraisemblance": "softmax"}
 
 INITS = ("uniforme", "gauss", "gauss_normalise", "xavier", "he")
 

@@ -105,11 +105,7 @@ def test_trains_at_start_up_with_progress():
 
 
 @pytest.mark.parametrize(
-    "content, says",
-    [
-        ("not json", "not JSON"),
-        ('{"format": "fastnet"}', "missing key"),
-    ],
+    "content, says", [("not json", "not JSON"), ('{"format": "fastnet"}', "missing key")]
 )
 def test_bad_network_file_is_one_line(tmp_path, capsys, content, says):
     path = tmp_path / "bad.json"

@@ -220,9 +220,7 @@ def test_gzip_bomb_after_a_small_header(tmp_path):
 def test_header_beyond_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(mnist, "MAX_DECOMPRESSED", 4 << 20)
     path = _gz_stream(
-        tmp_path / "big-idx3-ubyte.gz",
-        struct.pack(">4I", 2051, 10_000, 28, 28),
-        10_000 * 784,
+        tmp_path / "big-idx3-ubyte.gz", struct.pack(">4I", 2051, 10_000, 28, 28), 10_000 * 784
     )
     peak, msg = _peak_bytes(lambda: mnist.read_idx(path))
     assert str(path) in msg and "more than the 4194304" in msg
@@ -363,9 +361,7 @@ def test_silent_mirror_then_good_one(tmp_path, short_timeouts, monkeypatch):
     import hashlib
 
     monkeypatch.setattr(
-        mnist,
-        "MNIST_FILES",
-        {n: (hashlib.md5(b).hexdigest(), len(b)) for n, b in served.items()},
+        mnist, "MNIST_FILES", {n: (hashlib.md5(b).hexdigest(), len(b)) for n, b in served.items()}
     )
     real = mnist.urllib.request.urlopen
     server = _Silent()

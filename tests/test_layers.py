@@ -32,14 +32,18 @@ LAYERS = (
             "fastnet._untrusted",
         ),
     ),
-    ("pictures", ("fastnet.plots", "fastnet.historique")),
-    ("kernels", ("fastnet._jit", "fastnet._micro", "fastnet.kernels", "fastnet.shuffle")),
+    ("pictures", ("fastnet._figures", "fastnet._live", "fastnet.plots", "fastnet.historique")),
+    (
+        "kernels",
+        ("fastnet._jit", "fastnet._micro", "fastnet._passes", "fastnet.kernels", "fastnet.shuffle"),
+    ),
     (
         "engine",
         (
             "fastnet.parallel",
             "fastnet._engine",
             "fastnet._data",
+            "fastnet._items",
             "fastnet._rawmem",
             "fastnet._jsonfile",
         ),

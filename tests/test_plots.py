@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fastnet import Reseau, plots
+from fastnet import Reseau, _live, plots
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")  # never open a window during the tests
@@ -308,7 +308,7 @@ def test_en_direct_in_a_notebook_redraws_one_figure(monkeypatch):
             shown.append(obj)
             return Handle()
 
-    monkeypatch.setattr(plots, "_affichage_notebook", lambda: FakeDisplay)
+    monkeypatch.setattr(_live, "_affichage_notebook", lambda: FakeDisplay)
     rappel = plots.en_direct(titre="essai : ")
     for j in range(4):
         rappel(j, 10 + j)
@@ -325,4 +325,4 @@ def test_en_direct_refuses_bad_arguments():
 
 
 def test_not_in_a_notebook_without_a_kernel():
-    assert plots._affichage_notebook() is None
+    assert _live._affichage_notebook() is None

@@ -48,10 +48,7 @@ def main():
     tmp = tempfile.mkdtemp()
     runs = {
         "reference (default BLAS)": ("reference", {}),
-        "reference (OPENBLAS_CORETYPE=Haswell)": (
-            "reference",
-            {"OPENBLAS_CORETYPE": "Haswell"},
-        ),
+        "reference (OPENBLAS_CORETYPE=Haswell)": ("reference", {"OPENBLAS_CORETYPE": "Haswell"}),
         "fastnet": ("fastnet", {}),
     }
     for name, (kind, env) in runs.items():

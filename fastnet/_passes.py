@@ -1,0 +1,313 @@
+"""The passes the training kernels are made of: the padded layout, packing,
+activations, the forward and backward passes over a mini-batch, and loading
+(and prefetching) its rows. Numba helpers, inlined or linked into the entry
+points of :mod:`fastnet.kernels`; arrays and numbers only."""
+
+import numpy as np
+
+from ._jit import fma, kernel, prefetch
+from ._knobs import (
+    ACTIVATIONS,
+    CFG_ACTIVATION,
+    CFG_COST,
+    CFG_OUTPUT,
+    COSTS,
+    OUTPUTS,
+    PIXEL_LEVELS,
+    code,
+)
+from ._micro import (
+    COLS,
+    FWD_ROWS,
+    GRAD_ROWS_64,
+    fwd1x2,
+    fwd5x2,
+    grad1x2,
+    grad1x2_m,
+    grad4x2_m,
+    grad_rows,
+    grad_tall,
+)
+
+# The knobs travel as an int64 array ``cfg``, slots and codes from fastnet._knobs:
+SIGMOID, TANH, RELU = (code(ACTIVATIONS, n) for n in ("sigmoid", "tanh", "relu"))
+SOFTMAX = code(OUTPUTS, "softmax")
+QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
+    code(COSTS, n) for n in ("quadratic", "cross_entropy", "log_likelihood")
+)
+
+
+@kernel
+def sigmoid(z):
+    # exp(-z) may overflow to inf for z << 0: 1/(1+inf) = 0 is the right limit.
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@kernel
+def padded_layout(sizes):
+    """Widths (padded) and offsets of weights/biases in the padded buffer."""
+    nl = sizes.size - 1
+    width = np.empty(sizes.size, dtype=np.int64)
+    width[0] = sizes[0]
+    for l in range(1, sizes.size):
+        width[l] = (sizes[l] + COLS - 1) // COLS * COLS
+    pw_off = np.empty(nl, dtype=np.int64)
+    pb_off = np.empty(nl, dtype=np.int64)
+    pos = 0
+    for l in range(nl):
+        pw_off[l] = pos
+        pos += sizes[l] * width[l + 1]
+        pb_off[l] = pos
+        pos += width[l + 1]
+    return width, pw_off, pb_off, pos
+
+
+@kernel
+def _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded):
+    padded[:] = 0.0
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        for i in range(n_in):
+            for j in range(n_out):
+                padded[pw_off[l] + i * wd + j] = params[w_off[l] + i * n_out + j]
+        for j in range(n_out):
+            padded[pb_off[l] + j] = params[b_off[l] + j]
+
+
+@kernel
+def _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        for i in range(n_in):
+            for j in range(n_out):
+                params[w_off[l] + i * n_out + j] = padded[pw_off[l] + i * wd + j]
+        for j in range(n_out):
+            params[b_off[l] + j] = padded[pb_off[l] + j]
+
+
+@kernel
+def _weights(padded, sizes, width, pw_off, l):
+    n = sizes[l] * width[l + 1]
+    return padded[pw_off[l] : pw_off[l] + n].reshape((sizes[l], width[l + 1]))
+
+
+@kernel
+def _block(buf, width, rows, l):
+    """Layer l's (rows, width[l]) block of a flat workspace."""
+    start = 0
+    for k in range(l):
+        start += rows * width[k]
+    return buf[start : start + rows * width[l]].reshape((rows, width[l]))
+
+
+@kernel
+def _workspace(dtype_probe, sizes, width, rows):
+    total = 0
+    for w in width:
+        total += w
+    acts = np.zeros(rows * total, dtype=dtype_probe.dtype)
+    deltas = np.zeros(rows * total, dtype=dtype_probe.dtype)
+    targets = np.zeros((rows, sizes[-1]), dtype=dtype_probe.dtype)
+    return acts, deltas, targets
+
+
+@kernel
+def _activate(z, kind):
+    if kind == TANH:
+        return np.tanh(z)
+    if kind == RELU:
+        return max(z, z * 0.0)
+    return sigmoid(z)
+
+
+@kernel
+def _derivative(a, kind):
+    """Derivative of the activation, from its output a."""
+    if kind == TANH:
+        return 1.0 - a * a
+    if kind == RELU:
+        return 1.0 if a > 0.0 else 0.0
+    return a * (1.0 - a)
+
+
+@kernel(inline="always")
+def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
+    """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
+    zero = padded.dtype.type(0.0)
+    nl = sizes.size - 1
+    for l in range(nl):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        W = _weights(padded, sizes, width, pw_off, l)
+        b = padded[pb_off[l] : pb_off[l] + wd]
+        A = _block(acts, width, rows, l)
+        Z = _block(acts, width, rows, l + 1)
+        full = m - m % FWD_ROWS
+        for jb in range(0, wd, COLS):
+            for e in range(0, full, FWD_ROWS):
+                fwd5x2(A, W, Z, e, jb, n_in, zero)
+            for e in range(full, m):
+                fwd1x2(A, W, Z, e, jb, n_in, zero)
+        kind = cfg[CFG_ACTIVATION] if l < nl - 1 else SIGMOID
+        for e in range(m):
+            z = Z[e]
+            if l == nl - 1 and cfg[CFG_OUTPUT] == SOFTMAX:
+                top = z[0] + b[0]
+                for j in range(n_out):
+                    z[j] = z[j] + b[j]
+                    top = max(top, z[j])
+                total = zero
+                for j in range(n_out):
+                    z[j] = np.exp(z[j] - top)
+                    total += z[j]
+                for j in range(n_out):
+                    z[j] = z[j] / total
+            else:
+                for j in range(n_out):
+                    z[j] = _activate(z[j] + b[j], kind)
+            for j in range(n_out, wd):
+                z[j] = 0.0
+
+
+@kernel
+def _backward(
+    padded,
+    out,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    acts,
+    deltas,
+    targets,
+    rows,
+    m,
+    c,
+    cfg,
+    decay,
+    mu,
+    vel,
+):
+    """Backprop over the first m rows of the network ``padded``, and the
+    step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
+    1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
+    (``vel`` an array, not None), ``v <- mu*v - c*g`` then
+    ``w <- decay*w + v`` (``vel`` holds v, laid out like ``out``).
+
+    Training passes ``out is padded``. A layer's error is propagated down
+    before its weights change, so the step never feeds back into the
+    gradients (as in the course: all gradients first, then the step).
+    """
+    zero = padded.dtype.type(0.0)
+    nl = sizes.size - 1
+    A = _block(acts, width, rows, nl)
+    D = _block(deltas, width, rows, nl)
+    for e in range(m):
+        for j in range(sizes[nl]):
+            a = A[e, j]
+            if cfg[CFG_COST] == QUADRATIC:
+                D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
+            else:  # cross-entropy on sigmoids, log-likelihood on softmax
+                D[e, j] = a - targets[e, j]
+    for l in range(nl - 1, -1, -1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        W = _weights(padded, sizes, width, pw_off, l)
+        Wout = _weights(out, sizes, width, pw_off, l)
+        b = out[pb_off[l] : pb_off[l] + wd]
+        A = _block(acts, width, rows, l)
+        D = _block(deltas, width, rows, l + 1)
+        if l > 0:
+            Dp = _block(deltas, width, rows, l)
+            for e in range(m):
+                d = D[e]
+                for i in range(n_in):
+                    w = W[i]
+                    s = zero
+                    for j in range(n_out):
+                        s = fma(w[j], d[j], s)
+                    Dp[e, i] = s * _derivative(A[e, i], cfg[CFG_ACTIVATION])
+        if vel is not None:  # momentum: typed apart, so compiled only when used
+            for j in range(n_out):
+                g = zero
+                for e in range(m):
+                    g += D[e, j]
+                vb = fma(-c, g, vel[pb_off[l] + j] * mu)
+                vel[pb_off[l] + j] = vb
+                b[j] += vb
+            V = _weights(vel, sizes, width, pw_off, l)
+            full = n_in - n_in % GRAD_ROWS_64
+            for jb in range(0, wd, COLS):
+                grad4x2_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
+                grad1x2_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
+            continue
+        for j in range(n_out):
+            g = zero
+            for e in range(m):
+                g += D[e, j]
+            b[j] = fma(-c, g, b[j])
+        full = n_in - n_in % grad_rows(Wout)
+        for jb in range(0, wd, COLS):
+            grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
+            grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
+
+
+@kernel
+def _input_scale(X, like):
+    """uint8 inputs are pixel codes k standing for k/256 (exact)."""
+    return like.dtype.type(1.0 / PIXEL_LEVELS) if X.itemsize == 1 else like.dtype.type(1.0)
+
+
+@kernel
+def _pixel_codes(X, codes):
+    """Check the rows of X and, if every value is k/256 with k in 0..255
+    (MNIST as the course's pickle holds it), write k into ``codes``.
+
+    Returns -1 if the codes are exact, -2 if X is finite but not pixel
+    data, else the index of the first row holding NaN or inf.
+    """
+    exact = True
+    for r in range(X.shape[0]):
+        x = X[r]
+        ok = True
+        if exact:
+            c = codes[r]
+            bad = 0
+            for i in range(x.size):
+                k = x[i] * float(PIXEL_LEVELS)
+                kc = min(max(k, 0.0), PIXEL_LEVELS - 1.0)  # NaN and out-of-range become 0 or 255
+                bad |= (kc != k) | (k != np.floor(k))
+                c[i] = np.uint8(kc)
+            ok = bad == 0
+        if not ok or not exact:
+            exact = False
+            for i in range(x.size):
+                if not np.isfinite(x[i]):
+                    return r
+    return -1 if exact else -2
+
+
+@kernel(inline="always")
+def _load(X, Y, order, start, m, acts, targets, rows, width):
+    scale = _input_scale(X, acts)
+    A = _block(acts, width, rows, 0)
+    for e in range(m):
+        r = order[start + e]
+        x = X[r]
+        a = A[e]
+        for i in range(x.size):
+            a[i] = x[i] * scale
+        for j in range(Y.shape[1]):
+            targets[e, j] = Y[r, j]
+
+
+@kernel(inline="always")
+def _prefetch_rows(X, Y, order, start, m):
+    """Prefetch the rows of the next mini-batch: after the shuffle they are
+    scattered over memory, and fetching them while this mini-batch computes
+    hides most of their latency (about 8% of a course epoch)."""
+    stop = min(start + m, order.size)
+    line = 64 // X.itemsize
+    for e in range(start, stop):
+        row = X[order[e]]
+        for i in range(0, row.size, line):
+            prefetch(row, i)
+        prefetch(Y[order[e]], 0)
