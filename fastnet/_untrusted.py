@@ -204,3 +204,35 @@ def unpickle_arrays(filename, limit):
         unpickler = _ArraysOnly(_Capped(f, filename, limit), encoding="latin1")
         unpickler.filename = filename
         return unpickler.load()
+
+
+def checked_splits(data, filename, n_pixels):
+    """The ``(training, validation, test)`` pairs of an unpickled MNIST,
+    checked: three ``(X, y)`` pairs, ``X`` numbers of shape
+    ``(n, n_pixels)`` without NaN or inf (returned as float32), ``y`` ints
+    of shape ``(n,)`` (returned as int64); else ValueError naming the
+    file."""
+    bad = ValueError(
+        f"{filename}: expected a 3-tuple of (X, y) pairs with "
+        f"X of shape (n, {n_pixels}) and y of shape (n,)"
+    )
+    if not (isinstance(data, (tuple, list)) and len(data) == 3):
+        raise bad
+    out = []
+    for pair in data:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise bad
+        X, y = (np.asarray(a) for a in pair)
+        if (
+            X.ndim != 2
+            or X.shape[1] != n_pixels
+            or y.ndim != 1
+            or len(X) != len(y)
+            or X.dtype.kind not in "fiu"
+            or y.dtype.kind not in "iu"
+        ):
+            raise bad
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError(f"{filename}: images contain NaN or inf")
+        out.append((np.ascontiguousarray(X, dtype=np.float32), y.astype(np.int64)))
+    return tuple(out)

@@ -396,30 +396,7 @@ def _from_pickle(filename):
         ) from None
     except Exception as e:  # unpickling can fail in many ways; name the file
         raise ValueError(f"{filename}: not a readable gzip'd pickle ({e})") from e
-    bad = ValueError(
-        f"{filename}: expected a 3-tuple of (X, y) pairs with "
-        f"X of shape (n, 784) and y of shape (n,)"
-    )
-    if not (isinstance(data, (tuple, list)) and len(data) == 3):
-        raise bad
-    out = []
-    for pair in data:
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise bad
-        X, y = (np.asarray(a) for a in pair)
-        if (
-            X.ndim != 2
-            or X.shape[1] != IMAGE_PIXELS
-            or y.ndim != 1
-            or len(X) != len(y)
-            or X.dtype.kind not in "fiu"
-            or y.dtype.kind not in "iu"
-        ):
-            raise bad
-        if X.dtype.kind == "f" and not np.isfinite(X).all():
-            raise ValueError(f"{filename}: images contain NaN or inf")
-        out.append((np.ascontiguousarray(X, dtype=np.float32), y.astype(np.int64)))
-    return tuple(out)
+    return _untrusted.checked_splits(data, filename, IMAGE_PIXELS)
 
 
 def load_arrays(path: PathLike | None = None, download: bool = True) -> tuple[Split, Split, Split]:

@@ -1,22 +1,14 @@
 """Nielsen's ``network2.py`` (chapter 3), on fastnet's compiled engine.
 
 A drop-in: ``import fastnet.network2 as network2`` and a chapter 3 script
-runs unchanged, with the same results for the same seeds (float64)::
-
-    net = network2.Network([784, 30, 10], cost=network2.CrossEntropyCost)
-    evaluation_cost, evaluation_accuracy, training_cost, training_accuracy = net.SGD(
-        training_data, 30, 10, 0.5, lmbda=5.0, evaluation_data=validation_data,
-        monitor_evaluation_accuracy=True)
-    net.save("net.json"); net = network2.load("net.json")
-
-Same names, draws, updates (L2 as network2 does it: weights scaled by
-``1 - eta * lmbda / n`` at each mini-batch step, biases not), printed lines
-and JSON files. ``QuadraticCost`` and ``CrossEntropyCost`` keep the book's
-``fn``/``delta`` for anyone who calls them; training itself runs in the
-compiled kernels, which know these two costs (another cost class is
-refused). The ``convert`` flags of ``accuracy``/``total_cost`` are
-accepted but not needed: labels and one-hot targets are told apart by
-their shape.
+runs unchanged, with the same results for the same seeds (float64; examples
+in the documentation's page on the book's API). Same names, draws, updates
+(L2 as network2 does it: weights scaled by ``1 - eta * lmbda / n`` at each
+mini-batch step, biases not), printed lines and JSON files.
+``QuadraticCost`` and ``CrossEntropyCost`` keep the book's ``fn``/``delta``;
+training runs in the compiled kernels, which know these two costs (another
+cost class is refused). The ``convert`` flags of ``accuracy``/``total_cost``
+are accepted but not needed: labels and targets are told apart by shape.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ LAYERS = (
             "fastnet._options",
             "fastnet._costs",
             "fastnet._typing",
+            "fastnet._sigmoide",
             "fastnet.cours",
             "fastnet.reference",
             "fastnet._untrusted",
