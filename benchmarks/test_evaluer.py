@@ -61,6 +61,7 @@ def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_w
     """``Reseau.evaluer`` on ``(X, y)`` arrays, or on the course's pairs
     (the drop-in case, conversion included)."""
     from fastnet import Reseau
+    from fastnet._engine import split_parts
 
     net = Reseau(wl.SIZES, dtype=dtype)
     biais, poids = initial_params
@@ -72,3 +73,5 @@ def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_w
     )
     _describe(benchmark, "fastnet", dtype, data, len(test_pairs))
     benchmark.extra_info["correct"] = correct
+    # large inputs are split over the cores: the report's thread column says so
+    benchmark.extra_info["threads"] = split_parts(len(test_pairs))

@@ -81,12 +81,17 @@ class Layout:
 SPLIT_ROWS = 2000
 
 
+def split_parts(n):
+    """How many threads :func:`split_rows` uses for ``n`` rows."""
+    return min(default_workers(), n // SPLIT_ROWS) if n >= 2 * SPLIT_ROWS else 1
+
+
 def split_rows(n, work):
     """Run ``work(start, stop)`` over row ranges, on the usable cores when
     there are enough rows (each row's result is independent, and the kernels
     release the GIL, so this changes nothing but the time); returns the list
     of results in row order."""
-    parts = min(default_workers(), n // SPLIT_ROWS) if n >= 2 * SPLIT_ROWS else 1
+    parts = split_parts(n)
     bounds = [n * k // parts for k in range(parts + 1)]
     if parts == 1:
         return [work(0, n)]
