@@ -165,21 +165,21 @@ def add_parser(sub):
         type=count_int,
         default=_default("epochs"),
         metavar="N",
-        help="number of epochs (default: 30)",
+        help="number of epochs (default: %(default)s)",
     )
     p.add_argument(
         "--batch-size",
         type=positive_int,
         default=_default("batch_size"),
         metavar="N",
-        help="mini-batch size (default: 10)",
+        help="mini-batch size (default: %(default)s)",
     )
     p.add_argument(
         "--eta",
         type=positive_float,
         default=_default("eta"),
         metavar="X",
-        help="learning rate (default: 3.0)",
+        help="learning rate (default: %(default)s)",
     )
     p.add_argument(
         "--seed",
