@@ -502,6 +502,15 @@ def grad1x2_m(A, D, W, V, i_start, i_stop, jb, m, c, decay, mu, zero):
         v[15] = mul_add(-c, g0_15, mu * v[15]); w[15] = mul_add(decay, w[15], v[15])
 
 
+# Stable names for the shapes chosen above, so that callers never name a shape.
+fwd_block = fwd5x2
+fwd_row = fwd1x2
+grad_row = grad1x2
+grad_block_m = grad4x2_m
+grad_row_m = grad1x2_m
+
+
+
 def grad_rows(W):
     """Weight rows per gradient micro-kernel call for W's dtype."""
 

@@ -20,11 +20,11 @@ from ._micro import (
     COLS,
     FWD_ROWS,
     GRAD_ROWS_64,
-    fwd1x2,
-    fwd5x2,
-    grad1x2,
-    grad1x2_m,
-    grad4x2_m,
+    fwd_block,
+    fwd_row,
+    grad_block_m,
+    grad_row,
+    grad_row_m,
     grad_rows,
     grad_tall,
 )
@@ -105,8 +105,12 @@ def _workspace(dtype_probe, sizes, width, rows):
     total = 0
     for w in width:
         total += w
+    # deltas' tail holds one hidden layer's transposed weights (see _backward)
+    wt = 0
+    for l in range(1, sizes.size - 1):
+        wt = max(wt, width[l] * width[l + 1])
     acts = np.zeros(rows * total, dtype=dtype_probe.dtype)
-    deltas = np.zeros(rows * total, dtype=dtype_probe.dtype)
+    deltas = np.zeros(rows * total + wt, dtype=dtype_probe.dtype)
     targets = np.zeros((rows, sizes[-1]), dtype=dtype_probe.dtype)
     return acts, deltas, targets
 
@@ -131,6 +135,31 @@ def _derivative(a, kind):
 
 
 @kernel(inline="always")
+def _products(A, W, Z, m, n, cols, zero):
+    """Z[:m, :cols] = A[:m, :n] @ W[:n, :cols], each sum in order of n."""
+    full = m - m % FWD_ROWS
+    for jb in range(0, cols, COLS):
+        for e in range(0, full, FWD_ROWS):
+            fwd_block(A, W, Z, e, jb, n, zero)
+        for e in range(full, m):
+            fwd_row(A, W, Z, e, jb, n, zero)
+
+
+@kernel(inline="always")
+def _transposed(W, deltas, n_in, wd, wd_in):
+    """W (n_in, wd) as a zero-padded (wd, wd_in) array in the tail of
+    ``deltas``, so that back-propagating an error is a product of rows."""
+    WT = deltas[deltas.size - wd * wd_in :].reshape((wd, wd_in))
+    for j in range(wd):
+        t = WT[j]
+        for i in range(n_in):
+            t[i] = W[i, j]
+        for i in range(n_in, wd_in):
+            t[i] = 0.0
+    return WT
+
+
+@kernel(inline="always")
 def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
     """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs)."""
     zero = padded.dtype.type(0.0)
@@ -141,12 +170,7 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
         b = padded[pb_off[l] : pb_off[l] + wd]
         A = _block(acts, width, rows, l)
         Z = _block(acts, width, rows, l + 1)
-        full = m - m % FWD_ROWS
-        for jb in range(0, wd, COLS):
-            for e in range(0, full, FWD_ROWS):
-                fwd5x2(A, W, Z, e, jb, n_in, zero)
-            for e in range(full, m):
-                fwd1x2(A, W, Z, e, jb, n_in, zero)
+        _products(A, W, Z, m, n_in, wd, zero)
         kind = cfg[CFG_ACTIVATION] if l < nl - 1 else SIGMOID
         for e in range(m):
             z = Z[e]
@@ -216,15 +240,14 @@ def _backward(
         A = _block(acts, width, rows, l)
         D = _block(deltas, width, rows, l + 1)
         if l > 0:
+            # Dp = D @ W.T with the micro-kernels (W transposed first): each
+            # sum in order of j, fused, as a scalar loop would give, 8-16 at once
             Dp = _block(deltas, width, rows, l)
+            WT = _transposed(W, deltas, n_in, wd, width[l])
+            _products(D, WT, Dp, m, wd, width[l], zero)
             for e in range(m):
-                d = D[e]
                 for i in range(n_in):
-                    w = W[i]
-                    s = zero
-                    for j in range(n_out):
-                        s = fma(w[j], d[j], s)
-                    Dp[e, i] = s * _derivative(A[e, i], cfg[CFG_ACTIVATION])
+                    Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
         if vel is not None:  # momentum: typed apart, so compiled only when used
             for j in range(n_out):
                 g = zero
@@ -236,8 +259,8 @@ def _backward(
             V = _weights(vel, sizes, width, pw_off, l)
             full = n_in - n_in % GRAD_ROWS_64
             for jb in range(0, wd, COLS):
-                grad4x2_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
-                grad1x2_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
+                grad_block_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
+                grad_row_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
             continue
         for j in range(n_out):
             g = zero
@@ -247,7 +270,7 @@ def _backward(
         full = n_in - n_in % grad_rows(Wout)
         for jb in range(0, wd, COLS):
             grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
-            grad1x2(A, D, Wout, full, n_in, jb, m, c, decay, zero)
+            grad_row(A, D, Wout, full, n_in, jb, m, c, decay, zero)
 
 
 @kernel

@@ -133,6 +133,14 @@ def grad(rows, blocks=1, momentum=False):
     return "\n".join(out)
 
 
+ALIASES = """# Stable names for the shapes chosen above, so that callers never name a shape.
+fwd_block = fwd{fwd}x{blocks}
+fwd_row = fwd1x{blocks}
+grad_row = grad1x{blocks}
+grad_block_m = grad{g64}x{blocks}_m
+grad_row_m = grad1x{blocks}_m
+"""
+
 TYPED = '''def grad_rows(W):
     """Weight rows per gradient micro-kernel call for W's dtype."""
 
@@ -175,6 +183,7 @@ def source():
         grad(1, BLOCKS),
         grad(GRAD_ROWS_64, BLOCKS, True),
         grad(1, BLOCKS, True),
+        ALIASES.format(fwd=FWD_ROWS, g64=GRAD_ROWS_64, blocks=BLOCKS),
         TYPED.format(g32=GRAD_ROWS_32, g64=GRAD_ROWS_64, blocks=BLOCKS),
     ]
     return "\n\n\n".join(parts) + "\n"
