@@ -7,22 +7,26 @@
   the kernels had just been compiled or were loaded from the cache).
   Where a fused multiply-add is wanted (the dot products and the steps:
   twice the arithmetic per cycle, one rounding instead of two), the source
-  says so with :func:`fma` or :func:`mul_add`; every other operation is rounded as written.
+  says so with :func:`fma` (scalars) or the vector ``llvm.fma`` of
+  :mod:`fastnet._tiles`; every other operation is rounded as written.
 - ``cache``: compiled machine code is written next to the package (or
   into ``NUMBA_CACHE_DIR``) so that a second process skips the compile.
 - ``nogil``: two networks can train at the same time in two threads.
 - SLP vectorization: Numba turns LLVM's SLP vectorizer off by default
-  (numba#8852, after miscompilations elsewhere); fastnet's register-blocked
-  micro-kernels need it to pack their scalar accumulators into SIMD
-  registers (about 3x faster). It is switched on only while fastnet's own
-  entry points compile (see :func:`entry`), never for the user's Numba
-  code, and every kernel is tested against the per-example reference.
+  (numba#8852, after miscompilations elsewhere). It is switched on only
+  while fastnet's own entry points compile (see :func:`entry`), never for
+  the user's Numba code; the micro-kernels no longer need it (they are
+  written as vectors, :mod:`fastnet._tiles`), the element-wise loops
+  around them may use it, and every kernel is tested against the
+  per-example reference.
 """
 
 import functools
+import hashlib
 import threading
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from llvmlite import binding as llvm
@@ -46,7 +50,8 @@ _WIDE = '"prefer-vector-width"="512"'
 _X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
 
 
-def _prefer_wide(builder):
+def prefer_wide(builder):
+    """Ask LLVM for 512-bit vectors in the function being built (x86-64 only)."""
     if _X86:
         set.add(builder.function.attributes, _WIDE)  # llvmlite knows no string attributes
 
@@ -58,41 +63,19 @@ def _float3(a, b, c):
 @intrinsic
 def fma(typingctx, a, b, c):
     """``a * b + c`` rounded once (LLVM's ``llvm.fma``), in the type of
-    ``c``: the same bits in every compiled copy. For scalar code; the
-    micro-kernels use :func:`mul_add`."""
+    ``c``: the same bits in every compiled copy."""
     if not _float3(a, b, c):
         return None
     ty = c
 
     def codegen(context, builder, signature, args):
-        _prefer_wide(builder)
+        prefer_wide(builder)
         x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
         lty = context.get_value_type(ty)
         fn = builder.module.declare_intrinsic(
             "llvm.fma", [lty], ir.FunctionType(lty, [lty, lty, lty])
         )
         return builder.call(fn, [x, y, z])
-
-    return ty(a, b, c), codegen
-
-
-@intrinsic
-def mul_add(typingctx, a, b, c):
-    """``a * b + c`` for the register-blocked micro-kernels: a multiply and
-    an add that alone carry LLVM's ``contract`` flag, which the SLP
-    vectorizer packs into SIMD registers and the code generator then fuses
-    (``llvm.fma`` is packed poorly: 30% slower). The pair stays side by
-    side there (straight-line code, the product used once), so it is fused
-    in every compiled copy; tests/test_cache_bits.py checks that cold,
-    cached and differently specialised kernels agree bit for bit."""
-    if not _float3(a, b, c):
-        return None
-    ty = c
-
-    def codegen(context, builder, signature, args):
-        _prefer_wide(builder)
-        x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
-        return builder.fadd(z, builder.fmul(x, y, flags=("contract",)), flags=("contract",))
 
     return ty(a, b, c), codegen
 
@@ -127,6 +110,40 @@ def prefetch(typingctx, arr, index):
 _cache_warned = False
 
 
+def _sources_digest():
+    """One hash of the package's own modules (not its subpackages)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+SOURCES = _sources_digest()
+
+
+def _keyed_by_sources(dispatcher):
+    """Make Numba's cache entries for ``dispatcher`` depend on every kernel
+    source, not only on the function's own file and bytecode.
+
+    Numba links a copy of each helper kernel into its callers' cached
+    machine code, but invalidates a cached caller only when the caller's
+    own file changes: an edited ``_tiles.py`` or ``_passes.py`` left
+    ``kernels.py``'s entries running the old helpers (seen while working on
+    issue 9). With the digest of all the sources in the key, any edit
+    means a fresh compile. Numba versions without this hook keep their
+    own rule."""
+    cache = getattr(dispatcher, "_cache", None)
+    key = getattr(cache, "_index_key", None)
+    if cache is None or key is None:
+        return
+
+    def index_key(sig, codegen):
+        return (*key(sig, codegen), SOURCES)
+
+    cache._index_key = index_key
+
+
 def kernel(fn=None, inline="never"):
     """Compile ``fn`` with the project's flags (serial kernel);
     ``@kernel(inline="always")`` inlines it into its callers in Numba's IR.
@@ -139,7 +156,9 @@ def kernel(fn=None, inline="never"):
         return functools.partial(kernel, inline=inline)
     flags = dict(FLAGS, inline=inline)
     try:
-        return njit(**flags)(fn)
+        dispatcher = njit(**flags)(fn)
+        _keyed_by_sources(dispatcher)
+        return dispatcher
     except RuntimeError as exc:
         if "no locator available" not in str(exc):
             raise

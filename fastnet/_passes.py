@@ -16,17 +16,16 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
-from ._micro import (
+from ._tiles import (
     COLS,
-    FWD_ROWS,
-    GRAD_ROWS_64,
     fwd_block,
     fwd_row,
+    fwd_rows,
+    grad_block,
     grad_block_m,
     grad_row,
     grad_row_m,
     grad_rows,
-    grad_tall,
 )
 
 # The knobs travel as an int64 array ``cfg``, slots and codes from fastnet._knobs:
@@ -135,14 +134,15 @@ def _derivative(a, kind):
 
 
 @kernel(inline="always")
-def _products(A, W, Z, m, n, cols, zero):
+def _products(A, W, Z, m, n, cols):
     """Z[:m, :cols] = A[:m, :n] @ W[:n, :cols], each sum in order of n."""
-    full = m - m % FWD_ROWS
+    tile = fwd_rows(W)
+    full = m - m % tile
     for jb in range(0, cols, COLS):
-        for e in range(0, full, FWD_ROWS):
-            fwd_block(A, W, Z, e, jb, n, zero)
+        for e in range(0, full, tile):
+            fwd_block(A, W, Z, e, jb, n)
         for e in range(full, m):
-            fwd_row(A, W, Z, e, jb, n, zero)
+            fwd_row(A, W, Z, e, jb, n)
 
 
 @kernel(inline="always")
@@ -170,7 +170,7 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
         b = padded[pb_off[l] : pb_off[l] + wd]
         A = _block(acts, width, rows, l)
         Z = _block(acts, width, rows, l + 1)
-        _products(A, W, Z, m, n_in, wd, zero)
+        _products(A, W, Z, m, n_in, wd)
         kind = cfg[CFG_ACTIVATION] if l < nl - 1 else SIGMOID
         for e in range(m):
             z = Z[e]
@@ -244,10 +244,12 @@ def _backward(
             # sum in order of j, fused, as a scalar loop would give, 8-16 at once
             Dp = _block(deltas, width, rows, l)
             WT = _transposed(W, deltas, n_in, wd, width[l])
-            _products(D, WT, Dp, m, wd, width[l], zero)
+            _products(D, WT, Dp, m, wd, width[l])
             for e in range(m):
                 for i in range(n_in):
                     Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
+        tile = grad_rows(Wout)
+        full = n_in - n_in % tile
         if vel is not None:  # momentum: typed apart, so compiled only when used
             for j in range(n_out):
                 g = zero
@@ -257,20 +259,22 @@ def _backward(
                 vel[pb_off[l] + j] = vb
                 b[j] += vb
             V = _weights(vel, sizes, width, pw_off, l)
-            full = n_in - n_in % GRAD_ROWS_64
             for jb in range(0, wd, COLS):
-                grad_block_m(A, D, Wout, V, 0, full, jb, m, c, decay, mu, zero)
-                grad_row_m(A, D, Wout, V, full, n_in, jb, m, c, decay, mu, zero)
+                for i0 in range(0, full, tile):
+                    grad_block_m(A, D, Wout, V, i0, jb, m, c, decay, mu)
+                for i0 in range(full, n_in):
+                    grad_row_m(A, D, Wout, V, i0, jb, m, c, decay, mu)
             continue
         for j in range(n_out):
             g = zero
             for e in range(m):
                 g += D[e, j]
             b[j] = fma(-c, g, b[j])
-        full = n_in - n_in % grad_rows(Wout)
         for jb in range(0, wd, COLS):
-            grad_tall(A, D, Wout, full, jb, m, c, decay, zero)
-            grad_row(A, D, Wout, full, n_in, jb, m, c, decay, zero)
+            for i0 in range(0, full, tile):
+                grad_block(A, D, Wout, Wout, i0, jb, m, c, decay, mu)
+            for i0 in range(full, n_in):
+                grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu)
 
 
 @kernel

@@ -7,7 +7,7 @@ weights at ``params[w_off[l]:]`` as ``(n_in, n_out)`` row-major (so
 
 For speed the kernels work on a padded copy (see :func:`padded_layout`):
 each layer's outputs are rounded up to a multiple of ``COLS`` columns so
-that the register-blocked micro-kernels of ``_micro`` always see whole
+that the register-blocked micro-kernels of ``_tiles`` always see whole
 blocks. Padding columns hold zeros in the weights and the errors, so they
 never change a result.
 
@@ -22,7 +22,6 @@ import numpy as np
 
 from ._jit import entry, kernel
 from ._knobs import CFG_COST
-from ._micro import FWD_ROWS
 from ._passes import (
     CROSS_ENTROPY,
     QUADRATIC,
@@ -244,7 +243,7 @@ def _forward_all(params, sizes, w_off, b_off, X, out, cfg):
     width, pw_off, pb_off, size = padded_layout(sizes)
     padded = np.empty(size, dtype=params.dtype)
     _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
-    chunk = 10 * FWD_ROWS
+    chunk = 50  # rows per pass: whole forward tiles, the workspace in L2
     acts, deltas, targets = _workspace(params, sizes, width, chunk)
     nl = sizes.size - 1
     A = _block(acts, width, chunk, 0)

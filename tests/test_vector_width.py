@@ -12,9 +12,8 @@ import re
 import numpy as np
 from llvmlite import binding as llvm
 from numba import njit
-from numba.core import config
 
-from fastnet import _jit, _micro
+from fastnet import _jit, _tiles
 
 X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
 AVX512 = bool(llvm.get_host_cpu_features().get("avx512f", False)) if X86 else False
@@ -22,17 +21,17 @@ AVX512 = bool(llvm.get_host_cpu_features().get("avx512f", False)) if X86 else Fa
 
 def _fresh_forward_kernel():
     """The forward micro-kernel compiled now (no cache), as fastnet compiles it."""
-    kernel = njit(**dict(_jit.FLAGS, cache=False))(_micro.fwd_block.py_func)
-    rows, cols = _micro.FWD_ROWS, _micro.COLS
+    block = _tiles.fwd_block
+
+    def forward(A, W, Z, n):
+        block(A, W, Z, 0, 0, n)
+
+    kernel = njit(**dict(_jit.FLAGS, cache=False))(forward)
+    rows, cols = _tiles.FWD_ROWS_64, _tiles.COLS
     A = np.ones((rows, 40))
     W = np.ones((40, cols))
     Z = np.zeros((rows, cols))
-    saved = config.SLP_VECTORIZE
-    config.SLP_VECTORIZE = 1
-    try:
-        kernel(A, W, Z, 0, 0, 40, 0.0)
-    finally:
-        config.SLP_VECTORIZE = saved
+    kernel(A, W, Z, 40)
     np.testing.assert_array_equal(Z, A @ W)
     sig = kernel.signatures[0]
     return kernel.inspect_llvm(sig), kernel.inspect_asm(sig)
@@ -52,7 +51,7 @@ def test_forward_kernel_uses_whole_registers():
     if AVX512:
         # 5 rows x 16 float64 columns = 10 zmm FMAs per input, no ymm ones
         wide = [f for f in fmas if "zmm" in f]
-        assert len(wide) >= _micro.FWD_ROWS * _micro.COLS // 8, fmas
+        assert len(wide) >= _tiles.FWD_ROWS_64 * _tiles.COLS // 8, fmas
         assert not [f for f in fmas if "ymm" in f], fmas
     elif X86 and llvm.get_host_cpu_features().get("fma", False):
         assert fmas, "no FMA instructions in the forward micro-kernel"

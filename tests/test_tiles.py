@@ -1,0 +1,126 @@
+"""The LLVM vector tiles (fastnet._tiles) against scalar oracles.
+
+Each tile must give exactly the bits of the plain loop it replaces: every
+sum in order, each multiply-add rounded once (``fma``). The oracles are
+written with ``fastnet._jit.fma`` one element at a time; numpy checks the
+oracles themselves to rounding.
+"""
+
+import numpy as np
+import pytest
+from numba import njit
+
+from fastnet import _jit, _tiles
+from fastnet._jit import fma
+
+COLS = _tiles.COLS
+JIT = dict(_jit.FLAGS, cache=False)
+
+
+@njit(**JIT)
+def _tiled_forward(A, W, Z, n):
+    tile = _tiles.fwd_rows(W)
+    m = A.shape[0]
+    full = m - m % tile
+    for jb in range(0, W.shape[1], COLS):
+        for e in range(0, full, tile):
+            _tiles.fwd_block(A, W, Z, e, jb, n)
+        for e in range(full, m):
+            _tiles.fwd_row(A, W, Z, e, jb, n)
+
+
+@njit(**JIT)
+def _tiled_step(A, D, W, V, m, c, decay, mu, momentum):
+    tile = _tiles.grad_rows(W)
+    n = A.shape[1]
+    full = n - n % tile
+    for jb in range(0, W.shape[1], COLS):
+        for i0 in range(0, full, tile):
+            if momentum:
+                _tiles.grad_block_m(A, D, W, V, i0, jb, m, c, decay, mu)
+            else:
+                _tiles.grad_block(A, D, W, V, i0, jb, m, c, decay, mu)
+        for i0 in range(full, n):
+            if momentum:
+                _tiles.grad_row_m(A, D, W, V, i0, jb, m, c, decay, mu)
+            else:
+                _tiles.grad_row(A, D, W, V, i0, jb, m, c, decay, mu)
+
+
+@njit(**JIT)
+def _scalar_forward(A, W, Z, n):
+    for e in range(A.shape[0]):
+        for j in range(W.shape[1]):
+            s = Z.dtype.type(0.0)
+            for i in range(n):
+                s = fma(A[e, i], W[i, j], s)
+            Z[e, j] = s
+
+
+@njit(**JIT)
+def _scalar_step(A, D, W, V, m, c, decay, mu, momentum):
+    for i in range(A.shape[1]):
+        for j in range(W.shape[1]):
+            g = W.dtype.type(0.0)
+            for e in range(m):
+                g = fma(A[e, i], D[e, j], g)
+            if momentum:
+                v = fma(-c, g, mu * V[i, j])
+                V[i, j] = v
+                W[i, j] = fma(decay, W[i, j], v)
+            else:
+                W[i, j] = fma(-c, g, decay * W[i, j])
+
+
+SHAPES = [(10, 784, 32), (1, 5, 16), (7, 33, 16), (23, 101, 48), (100, 30, 112)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("m,n,cols", SHAPES)
+def test_forward_tiles_equal_the_scalar_loop(dtype, m, n, cols):
+    rng = np.random.default_rng(m * n)
+    A = rng.standard_normal((m, n)).astype(dtype)
+    W = rng.standard_normal((n, cols)).astype(dtype)
+    Z, expected = np.full((m, cols), np.nan, dtype), np.zeros((m, cols), dtype)
+    _tiled_forward(A, W, Z, n)
+    _scalar_forward(A, W, expected, n)
+    np.testing.assert_array_equal(Z, expected)
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(Z, A.astype(np.float64) @ W, rtol=tol, atol=tol * n)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("m,n,cols", SHAPES)
+@pytest.mark.parametrize("momentum", [False, True])
+@pytest.mark.parametrize("decay", [1.0, 0.999])
+def test_gradient_tiles_equal_the_scalar_loop(dtype, m, n, cols, momentum, decay):
+    rng = np.random.default_rng(m + n + cols)
+    A = rng.standard_normal((m, n)).astype(dtype)
+    D = rng.standard_normal((m, cols)).astype(dtype)
+    W = rng.standard_normal((n, cols)).astype(dtype)
+    V = rng.standard_normal((n, cols)).astype(dtype)
+    c, dec, mu = dtype(0.03), dtype(decay), dtype(0.9)
+    W1, V1, W2, V2 = W.copy(), V.copy(), W.copy(), V.copy()
+    _tiled_step(A, D, W1, V1, m, c, dec, mu, momentum)
+    _scalar_step(A, D, W2, V2, m, c, dec, mu, momentum)
+    np.testing.assert_array_equal(W1, W2)
+    np.testing.assert_array_equal(V1, V2)
+    if not momentum:  # the oracle itself, to rounding
+        tol = 1e-12 if dtype == np.float64 else 1e-4
+        want = decay * W.astype(np.float64) - 0.03 * (A.T.astype(np.float64) @ D)
+        np.testing.assert_allclose(W1, want, rtol=tol, atol=tol * m)
+
+
+def test_tile_shapes_fit_the_registers():
+    """At least 8 accumulators where the registers allow it (two FMA ports
+    x four cycles of latency), never more vector registers than exist."""
+    for rows, size in (
+        (_tiles.FWD_ROWS_64, 8),
+        (_tiles.FWD_ROWS_32, 4),
+        (_tiles.GRAD_ROWS_64, 8),
+        (_tiles.GRAD_ROWS_32, 4),
+    ):
+        per_row = max(1, COLS * size * 8 // _tiles.VECTOR_BITS)
+        assert rows * per_row <= _tiles.REGISTERS - 4
+        assert rows >= 1
+    assert _tiles.FWD_ROWS_64 * max(1, COLS * 64 // _tiles.VECTOR_BITS) >= 8
