@@ -38,14 +38,16 @@ from ._lazy import kernels
 COMPACT_MIN = 1 << 16
 
 
-def _checked_rows(X, where_of_row):
-    """``X`` checked for NaN/inf (ValueError naming the row). Large float32
-    pixel data (every value k/256, as in the course's pickle and
-    fastnet.mnist) comes back as its uint8 codes k, which the kernels read
-    as k/256: the same numbers exactly."""
+def _checked_rows(X, where_of_row, compact=True):
+    """``X`` checked for NaN/inf (ValueError naming the row). With
+    ``compact``, large float32 pixel data (every value k/256, as in the
+    course's pickle and fastnet.mnist) comes back as its uint8 codes k,
+    which the kernels read as k/256: the same numbers exactly, a quarter
+    of the memory traffic for training's scattered rows. Data only scored
+    (one BLAS product per layer) stays as it is: no conversion to undo."""
     if X.dtype == np.uint8:
         return X
-    if X.dtype == np.float32 and X.size >= COMPACT_MIN:
+    if compact and X.dtype == np.float32 and X.size >= COMPACT_MIN:
         X = np.ascontiguousarray(X)
         codes = np.empty(X.shape, dtype=np.uint8)
         bad = int(kernels.pixel_codes(X, codes))
@@ -205,7 +207,7 @@ def _pairs(data, name, n_in):
     return items
 
 
-def _stack_inputs(items, n_in, name):
+def _stack_inputs(items, n_in, name, compact=True):
     xs = list(map(operator.itemgetter(0), items))
     X = _stack_same(xs, n_in)
     if X is not None:
@@ -217,7 +219,7 @@ def _stack_inputs(items, n_in, name):
         X = np.empty((len(cols), n_in), dtype=dtype)
         for i, c in enumerate(cols):
             X[i] = c
-    return _checked_rows(X, lambda i: f"{name}[{i}]: x")
+    return _checked_rows(X, lambda i: f"{name}[{i}]: x", compact)
 
 
 def _pair_targets(items, n_out, name):
@@ -279,7 +281,7 @@ def _is_array_pair(data):
     )
 
 
-def _float_rows(X, n_in, name):
+def _float_rows(X, n_in, name, compact=True):
     """(n, n_in) float32/float64 rows from an array of examples."""
     X = _asarray(X, f"{name}: X")
     _check_kind(X, f"{name}: X")
@@ -290,7 +292,7 @@ def _float_rows(X, n_in, name):
         raise ValueError(f"{name}: X must have shape (n, {n_in}), got {X.shape}{hint}")
     if X.dtype != np.uint8:
         X = _as_float(X)
-    return _checked_rows(X, lambda i: f"{name}: X[{i}]")
+    return _checked_rows(X, lambda i: f"{name}: X[{i}]", compact)
 
 
 def _array_labels(y, n, n_out, name):
@@ -320,9 +322,9 @@ def _array_labels(y, n, n_out, name):
     return y
 
 
-def _array_pair(data, n_in, n_out, name):
+def _array_pair(data, n_in, n_out, name, compact=True):
     """``(X, y)`` of an ``(X, y)`` pair of arrays, checked, X not empty."""
-    X = _float_rows(data[0], n_in, name)
+    X = _float_rows(data[0], n_in, name, compact)
     y = _array_labels(data[1], len(X), n_out, name)
     if len(X) == 0:
         raise ValueError(f"{name} is empty")
@@ -352,7 +354,7 @@ def training_arrays(data, n_in, n_out, name="training_data"):
 def labelled_arrays(data, n_in, n_out, name="test_data"):
     """``(X, labels)`` for evaluation; labels as ints (one-hot accepted)."""
     if _is_array_pair(data):
-        X, y = _array_pair(data, n_in, n_out, name)
+        X, y = _array_pair(data, n_in, n_out, name, compact=False)
         if y.ndim == 1:
             return X, y
         labels, bad = _one_hot_labels(y)
@@ -363,7 +365,7 @@ def labelled_arrays(data, n_in, n_out, name="test_data"):
             )
         return X, labels
     items = _pairs(data, name, n_in)
-    return _stack_inputs(items, n_in, name), _pair_labels(items, n_out, name)
+    return _stack_inputs(items, n_in, name, compact=False), _pair_labels(items, n_out, name)
 
 
 def input_columns(x, n_in, name="x"):
