@@ -19,7 +19,17 @@ import argparse
 import json
 import sys
 
-GROUP_ORDER = ("epoch", "evaluer", "scaling", "compile", "main", "shuffle", "pairs", "peak")
+GROUP_ORDER = (
+    "epoch",
+    "evaluer",
+    "scaling",
+    "peers",
+    "compile",
+    "main",
+    "shuffle",
+    "pairs",
+    "peak",
+)
 
 
 # -- formatting ---------------------------------------------------------------
@@ -504,10 +514,64 @@ def peak_table(benches):
     return table(["benchmark", "median", "GFLOP/s", "BLAS threads"], rows)
 
 
+def peers_table(benches, peaks):
+    """fastnet against the numpy peer at each (shape, batch, dtype): the
+    ratio (target >= 1) and, from width 100 up, the share of the same-run
+    GEMM peak of the dtype (target 60 %)."""
+    fast = [b for b in benches if info(b).get("impl") == "fastnet"]
+    rows = []
+    for b in fast:
+        i = info(b)
+        shape, batch, dtype = i.get("shape"), i.get("batch"), i.get("dtype")
+        np_b = pick(benches, "peers", impl="numpy", shape=shape, batch=batch, dtype=dtype)
+        ratio = div(median(np_b), median(b)) if np_b else None
+        gf = div(i.get("flop"), median(b))
+        peak = peaks.get(dtype)
+        frac = div(gf / 1e9, peak[0]) if (peak and gf) else None  # peaks in GFLOP/s
+        wide = min(i.get("sizes", [0, 0])[1:-1] or [0]) >= 100
+        verdict = "—" if ratio is None else ("PASS" if ratio >= 1 else "MISS")
+        if wide and frac is not None:
+            verdict += " / " + ("PASS" if frac >= 0.6 else "MISS")
+        rows.append(
+            [
+                shape,
+                batch,
+                dtype,
+                fmt_time(median(b)),
+                fmt_time(median(np_b)) if np_b else "—",
+                fmt_ratio(ratio),
+                fmt_num(gf and gf / 1e9, ".1f"),
+                fmt_num(None if frac is None else 100 * frac, ".1f") if wide else "—",
+                verdict,
+            ]
+        )
+    lines = table(
+        [
+            "sizes",
+            "batch",
+            "dtype",
+            "fastnet (1 thread)",
+            "numpy (1 BLAS thread)",
+            "fastnet vs numpy",
+            "GFLOP/s",
+            "% of GEMM peak (width ≥ 100)",
+            "≥ numpy / ≥ 60 % of peak",
+        ],
+        rows,
+    )
+    return lines + [
+        "",
+        "One epoch on 10,000 images. Targets (issue 9): never slower than numpy at any "
+        "point; from width 100 up, at least 60 % of the same-run GEMM peak of the dtype.",
+    ]
+
+
 def group_table(group, benches, all_benches, peaks):
     """Markdown lines of one group's table."""
     if group in ("epoch", "evaluer"):
         return speed_table(group, benches, all_benches, peaks)
+    if group == "peers":
+        return peers_table(benches, peaks)
     if group == "scaling":
         return scaling_table(benches)
     if group == "compile":
@@ -528,6 +592,7 @@ TITLES = {
     "epoch": "One training epoch, [784, 30, 10], 50,000 images",
     "evaluer": "evaluer on the 10,000 test images",
     "scaling": "Scaling: fastnet serial float64, one epoch",
+    "peers": "fastnet against numpy at every shape (serial, both dtypes)",
     "compile": "Compile time: a fresh process's first DGS",
     "main": "The course's main.py as a process (30 epochs of [784, 30, 10])",
     "shuffle": "The per-epoch shuffle",

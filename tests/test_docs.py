@@ -153,3 +153,37 @@ def test_benchmark_chart_from_report(tmp_path, monkeypatch):
         chart.epoch_chart({"benchmarks": []}, tmp_path / "none.png")
     sys.modules.pop("chart", None)
     sys.modules.pop("report", None)
+
+
+def test_report_peers_table_gives_a_verdict_per_point(monkeypatch):
+    """report.py's ``peers`` table: fastnet vs numpy per shape, and the
+    share of the GEMM peak from width 100 up, each with PASS or MISS."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import report
+
+    def point(impl, sizes, seconds, flop):
+        return _bench(
+            f"test_peers_{impl}",
+            "peers",
+            seconds,
+            impl=impl,
+            dtype="float32",
+            sizes=sizes,
+            shape="-".join(map(str, sizes)),
+            batch=100,
+            flop=flop,
+        )
+
+    flop = 10**9
+    benches = [
+        point("fastnet", [784, 30, 10], 0.02, flop),  # 50 GFLOP/s, 2x numpy
+        point("numpy", [784, 30, 10], 0.04, flop),
+        point("fastnet", [784, 300, 10], 0.05, flop),  # 20 GFLOP/s = 20 % of peak, 0.8x
+        point("numpy", [784, 300, 10], 0.04, flop),
+    ]
+    peaks = {"float32": (100.0, 1, "")}  # GFLOP/s, as gemm_peaks gives them
+    lines = "\n".join(report.peers_table(benches, peaks))
+    rows = [line for line in lines.splitlines() if line.startswith("| 784-")]
+    assert len(rows) == 2
+    assert "2.00×" in rows[0] and rows[0].rstrip(" |").endswith("PASS")
+    assert "0.80×" in rows[1] and "20.0" in rows[1] and rows[1].rstrip(" |").endswith("MISS / MISS")
