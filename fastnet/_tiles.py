@@ -20,7 +20,7 @@ of ``COLS`` columns is whole; callers guarantee the indices.
 from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import types
-from numba.core import cgutils
+from numba.core import cgutils, codegen, config
 from numba.core.extending import intrinsic
 
 from ._jit import prefer_wide
@@ -29,10 +29,24 @@ COLS = 16  # columns per tile: one vector per row
 
 
 def _features():
-    try:
-        return llvm.get_host_cpu_features()
-    except RuntimeError:  # no feature list on this platform
-        return {}
+    """The CPU features Numba compiles for: ``NUMBA_CPU_FEATURES`` when set
+    (a portable cache, a CPU emulated in tests), else the host's, without
+    AVX under ``NUMBA_ENABLE_AVX=0``; as ``{name: bool}``."""
+    flat = config.CPU_FEATURES
+    if flat is None:
+        try:
+            flat = codegen.get_host_cpu_features()
+        except Exception:  # an older or newer Numba: the host's own list
+            try:
+                return dict(llvm.get_host_cpu_features())
+            except RuntimeError:  # no feature list on this platform
+                return {}
+    out = {}
+    for item in flat.split(","):
+        item = item.strip()
+        if len(item) > 1 and item[0] in "+-":
+            out[item[1:]] = item[0] == "+"
+    return out
 
 
 _HOST = _features()
