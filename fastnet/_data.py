@@ -20,6 +20,7 @@ import operator
 import numpy as np
 
 from . import _rawmem
+from ._engine import split_rows
 from ._items import (
     _NUMERIC,
     _as_float,
@@ -50,7 +51,7 @@ def _checked_rows(X, where_of_row, compact=True):
     if compact and X.dtype == np.float32 and X.size >= COMPACT_MIN:
         X = np.ascontiguousarray(X)
         codes = np.empty(X.shape, dtype=np.uint8)
-        bad = int(kernels.pixel_codes(X, codes))
+        bad = _pixel_codes_split(X, codes)
         if bad == -1:
             return codes
         if bad == -2:
@@ -60,6 +61,18 @@ def _checked_rows(X, where_of_row, compact=True):
         if bad is None:
             return X
     raise ValueError(f"{where_of_row(bad)} contains NaN or inf")
+
+
+def _pixel_codes_split(X, codes):
+    """``kernels.pixel_codes`` over row ranges on the usable cores (the
+    kernel releases the GIL; 50,000 MNIST rows took 36 ms on one core):
+    the first bad row overall, else -1 if every range is exact pixel data,
+    else -2."""
+    parts = split_rows(len(X), lambda a, b: (a, int(kernels.pixel_codes(X[a:b], codes[a:b]))))
+    for start, result in parts:  # in row order: the first bad row wins
+        if result >= 0:
+            return start + result
+    return -1 if all(result == -1 for _, result in parts) else -2
 
 
 def _first_bad_row(X):

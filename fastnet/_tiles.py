@@ -11,10 +11,11 @@ tile is chosen from the registers the CPU has (:func:`fwd_rows`,
 :func:`grad_rows`).
 
 Written as Numba ``@intrinsic`` s rather than Python: the earlier
-generated Python (80 scalar accumulators per kernel) cost Numba 1 to 2 s of
-typing and lowering per kernel on a first run (issue 9), these a few
-milliseconds. Arrays are C-contiguous 2-D and padded so that every block
-of ``COLS`` columns is whole; callers guarantee the indices.
+generated Python (80 scalar accumulators per kernel) cost Numba 0.7 to
+1.8 s of typing and lowering per kernel on a first run (issue 9); with the
+tiles the first ``DGS`` compiled in 6.9 s instead of 11.5 s. Arrays are
+C-contiguous 2-D and padded so that every block of ``COLS`` columns is
+whole; callers guarantee the indices.
 """
 
 from llvmlite import binding as llvm
@@ -68,10 +69,11 @@ def _rows_for(itemsize, spare, most):
     return max(1, min(most, (REGISTERS - spare) // per_row))
 
 
-# Forward tiles: up to 5 examples (the course's mini-batch of 10 is two
-# tiles); gradient tiles: up to 8 weight rows. Measured on AVX-512 cores:
-# fewer accumulators than FMA latency x FMA ports (4 x 2) leave the FMA
-# units idle, more than the registers spill.
+# At most 5 float64 / 10 float32 examples per forward tile (the course's
+# mini-batch of 10 is two tiles or one) and 4 / 8 weight rows per gradient
+# tile: 8 to 10 vector accumulators on AVX-512, enough to cover the FMA
+# latency (4 cycles x 2 ports); more did not measure faster on the Xeon,
+# fewer leave the FMA units idle (docs/performance.md, section 10).
 FWD_ROWS_64 = _rows_for(8, 6, 5)
 FWD_ROWS_32 = _rows_for(4, 6, 10)
 GRAD_ROWS_64 = _rows_for(8, 6, 4)
