@@ -102,6 +102,27 @@ def _vector_fma(builder, vty):
     return cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3), name)
 
 
+def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where):
+    """The loop both tiles share: for t in range(count), accumulator k
+    (k < r) gets ``scalars[where(k, t)] * rows[t, jb:jb+COLS]`` added,
+    fused, in order of t. ``scalars`` and ``rows`` are (Numba type, array)
+    pairs. Returns the accumulators (allocas: LLVM keeps them in registers)."""
+    (sty, sary), (rty, rary) = scalars, rows
+    fma = _vector_fma(builder, vty)
+    size = rty.dtype.bitwidth // 8
+    accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
+    with cgutils.for_range(builder, count) as loop:
+        t = loop.index
+        row = builder.load(_row_vector_ptr(context, builder, rty, rary, t, jb, vty), align=size)
+        for k in range(r):
+            xp = cgutils.get_item_pointer(
+                context, builder, sty, sary, where(k, t), wraparound=False
+            )
+            x = _splat(builder, builder.load(xp), vty)
+            builder.store(builder.call(fma, [x, row, builder.load(accs[k])]), accs[k])
+    return accs
+
+
 def _int(context, builder, value, ty):
     return context.cast(builder, value, ty, types.intp)
 
@@ -131,21 +152,11 @@ def _fwd_tile(rows):
             e0v, jbv, nv = (_int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:]))
             fty = context.get_value_type(wty.dtype)
             vty = ir.VectorType(fty, COLS)
-            fma = _vector_fma(builder, vty)
             size = wty.dtype.bitwidth // 8
-            accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
             erows = [builder.add(e0v, ir.Constant(e0v.type, k)) for k in range(r)]
-            with cgutils.for_range(builder, nv) as loop:
-                i = loop.index
-                wv = builder.load(
-                    _row_vector_ptr(context, builder, wty, w, i, jbv, vty), align=size
-                )
-                for k in range(r):
-                    xp = cgutils.get_item_pointer(
-                        context, builder, aty, a, [erows[k], i], wraparound=False
-                    )
-                    x = _splat(builder, builder.load(xp), vty)
-                    builder.store(builder.call(fma, [x, wv, builder.load(accs[k])]), accs[k])
+            accs = _accumulate(
+                context, builder, (aty, a), (wty, w), nv, jbv, vty, r, lambda k, i: [erows[k], i]
+            )
             for k in range(r):
                 zp = _row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty)
                 builder.store(builder.load(accs[k]), zp, align=size)
@@ -188,19 +199,10 @@ def _grad_tile(rows, momentum):
             vty = ir.VectorType(fty, COLS)
             fma = _vector_fma(builder, vty)
             size = wty.dtype.bitwidth // 8
-            accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
             irows = [builder.add(i0v, ir.Constant(i0v.type, k)) for k in range(r)]
-            with cgutils.for_range(builder, mv) as loop:
-                e = loop.index
-                dv = builder.load(
-                    _row_vector_ptr(context, builder, dty, d, e, jbv, vty), align=size
-                )
-                for k in range(r):
-                    xp = cgutils.get_item_pointer(
-                        context, builder, aty, a, [e, irows[k]], wraparound=False
-                    )
-                    x = _splat(builder, builder.load(xp), vty)
-                    builder.store(builder.call(fma, [x, dv, builder.load(accs[k])]), accs[k])
+            accs = _accumulate(
+                context, builder, (aty, a), (dty, d), mv, jbv, vty, r, lambda k, e: [e, irows[k]]
+            )
             minus_c = _splat(builder, builder.fneg(cv), vty)
             decays = _splat(builder, decayv, vty)
             if momentum:
