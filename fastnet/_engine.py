@@ -25,6 +25,7 @@ from ._knobs import (
 from ._lazy import jit, kernels, shuffle
 from ._validation import resolve_dtype
 from .parallel import ParallelTrainer, default_workers
+from .reference import sigmoide
 
 
 def python_shuffle(order, rng=None):
@@ -88,16 +89,12 @@ class Layout:
         return self.sizes, self.w_off, self.b_off
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def _relu(z):
     return np.maximum(z, z * 0.0)
 
 
 _ACTIVATIONS: dict[int, Callable[[np.ndarray], np.ndarray]] = {
-    code(ACTIVATIONS, "sigmoid"): _sigmoid,
+    code(ACTIVATIONS, "sigmoid"): sigmoide,
     code(ACTIVATIONS, "tanh"): np.tanh,
     code(ACTIVATIONS, "relu"): _relu,
 }
@@ -234,7 +231,7 @@ class Engine:
                     a = np.exp(z)
                     a /= a.sum(axis=1, keepdims=True)
                 else:
-                    a = _sigmoid(z)
+                    a = sigmoide(z)
         return a
 
     def total_cost(self, X, Y):
