@@ -10,13 +10,11 @@ same-run GEMM peak of its dtype (target: 60 %).
 
 import random
 
-import numpy as np
 import pytest
 
 from . import workload as wl
 from .conftest import one_hot
-from .numpy_peer import MatrixReseau
-from .test_scaling import _params
+from .test_scaling import _params, time_numpy_epochs
 
 pytestmark = pytest.mark.benchmark(group="peers")
 
@@ -81,18 +79,6 @@ def test_peers_numpy(benchmark, mnist, point):
     (X, y), _ = mnist
     Xd = X[:n].astype(dtype)
     Yd = one_hot(y[:n], dtype)
-    biais, poids = _params(sizes)
-    last = {}
-
-    def setup():
-        last["net"] = MatrixReseau(biais, poids, dtype)
-        return (Xd, Yd, batch, wl.ETA, np.random.default_rng(wl.SHUFFLE_SEED)), {}
-
-    def run(*args):
-        last["net"].epoch(*args)
-
-    limit, blas_info = wl.blas_limit(1)
-    with limit:
-        benchmark.pedantic(run, setup=setup, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    blas_info = time_numpy_epochs(benchmark, _params(sizes), dtype, Xd, Yd, batch, ROUNDS)
     _describe(benchmark, "numpy", sizes, batch, dtype, n)
     benchmark.extra_info.update(blas_info)

@@ -90,6 +90,26 @@ def test_scaling_fastnet(benchmark, mnist, fastnet_warm, point):
     benchmark.extra_info["threads"] = 1
 
 
+def time_numpy_epochs(benchmark, params, dtype, Xd, Yd, batch, rounds):
+    """Time one epoch of the numpy peer from ``params`` (``(biais, poids)``)
+    on ``(Xd, Yd)``, BLAS at 1 thread, a fresh network each round; returns
+    the BLAS thread information for ``extra_info``."""
+    biais, poids = params
+    last = {}
+
+    def setup():
+        last["net"] = MatrixReseau(biais, poids, dtype)
+        return (Xd, Yd, batch, wl.ETA, np.random.default_rng(wl.SHUFFLE_SEED)), {}
+
+    def run(*args):
+        last["net"].epoch(*args)
+
+    limit, blas_info = wl.blas_limit(1)
+    with limit:
+        benchmark.pedantic(run, setup=setup, rounds=rounds, iterations=1, warmup_rounds=1)
+    return blas_info
+
+
 PEER_POINTS = [p for p in POINTS if p[2] == min(NS)]
 
 
@@ -103,18 +123,6 @@ def test_scaling_numpy(benchmark, mnist, point):
     Xd = X[:n].astype(np.float64)
     Yd = one_hot(y[:n])
     sizes = [784, width, 10]
-    biais, poids = _params(sizes)
-    last = {}
-
-    def setup():
-        last["net"] = MatrixReseau(biais, poids)
-        return (Xd, Yd, batch, wl.ETA, np.random.default_rng(wl.SHUFFLE_SEED)), {}
-
-    def run(*args):
-        last["net"].epoch(*args)
-
-    limit, blas_info = wl.blas_limit(1)
-    with limit:
-        benchmark.pedantic(run, setup=setup, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    blas_info = time_numpy_epochs(benchmark, _params(sizes), np.float64, Xd, Yd, batch, ROUNDS)
     _describe(benchmark, "numpy", sizes, batch, n)
     benchmark.extra_info.update(blas_info)
