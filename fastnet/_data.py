@@ -96,21 +96,27 @@ def _stack_same(vs, n):
         or first.shape not in ((n, 1), (n,))
     ):
         return None
-    # one pass per attribute in C (map), not a Python loop per item: 50,000
-    # course pairs are checked in a few milliseconds
-    # (ndim, len, size) pins the shape without a tuple per item (tuples by
-    # the 100,000 wake the garbage collector, which walks every pair)
-    if (
-        not _all_is(map(type, vs), np.ndarray)
-        or _distinct(vs, "dtype") != 1
-        or _distinct(vs, "ndim") != 1
-        or set(map(len, vs)) != {n}
-        or _distinct(vs, "size") != 1
-    ):
+    views = _rawmem.uniform_views(vs)  # 50,000 course pairs read in ~4 ms
+    if views is None and not _uniform(vs, n):
         return None
-    rows = _consecutive_rows(vs, n)
+    rows = _consecutive_rows(vs, n, views)
     # concatenate: one copy, 3x faster than np.stack on 50,000 small columns
     return rows if rows is not None else np.concatenate(vs).reshape(len(vs), n)
+
+
+def _uniform(vs, n):
+    """Whether ``vs`` are all numpy arrays of the first's dtype and size,
+    of length ``n``, asked array by array (where the bulk read cannot)."""
+    # one pass per attribute in C (map), not a Python loop per item;
+    # (ndim, len, size) pins the shape without a tuple per item (tuples by
+    # the 100,000 wake the garbage collector, which walks every pair)
+    return (
+        _all_is(map(type, vs), np.ndarray)
+        and _distinct(vs, "dtype") == 1
+        and _distinct(vs, "ndim") == 1
+        and set(map(len, vs)) == {n}
+        and _distinct(vs, "size") == 1
+    )
 
 
 def _all_is(values, obj):
@@ -122,11 +128,11 @@ def _distinct(vs, attribute):
     return len(set(map(operator.attrgetter(attribute), vs)))
 
 
-def _consecutive_rows(vs, n):
+def _consecutive_rows(vs, n, views):
     """A zero-copy (len(vs), n) view when the columns are consecutive rows of
     one array, as the course loader's zips give them (saves a copy of the
     whole training set: 157 MB for MNIST); else None. ``vs`` are arrays of
-    one shape and dtype."""
+    one shape and dtype; ``views`` is what the bulk read found, or None."""
     first = vs[0]
     base = first.base
     if (
@@ -141,14 +147,19 @@ def _consecutive_rows(vs, n):
     offset = start - base.__array_interface__["data"][0]
     if offset < 0 or offset % first.itemsize or offset + len(vs) * step > base.nbytes:
         return None
-    if not _all_is(map(operator.attrgetter("base"), vs), base) or _distinct(vs, "strides") != 1:
-        return None
-    expected = start + step * np.arange(len(vs), dtype=np.uint64)
-    addresses = _rawmem.data_addresses(vs)
-    if addresses is None:  # not CPython, or an unknown array layout: one by one
+    if views is not None:  # one dtype, shape and strides: proven in bulk
+        if not views.one_base:
+            return None
+        addresses = views.addresses
+    else:
+        if not _all_is(map(operator.attrgetter("base"), vs), base) or (
+            _distinct(vs, "strides") != 1
+        ):
+            return None
         addresses = np.fromiter(
             (v.__array_interface__["data"][0] for v in vs), dtype=np.uint64, count=len(vs)
         )
+    expected = start + step * np.arange(len(vs), dtype=np.uint64)
     if not np.array_equal(addresses, expected):
         return None
     i0 = offset // first.itemsize

@@ -10,11 +10,61 @@ from fastnet import _data, _rawmem
 
 def test_bulk_addresses_agree_with_numpy():
     base = np.arange(6000, dtype=np.float64).reshape(300, 20)
-    arrays = [base[i] for i in range(300)] + [np.zeros(3), base[5, ::2], base.T[3]]
-    got = _rawmem.data_addresses(arrays)
+    arrays = [base[i] for i in range(300)] + [np.zeros(20), base[3] * 1, base[7].copy()]
+    got = _rawmem.uniform_views(arrays)
     assert got is not None  # CPython: the layout is found
     want = [a.__array_interface__["data"][0] for a in arrays]
-    assert got.tolist() == want
+    assert got.addresses.tolist() == want
+    assert not got.one_base
+    assert _rawmem.uniform_views(arrays[:300]).one_base
+
+
+def _others():
+    base = np.zeros((30, 8, 1))
+    return {
+        "dtype": base[0].astype(np.float32),
+        "shape": base[0].reshape(8),
+        "strides": base.reshape(-1)[:16:2].reshape(8, 1),
+        "subclass": np.asmatrix(base[0]),
+        "a float": 2.5,
+        "None": None,
+        "a list": [0.0] * 8,
+    }
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+@pytest.mark.parametrize(
+    "kind", ["dtype", "shape", "strides", "subclass", "a float", "None", "a list"]
+)
+@pytest.mark.parametrize("where", [1, 17, 29])
+def test_bulk_read_refuses_what_is_not_uniform(kind, where):
+    base = np.zeros((30, 8, 1))
+    arrays = [base[i] for i in range(30)]
+    arrays[where] = _others()[kind]
+    assert _rawmem.uniform_views(arrays) is None
+    rows = _data._stack_same(arrays, 8)
+    if kind == "strides":  # still (8, 1) float64 columns: one copy
+        assert np.array_equal(rows, np.stack([a.reshape(8) for a in arrays]))
+    else:
+        assert rows is None
+
+
+def test_ids_read_from_the_list_agree_with_id():
+    values = [np.zeros(2), 1.5, "x", None] * 1000
+    assert _rawmem._ids(values).tolist() == [id(v) for v in values]
+    assert _rawmem._ids(tuple(values)).tolist() == [id(v) for v in values]
+
+
+def test_without_the_bulk_read_the_same_rows_come_back(monkeypatch):
+    X = np.random.default_rng(0).random((50, 8, 1))
+    cols = [X[i] for i in range(50)]
+    loose = [c.copy() for c in cols]
+    want_view, want_copy = _data._stack_same(cols, 8), _data._stack_same(loose, 8)
+    monkeypatch.setattr(_rawmem, "_layout", None)  # another Python: asked array by array
+    got_view, got_copy = _data._stack_same(cols, 8), _data._stack_same(loose, 8)
+    assert np.shares_memory(got_view, X) and np.shares_memory(want_view, X)
+    assert not np.shares_memory(got_copy, X)
+    assert np.array_equal(got_view, want_view) and np.array_equal(got_copy, want_copy)
 
 
 def test_consecutive_columns_are_taken_without_a_copy():
