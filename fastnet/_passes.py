@@ -5,6 +5,7 @@ points of :mod:`fastnet.kernels`; arrays and numbers only."""
 
 import numpy as np
 
+from ._exp import exp
 from ._jit import fma, kernel, prefetch
 from ._knobs import (
     ACTIVATIONS,
@@ -36,10 +37,12 @@ QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
 )
 
 
-@kernel
+@kernel(inline="always")
 def sigmoid(z):
-    # exp(-z) may overflow to inf for z << 0: 1/(1+inf) = 0 is the right limit.
-    return 1.0 / (1.0 + np.exp(-z))
+    # in float64 whatever z's type; exp(-z) may overflow to inf for z << 0:
+    # 1/(1+inf) = 0 is the right limit. fastnet's exp, not libm's: the loops
+    # around it vectorise (fastnet/_exp.py)
+    return 1.0 / (1.0 + exp(-np.float64(z)))
 
 
 @kernel
@@ -185,6 +188,9 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                     total += z[j]
                 for j in range(n_out):
                     z[j] = z[j] / total
+            elif kind == SIGMOID:  # a loop of its own: it vectorises
+                for j in range(n_out):
+                    z[j] = sigmoid(z[j] + b[j])
             else:
                 for j in range(n_out):
                     z[j] = _activate(z[j] + b[j], kind)
@@ -245,9 +251,14 @@ def _backward(
             Dp = _block(deltas, width, rows, l)
             WT = _transposed(W, deltas, n_in, wd, width[l])
             _products(D, WT, Dp, m, wd, width[l])
-            for e in range(m):
-                for i in range(n_in):
-                    Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
+            if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, in a loop that vectorises
+                for e in range(m):
+                    for i in range(n_in):
+                        Dp[e, i] = Dp[e, i] * (A[e, i] * (1.0 - A[e, i]))
+            else:
+                for e in range(m):
+                    for i in range(n_in):
+                        Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
         tile = grad_rows(Wout)
         full = n_in - n_in % tile
         if vel is not None:  # momentum: typed apart, so compiled only when used

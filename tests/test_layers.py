@@ -36,7 +36,14 @@ LAYERS = (
     ("pictures", ("fastnet._figures", "fastnet._live", "fastnet.plots", "fastnet.historique")),
     (
         "kernels",
-        ("fastnet._jit", "fastnet._tiles", "fastnet._passes", "fastnet.kernels", "fastnet.shuffle"),
+        (
+            "fastnet._jit",
+            "fastnet._exp",
+            "fastnet._tiles",
+            "fastnet._passes",
+            "fastnet.kernels",
+            "fastnet.shuffle",
+        ),
     ),
     (
         "engine",
