@@ -321,7 +321,7 @@ class Engine:
         args = self.layout.args()
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         vel = (
-            np.zeros(kernels.padded_layout(self.layout.sizes)[3], dtype=self.dtype) if mu else None
+            np.zeros(kernels.layout_arrays(self.layout.sizes)[3], dtype=self.dtype) if mu else None
         )
         trainer = (
             ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)
@@ -350,6 +350,10 @@ class Engine:
                         float(mu),
                         vel,
                     )
+                # the epoch kernel is compiled now: the second core may
+                # compile the shuffle while this one trains
+                shuffle.warm_in_background()
+                kernels.pixel_codes_compiled.start()
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn

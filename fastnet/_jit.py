@@ -175,12 +175,56 @@ def kernel(fn=None, inline="never"):
 
 
 _compile_s = [0.0]
+_background = threading.local()
 
 
 def compile_seconds():
     """Seconds this process has spent so far compiling fastnet's kernels
-    or loading them from Numba's cache (all threads together)."""
+    or loading them from Numba's cache (all threads together, except
+    those of a :class:`Background`, which delay no epoch)."""
     return _compile_s[0]
+
+
+class Background:
+    """Kernels compiled off the critical path: ``work()`` (which compiles
+    or loads them, and may check them) runs once, in a thread started by
+    :meth:`start`, while the caller uses a slower exact stand-in until
+    :attr:`ready`. Compiles in that thread do not count in
+    :func:`compile_seconds` (they delay no epoch). The thread is not a
+    daemon: a process that ends first waits for it, so that Numba's cache
+    gets the finished kernels."""
+
+    def __init__(self, work, name):
+        self._work, self._name = work, name
+        self._done = threading.Event()
+        self._thread = None
+        self._lock = threading.Lock()
+        self.result = None
+
+    def _run(self):
+        _background.active = True
+        try:
+            self.result = self._work()
+        finally:
+            self._done.set()
+
+    def start(self):
+        """Start the thread, once per process."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name)
+                self._thread.start()
+
+    @property
+    def ready(self):
+        """Whether ``work()`` has finished (its value is in :attr:`result`)."""
+        return self._done.is_set()
+
+    def wait(self):
+        """Start if needed, wait for the end, return ``work()``'s value."""
+        self.start()
+        self._thread.join()
+        return self.result
 
 
 def entry(dispatcher):
@@ -215,7 +259,8 @@ def entry(dispatcher):
                     dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
                 finally:
                     config.SLP_VECTORIZE = saved
-                    _compile_s[0] += time.perf_counter() - start
+                    if not getattr(_background, "active", False):
+                        _compile_s[0] += time.perf_counter() - start
             compiled.add(key)
         return dispatcher(*args)
 

@@ -20,7 +20,7 @@ quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 
 import numpy as np
 
-from ._jit import entry, kernel
+from ._jit import Background, entry, kernel
 from ._knobs import CFG_COST
 from ._passes import (
     CROSS_ENTROPY,
@@ -37,9 +37,22 @@ from ._passes import (
     _workspace,
     padded_layout,
 )
+from ._tiles import COLS
 
 pixel_codes = entry(_pixel_codes)
 pixel_codes.__doc__ = _pixel_codes.__doc__
+
+
+def _compile_pixel_codes():
+    """The pixel check for float32 rows, compiled (or loaded)."""
+    pixel_codes(np.zeros((1, 1), dtype=np.float32), np.zeros((1, 1), dtype=np.uint8))
+    return True
+
+
+# 0.3-0.6 s of a first run's compile, moved off its critical path (issue 9):
+# compiled in the background once the epoch kernel is ready; numpy does the
+# same check meanwhile (fastnet._data)
+pixel_codes_compiled = Background(_compile_pixel_codes, "fastnet-pixel-compile")
 
 
 @kernel(inline="always")
@@ -98,11 +111,25 @@ def _sgd(
 
 
 @kernel
-def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay, mu, vel):
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    padded = np.empty(size, dtype=params.dtype)
-    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
-    acts, deltas, targets = _workspace(params, sizes, width, batch)
+def _epoch_steps(
+    padded,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    X,
+    Y,
+    order,
+    batch,
+    eta,
+    acts,
+    deltas,
+    targets,
+    cfg,
+    decay,
+    mu,
+    vel,
+):
     n_batches = (order.size + batch - 1) // batch
     _sgd(
         padded,
@@ -126,15 +153,82 @@ def _train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, deca
         mu,
         vel,
     )
-    _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
 
 
-train_epoch = entry(_train_epoch)
-train_epoch.__doc__ = (
-    "One epoch of mini-batch SGD over ``order``, in place on params; "
-    "``vel``: the momentum velocity (padded layout, kept across "
-    "epochs by the caller), None without momentum."
-)
+epoch_steps = entry(_epoch_steps)
+
+
+def layout_arrays(sizes):
+    """:func:`padded_layout` computed by numpy, for Python callers: the same
+    ``(width, pw_off, pb_off, size)`` without compiling the kernel."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    width = sizes.copy()
+    width[1:] = (sizes[1:] + COLS - 1) // COLS * COLS
+    blocks = np.ravel(np.column_stack([sizes[:-1] * width[1:], width[1:]]))
+    starts = np.concatenate([[0], np.cumsum(blocks)])
+    return width, starts[0:-1:2].copy(), starts[1::2].copy(), int(starts[-1])
+
+
+def _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, dtype):
+    padded = np.zeros(int(pb_off[-1] + width[-1]), dtype=dtype)
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = int(sizes[l]), int(sizes[l + 1]), int(width[l + 1])
+        W = padded[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
+        W[:, :n_out] = params[w_off[l] : w_off[l] + n_in * n_out].reshape(n_in, n_out)
+        padded[pb_off[l] : pb_off[l] + n_out] = params[b_off[l] : b_off[l] + n_out]
+    return padded
+
+
+def _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
+    for l in range(sizes.size - 1):
+        n_in, n_out, wd = int(sizes[l]), int(sizes[l + 1]), int(width[l + 1])
+        W = padded[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
+        params[w_off[l] : w_off[l] + n_in * n_out] = W[:, :n_out].reshape(-1)
+        params[b_off[l] : b_off[l] + n_out] = padded[pb_off[l] : pb_off[l] + n_out]
+
+
+def workspace_arrays(dtype, sizes, width, rows):
+    """:func:`_passes._workspace` by numpy: (acts, deltas, targets), zeros."""
+    wt = max((int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1)), default=0)
+    total = int(np.sum(width)) * rows
+    return (
+        np.zeros(total, dtype=dtype),
+        np.zeros(total + wt, dtype=dtype),
+        np.zeros((rows, int(sizes[-1])), dtype=dtype),
+    )
+
+
+def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay, mu, vel):
+    """One epoch of mini-batch SGD over ``order``, in place on params;
+    ``vel``: the momentum velocity (padded layout, kept across epochs by
+    the caller), None without momentum.
+
+    The padded copy and the scratch arrays are made here by numpy, so that
+    the compiled part is the steps alone: allocating them in Numba cost
+    about 1 s of a first run's compile (issue 9)."""
+    width, pw_off, pb_off, _ = layout_arrays(sizes)
+    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    acts, deltas, targets = workspace_arrays(params.dtype, sizes, width, batch)
+    epoch_steps(
+        padded,
+        sizes,
+        width,
+        pw_off,
+        pb_off,
+        X,
+        Y,
+        order,
+        batch,
+        eta,
+        acts,
+        deltas,
+        targets,
+        cfg,
+        decay,
+        mu,
+        vel,
+    )
+    _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
 
 
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --

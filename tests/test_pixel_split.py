@@ -46,3 +46,35 @@ def test_exact_pixels_come_back_as_their_codes():
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out, (X * 256).astype(np.uint8))
     assert _data._pixel_codes_split(X, np.empty(X.shape, np.uint8)) == _single_pass(X) == -1
+
+
+def _variants():
+    base = _pixels(3)
+    out = {"exact": base}
+    for name, (row, value) in {
+        "nan": (5, np.nan),
+        "inf late": (N - 1, np.inf),
+        "-inf": (0, -np.inf),
+        "off grid": (9, 0.3),
+        "one": (2, 1.0),  # 256/256: beyond the codes
+        "negative": (4, -1 / 256),
+        "minus zero": (6, -0.0),
+    }.items():
+        X = base.copy()
+        X[row, 1] = value
+        out[name] = X
+    both = base.copy()
+    both[3, 0], both[7, 2] = 0.3, np.nan  # off the grid first, then a NaN
+    out["off grid then nan"] = both
+    return out
+
+
+@pytest.mark.parametrize("name", list(_variants()))
+def test_numpy_stand_in_gives_the_kernels_answer_and_codes(name):
+    X = _variants()[name]
+    want_codes, got_codes = np.empty(X.shape, np.uint8), np.empty(X.shape, np.uint8)
+    want = int(kernels.pixel_codes(X, want_codes))
+    got = _data._pixel_codes_numpy(X, got_codes)
+    assert got == want
+    if want == -1:
+        assert np.array_equal(got_codes, want_codes)
