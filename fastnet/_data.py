@@ -81,8 +81,9 @@ def _pixel_codes_split(X, codes):
     """``kernels.pixel_codes`` over row ranges on the usable cores (the
     kernel releases the GIL; 50,000 MNIST rows took 36 ms on one core):
     the first bad row overall, else -1 if every range is exact pixel data,
-    else -2. numpy does it until the kernel is compiled."""
-    check = kernels.pixel_codes if kernels.pixel_codes_compiled.ready else _pixel_codes_numpy
+    else -2. numpy does it while a first run compiles the kernel
+    (``kernels.later``)."""
+    check = kernels.pixel_codes if kernels.later.ready else _pixel_codes_numpy
     parts = split_rows(len(X), lambda a, b: (a, int(check(X[a:b], codes[a:b]))))
     for start, result in parts:  # in row order: the first bad row wins
         if result >= 0:

@@ -29,9 +29,10 @@ from .reference import sigmoide
 
 
 def python_shuffle(order, rng=None):
-    """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle);
+    """``random.shuffle``'s permutation of ``order``, compiled (fastnet.shuffle)
+    once a first run's child process has compiled it (``kernels.later``);
     from ``rng`` (a ``random.Random``) if given, else the global ``random``."""
-    shuffle.python_shuffle(order, rng)
+    shuffle.python_shuffle(order, rng, compiled=kernels.later.ready)
 
 
 # The shuffle reads random's state, shuffles in compiled code (GIL released)
@@ -350,10 +351,7 @@ class Engine:
                         float(mu),
                         vel,
                     )
-                # the epoch kernel is compiled now: the second core may
-                # compile the shuffle while this one trains
-                shuffle.warm_in_background()
-                kernels.pixel_codes_compiled.start()
+                kernels.later.start()  # the epoch kernel is compiled: the child's turn
                 if not is_finite(params):
                     raise DivergenceError(epoch=j, eta=eta)
                 self.params = params  # one store: the commit cannot be torn

@@ -188,14 +188,24 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                     total += z[j]
                 for j in range(n_out):
                     z[j] = z[j] / total
-            elif kind == SIGMOID:  # a loop of its own: it vectorises
+            elif kind == SIGMOID:
                 for j in range(n_out):
-                    z[j] = sigmoid(z[j] + b[j])
+                    z[j] = z[j] + b[j]  # the sigmoids: below, over the block
             else:
                 for j in range(n_out):
                     z[j] = _activate(z[j] + b[j], kind)
             for j in range(n_out, wd):
                 z[j] = 0.0
+        if kind == SIGMOID and not (l == nl - 1 and cfg[CFG_OUTPUT] == SOFTMAX):
+            # one loop over the m rows' block: a long trip count that LLVM
+            # vectorises (a loop to n_out = 30 stayed scalar, its vector
+            # body taking 32 values); the padding becomes sigmoid(0), then 0
+            flat = Z[:m].reshape(m * wd)
+            for i in range(m * wd):
+                flat[i] = sigmoid(flat[i])
+            for e in range(m):
+                for j in range(n_out, wd):
+                    Z[e, j] = 0.0
 
 
 @kernel
@@ -251,10 +261,11 @@ def _backward(
             Dp = _block(deltas, width, rows, l)
             WT = _transposed(W, deltas, n_in, wd, width[l])
             _products(D, WT, Dp, m, wd, width[l])
-            if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, in a loop that vectorises
-                for e in range(m):
-                    for i in range(n_in):
-                        Dp[e, i] = Dp[e, i] * (A[e, i] * (1.0 - A[e, i]))
+            if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, vectorised
+                fa = A[:m].reshape(m * width[l])  # over the block, as the sigmoid
+                fd = Dp[:m].reshape(m * width[l])  # (padding: 0 times 0)
+                for i in range(m * width[l]):
+                    fd[i] = fd[i] * (fa[i] * (1.0 - fa[i]))
             else:
                 for e in range(m):
                     for i in range(n_in):

@@ -20,7 +20,8 @@ quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 
 import numpy as np
 
-from ._jit import Background, entry, kernel
+from . import shuffle
+from ._jit import Later, entry, kernel
 from ._knobs import CFG_COST
 from ._passes import (
     CROSS_ENTROPY,
@@ -43,16 +44,12 @@ pixel_codes = entry(_pixel_codes)
 pixel_codes.__doc__ = _pixel_codes.__doc__
 
 
-def _compile_pixel_codes():
-    """The pixel check for float32 rows, compiled (or loaded)."""
-    pixel_codes(np.zeros((1, 1), dtype=np.float32), np.zeros((1, 1), dtype=np.uint8))
-    return True
-
-
-# 0.3-0.6 s of a first run's compile, moved off its critical path (issue 9):
-# compiled in the background once the epoch kernel is ready; numpy does the
-# same check meanwhile (fastnet._data)
-pixel_codes_compiled = Background(_compile_pixel_codes, "fastnet-pixel-compile")
+# Compiled by a child process on a first run, while this one compiles the
+# epoch kernel (fastnet._jit.Later): the pixel check (numpy does it
+# meanwhile, fastnet._data) and the shuffle (random.shuffle meanwhile)
+later = Later("from fastnet import kernels; kernels.later.compile_here()")
+later.add(pixel_codes, np.zeros((1, 1), dtype=np.float32), np.zeros((1, 1), dtype=np.uint8))
+later.add(shuffle.shuffle_inplace, *shuffle.probe_args())
 
 
 @kernel(inline="always")

@@ -9,16 +9,16 @@ CPython's Mersenne Twister (MT19937) and its ``_randbelow`` rejection
 sampling in Numba, reading the state from ``random.getstate()`` and writing
 it back, so that later calls to ``random`` go on exactly as in the course.
 A self-check against ``random.shuffle`` guards against an interpreter
-whose algorithm differs; it then falls back to ``random.shuffle``. The
-kernel is compiled in a background thread (:func:`warm_in_background`),
-and ``random.shuffle`` itself serves until it is ready.
+whose algorithm differs; it then falls back to ``random.shuffle``, which
+also serves while a first run compiles the kernel in another process
+(``fastnet.kernels.later``).
 """
 
 import random
 
 import numpy as np
 
-from ._jit import Background, entry, kernel
+from ._jit import entry, kernel
 
 _N = 624
 _M = 397
@@ -78,8 +78,8 @@ def _shuffle_with_python_state(order, rng=random):
 
 def _self_check():
     """Whether the compiled shuffle draws ``random.shuffle``'s permutations
-    and leaves the same state, on private generators (it runs in a
-    background thread while the caller's ``random`` may be in use)."""
+    and leaves the same state, on private generators (the caller's
+    ``random`` is left alone)."""
     for n in (2, 3, 17, 1000, 70001):
         expected = list(range(n))
         python = random.Random(12345 + n)
@@ -92,34 +92,27 @@ def _self_check():
     return True
 
 
-# Compiling the shuffle costs a first run 0.5 s; compiled in the background
-# (started once the epoch kernel is ready), it overlaps training instead,
-# and random.shuffle itself serves meanwhile: the same permutation, 12 ms
-# more per 50,000 items (issue 9).
-compiled = Background(_self_check, "fastnet-shuffle-compile")
+def probe_args():
+    """Arguments typed like :func:`shuffle_inplace`'s (to compile it)."""
+    return np.zeros(2, dtype=np.int64), np.zeros(_N, dtype=np.int64), np.zeros(1, dtype=np.int64)
 
 
-def warm_in_background():
-    """Start compiling (or loading) and checking the compiled shuffle in a
-    background thread, once per process."""
-    compiled.start()
+_verified = None
 
 
-def wait_ready():
-    """Start :func:`warm_in_background` if needed and wait for it; whether
-    the compiled shuffle is in use (False only on an interpreter whose
-    shuffle differs). For benchmarks and tools that time the kernel."""
-    return bool(compiled.wait())
-
-
-def python_shuffle(order, rng=None):
+def python_shuffle(order, rng=None, compiled=True):
     """Shuffle the int64 array ``order`` in place, exactly like
     ``rng.shuffle(list)`` would, advancing ``rng``'s state (``rng``: a
-    ``random.Random``; default the global ``random``, as the course):
-    compiled once :func:`warm_in_background` has made it ready and it
-    passed its check, else by ``rng.shuffle`` on a list."""
+    ``random.Random``; default the global ``random``, as the course).
+
+    Compiled unless ``compiled`` is false (while a first run compiles it in
+    another process) or its self-check failed; else ``rng.shuffle`` on a
+    list: the same permutation, 12 ms more per 50,000 items."""
+    global _verified
     rng = random if rng is None else rng
-    if compiled.ready and compiled.result:
+    if compiled and _verified is None:
+        _verified = _self_check()
+    if compiled and _verified:
         _shuffle_with_python_state(order, rng)
     else:
         items = order.tolist()

@@ -56,7 +56,7 @@ def run(rng):
     random.seed(0)
     state0 = random.getstate()
     pos = stream_positions(state0, N * SHUFFLES * 2 + 2_000_000)
-    assert sh.wait_ready()  # compiled and self-checked first
+    sh.python_shuffle(np.arange(10, dtype=np.int64))  # compile and self-check first
     random.setstate(state0)
     drawn, stop = [], threading.Event()
 
