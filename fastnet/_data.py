@@ -64,17 +64,20 @@ def _checked_rows(X, where_of_row, compact=True):
     raise ValueError(f"{where_of_row(bad)} contains NaN or inf")
 
 
-def _pixel_codes_numpy(X, codes):
+def _pixel_codes_numpy(X, codes, rows=2048):
     """``kernels.pixel_codes`` by numpy (the same answer and codes), for a
-    first run while the kernel compiles in the background."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        k = X * X.dtype.type(PIXEL_LEVELS)  # exact: a power of two
-        exact = (k == np.floor(k)) & (k >= 0) & (k <= PIXEL_LEVELS - 1)
-    if exact.all():
-        np.copyto(codes, k, casting="unsafe")
-        return -1
-    bad = _first_bad_row(X)
-    return -2 if bad is None else bad
+    first run while the kernel compiles in another process; ``rows`` at a
+    time, so that its temporaries stay a few MB."""
+    for start in range(0, len(X), rows):
+        x = X[start : start + rows]
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = x * x.dtype.type(PIXEL_LEVELS)  # exact: a power of two
+            exact = (k == np.floor(k)) & (k >= 0) & (k <= PIXEL_LEVELS - 1)
+        if not exact.all():
+            bad = _first_bad_row(X)
+            return -2 if bad is None else bad
+        np.copyto(codes[start : start + rows], k, casting="unsafe")
+    return -1
 
 
 def _pixel_codes_split(X, codes):
