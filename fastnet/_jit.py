@@ -59,6 +59,18 @@ def prefer_wide(builder):
         set.add(builder.function.attributes, _WIDE)  # llvmlite knows no string attributes
 
 
+@intrinsic
+def wide_vectors(typingctx):
+    """Ask for 512-bit vectors in the calling kernel (see :func:`prefer_wide`),
+    for loops that use no :func:`fma`."""
+
+    def codegen(context, builder, signature, args):
+        prefer_wide(builder)
+        return context.get_dummy_value()
+
+    return types.none(), codegen
+
+
 def _float3(a, b, c):
     return all(isinstance(t, types.Float) for t in (a, b, c))
 
