@@ -285,15 +285,17 @@ class Later:
         with self._lock:
             if self._state is None:
                 self._state = self._probe()
-            if self._state == "child" and self._child.poll() is not None:
+            child = self._child
+            if self._state == "child" and child is not None and child.poll() is not None:
                 self._state = "ready"
             return self._state == "ready"
 
     def wait(self):
         """Start the child if needed and wait for it (tests and tools)."""
         self.start()
-        if not self.ready:
-            self._child.wait()
+        child = self._child
+        if not self.ready and child is not None:
+            child.wait()
         return self.ready
 
 

@@ -130,7 +130,7 @@ def _find_list_layout():
     None: found on probe lists and checked against their items' ids."""
     if sys.implementation.name != "cpython":
         return None
-    probes = [[np.zeros(1), 2.5, "a"], [None] * 9, list(range(1000, 1100))]
+    probes: list[list] = [[np.zeros(1), 2.5, "a"], [None] * 9, list(range(1000, 1100))]
     words = _read_words(id(probes[0]), 8).tolist()
     kinds = [k for k, w in enumerate(words) if w == id(list)]
     if len(kinds) != 1 or kinds[0] + 2 >= len(words):
@@ -154,8 +154,9 @@ def _ids(values):
     if type(values) is list:
         if _list_layout is _UNKNOWN:
             _list_layout = _find_list_layout()
-        if _list_layout is not None:
-            pointer = int(_read_words(id(values), _list_layout + 1)[_list_layout])
+        index = _list_layout
+        if isinstance(index, int):
+            pointer = int(_read_words(id(values), index + 1)[index])
             ids = _read_words(pointer, len(values)).astype(np.uint64)
             if int(ids[0]) == id(values[0]) and int(ids[-1]) == id(values[-1]):
                 return ids
