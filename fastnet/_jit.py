@@ -206,6 +206,19 @@ def _usable_cores():
         return os.cpu_count() or 1
 
 
+def _is_python(executable):
+    """Whether ``executable`` is a Python interpreter we may start: not a
+    frozen application (PyInstaller and the like set ``sys.frozen``, and
+    ``sys.executable`` is then the application itself) nor an embedding
+    program."""
+    name = Path(executable or "").name.lower()
+    return (
+        not getattr(sys, "frozen", False)
+        and name.startswith("python")
+        and Path(executable).is_file()
+    )
+
+
 class Later:
     """Entry points a child process compiles into Numba's cache while this
     one compiles the epoch kernel and trains (issue 9: 0.8 s less in a
@@ -221,8 +234,9 @@ class Later:
     kernels from the cache, or compiles them if the child could not.
 
     Where the kernels are in the cache already, they are loaded at once.
-    Without a cache (a read-only install), with one usable core, or where
-    no process can be started, nothing is deferred: ``ready`` is true and
+    Without a cache (a read-only install), with one usable core, where
+    ``sys.executable`` is not a Python (a frozen or embedding application)
+    or no process can be started, nothing is deferred: ``ready`` is true and
     the first call compiles here, as before. Until :meth:`start`, the
     stand-ins serve."""
 
@@ -246,7 +260,8 @@ class Later:
         try:
             if all(call.load_cached(*args) for call, args in self._probes):
                 return "ready"
-            if all(call.cacheable for call, _ in self._probes) and _usable_cores() >= 2:
+            cacheable = all(call.cacheable for call, _ in self._probes)
+            if cacheable and _usable_cores() >= 2 and _is_python(sys.executable):
                 return "pending"
         except (AttributeError, TypeError):  # another Numba's internals
             pass

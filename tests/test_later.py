@@ -47,3 +47,26 @@ def test_a_child_fills_the_cache_then_the_next_process_loads_it(tmp_path):
     assert warm["first"] and not warm["child"]  # loaded from the cache: no child
     assert warm["answer"] == cold["answer"] == -1
     assert warm["codes"] == cold["codes"] == list(range(40))
+
+
+def test_no_child_from_an_application_that_is_not_python(monkeypatch):
+    from fastnet import _jit
+
+    assert _jit._is_python(sys.executable)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # PyInstaller's mark
+    assert not _jit._is_python(sys.executable)
+    monkeypatch.delattr(sys, "frozen")
+    assert not _jit._is_python("/usr/bin/uwsgi")
+    assert not _jit._is_python("")
+    later = _jit.Later("raise SystemExit(1)")
+    monkeypatch.setattr(_jit, "_is_python", lambda executable: False)
+    later.add(_FakeEntry(), 1)
+    later.start()
+    assert later.ready and later._child is None  # compiled on first use, here
+
+
+class _FakeEntry:
+    cacheable = True
+
+    def load_cached(self, *args):
+        return False  # not in the cache: a child would be needed
