@@ -194,8 +194,7 @@ _compile_s = [0.0]
 
 def compile_seconds():
     """Seconds this process has spent so far compiling fastnet's kernels
-    or loading them from Numba's cache (all threads together, except
-    in this process)."""
+    or loading them from Numba's cache (all threads together)."""
     return _compile_s[0]
 
 
@@ -221,9 +220,9 @@ def _is_python(executable):
 
 class Later:
     """Entry points a child process compiles into Numba's cache while this
-    one compiles the epoch kernel and trains (issue 9: 0.8 s less in a
-    first run, on the second core), each with an exact stand-in in the
-    caller until :attr:`ready`.
+    one trains (issue 9: a first run's compile about 0.6 s shorter in
+    interleaved runs, on the second core), each with an exact stand-in in
+    the caller until :attr:`ready`.
 
     A child process rather than a thread: Numba's compiler swaps global
     state while it works (``sys.stdout`` through colorama when it formats
@@ -269,24 +268,25 @@ class Later:
 
     def start(self):
         """Start the child if the kernels are still to compile: to be
-        called once the caller's own big compile is done (on two vCPUs
-        that may share a core, a child compiling at the same time slowed
-        it by a fifth)."""
+        called once the caller's own big compile is done (two vCPUs may
+        share a physical core, and a child compiling at the same time
+        would slow that compile down)."""
         with self._lock:
             if self._state is None:
                 self._state = self._probe()
             if self._state != "pending":
                 return
-            env = dict(os.environ)
-            here = str(Path(__file__).resolve().parents[1])  # this fastnet, in the child too
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+            # where this fastnet is, last on the child's path: found if no
+            # other fastnet comes first (one that does has other sources,
+            # hence other cache keys: this process then compiles them itself)
+            here = str(Path(__file__).resolve().parents[1])
+            command = f"import sys; sys.path.append({here!r}); {self._command}"
             try:
                 self._child = subprocess.Popen(
-                    [sys.executable, "-c", self._command],
+                    [sys.executable, "-c", command],
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
-                    env=env,
                 )
                 self._state = "child"
             except (OSError, ValueError):  # no process here: compile on first use
