@@ -147,6 +147,9 @@ def machine_lines(data):
     return lines
 
 
+BLAS_DEFAULT = "BLAS default threads"
+
+
 # -- targets ------------------------------------------------------------------
 def epoch_of(benches, dtype="float64", mode="serial", batch=10):
     return pick(benches, "epoch", impl="fastnet", dtype=dtype, mode=mode, batch=batch)
@@ -191,6 +194,16 @@ def targets(benches):
     ):
         ev = pick(benches, "evaluer", impl="fastnet", dtype="float64", data=data)
         at_least(f"evaluer: fastnet f64 {what}", div(ev_ref, median(ev)), 50)
+    for dtype in ("float64", "float32"):
+        # fastnet scores with numpy's BLAS at its default threads: the same peer
+        ev = pick(benches, "evaluer", impl="fastnet", dtype=dtype, data="arrays")
+        ev_np = pick(benches, "evaluer", impl="numpy", dtype=dtype, blas_limit=BLAS_DEFAULT)
+        n = info(ev_np).get("blas_threads") if ev_np else None
+        at_least(
+            f"evaluer: fastnet {dtype} vs numpy peer, same arrays ({n or '?'} BLAS threads)",
+            div(median(ev_np), median(ev)),
+            1.0,
+        )
     fm = pick(benches, "main", impl="fastnet")
     cm = pick(benches, "main", impl="reference")
     note = ""

@@ -36,11 +36,12 @@ from ._items import (
 )
 from ._knobs import PIXEL_LEVELS
 from ._lazy import kernels
+from ._validation import first_bad_row
 
 COMPACT_MIN = 1 << 16
 
 
-def _checked_rows(X, where_of_row, compact=True):
+def _checked_rows(X, where_of_row, compact=True, check=True):
     """``X`` checked for NaN/inf (ValueError naming the row). With
     ``compact``, large float32 pixel data (every value k/256, as in the
     course's pickle and fastnet.mnist) comes back as its uint8 codes k,
@@ -58,7 +59,7 @@ def _checked_rows(X, where_of_row, compact=True):
         if bad == -2:
             return X
     else:
-        bad = _first_bad_row(X)
+        bad = first_bad_row(X) if check else None
         if bad is None:
             return X
     raise ValueError(f"{where_of_row(bad)} contains NaN or inf")
@@ -74,7 +75,7 @@ def _pixel_codes_numpy(X, codes, rows=2048):
             k = x * x.dtype.type(PIXEL_LEVELS)  # exact: a power of two
             exact = (k == np.floor(k)) & (k >= 0) & (k <= PIXEL_LEVELS - 1)
         if not exact.all():
-            bad = _first_bad_row(X)
+            bad = first_bad_row(X)
             return -2 if bad is None else bad
         np.copyto(codes[start : start + rows], k, casting="unsafe")
     return -1
@@ -92,16 +93,6 @@ def _pixel_codes_split(X, codes):
         if result >= 0:
             return start + result
     return -1 if all(result == -1 for _, result in parts) else -2
-
-
-def _first_bad_row(X):
-    """Index of the first row holding NaN or inf, else None. One sum when
-    all is finite (the usual case): NaN and inf propagate through it."""
-    with np.errstate(all="ignore"):  # huge finite values may overflow the sum
-        if np.isfinite(X.sum()):
-            return None
-    bad = np.flatnonzero(~np.isfinite(X).reshape(len(X), -1).all(axis=1))
-    return int(bad[0]) if bad.size else None
 
 
 def _stack_same(vs, n):
@@ -193,7 +184,7 @@ def example(x, y, n_in, n_out):
         extra = " (backprop takes one example)" if a.ndim == 2 and a.shape[0] == n_in else ""
         raise ValueError(f"x must have shape ({n_in}, 1), got {a.shape}{extra}")
     X = _as_float(a.reshape(1, n_in))
-    if _first_bad_row(X) is not None:
+    if first_bad_row(X) is not None:
         raise ValueError("x contains NaN or inf")
     return X, _target(y, n_out, "", "y").reshape(1, n_out)
 
@@ -276,7 +267,7 @@ def _pair_targets(items, n_out, name):
     Y = _stack_same(ys, n_out)
     if Y is not None:
         Y = Y.astype(np.float64)
-        bad = _first_bad_row(Y)
+        bad = first_bad_row(Y)
         if bad is not None:
             raise ValueError(f"{name}[{bad}]: y contains NaN or inf")
         return Y
@@ -324,8 +315,9 @@ def _is_array_pair(data):
     )
 
 
-def _float_rows(X, n_in, name, compact=True):
-    """(n, n_in) float32/float64 rows from an array of examples."""
+def _float_rows(X, n_in, name, compact=True, check=True):
+    """(n, n_in) float32/float64 rows from an array of examples (checked
+    for NaN and inf unless ``check`` is false)."""
     X = _asarray(X, f"{name}: X")
     _check_kind(X, f"{name}: X")
     if X.ndim == 3 and X.shape[2] == 1:
@@ -335,7 +327,7 @@ def _float_rows(X, n_in, name, compact=True):
         raise ValueError(f"{name}: X must have shape (n, {n_in}), got {X.shape}{hint}")
     if X.dtype != np.uint8:
         X = _as_float(X)
-    return _checked_rows(X, lambda i: f"{name}: X[{i}]", compact)
+    return _checked_rows(X, lambda i: f"{name}: X[{i}]", compact, check)
 
 
 def _array_labels(y, n, n_out, name):
@@ -365,9 +357,9 @@ def _array_labels(y, n, n_out, name):
     return y
 
 
-def _array_pair(data, n_in, n_out, name, compact=True):
+def _array_pair(data, n_in, n_out, name, compact=True, check=True):
     """``(X, y)`` of an ``(X, y)`` pair of arrays, checked, X not empty."""
-    X = _float_rows(data[0], n_in, name, compact)
+    X = _float_rows(data[0], n_in, name, compact, check)
     y = _array_labels(data[1], len(X), n_out, name)
     if len(X) == 0:
         raise ValueError(f"{name} is empty")
@@ -384,7 +376,7 @@ def training_arrays(data, n_in, n_out, name="training_data"):
             Y[np.arange(len(y)), y] = 1.0
         else:
             Y = y.astype(np.float64)
-            bad = _first_bad_row(Y)
+            bad = first_bad_row(Y)
             if bad is not None:
                 raise ValueError(f"{name}: y[{bad}] contains NaN or inf")
         return X, Y, None
@@ -394,10 +386,15 @@ def training_arrays(data, n_in, n_out, name="training_data"):
     return X, Y, (data if isinstance(data, list) else None)
 
 
-def labelled_arrays(data, n_in, n_out, name="test_data"):
-    """``(X, labels)`` for evaluation; labels as ints (one-hot accepted)."""
+def labelled_arrays(data, n_in, n_out, name="test_data", check_inputs=True):
+    """``(X, labels)`` for evaluation; labels as ints (one-hot accepted).
+
+    With ``check_inputs=False``, inputs given as an array are not checked
+    for NaN and inf here: the caller scores them at once and checks as it
+    goes (``Engine.count_correct``'s ``name``), sparing a pass over
+    memory. Everything else (shapes, kinds, labels) is checked."""
     if _is_array_pair(data):
-        X, y = _array_pair(data, n_in, n_out, name, compact=False)
+        X, y = _array_pair(data, n_in, n_out, name, compact=False, check=check_inputs)
         if y.ndim == 1:
             return X, y
         labels, bad = _one_hot_labels(y)
@@ -420,7 +417,7 @@ def input_columns(x, n_in, name="x"):
     if a.ndim != 2 or a.shape[0] != n_in:
         raise ValueError(f"{name} must have shape ({n_in}, 1) or ({n_in}, m), got {a.shape}")
     rows = _as_float(a.T)
-    bad = _first_bad_row(rows)
+    bad = first_bad_row(rows)
     if bad is not None:
         where = "" if rows.shape[0] == 1 else f" (column {bad})"
         raise ValueError(f"{name} contains NaN or inf{where}")

@@ -333,6 +333,19 @@ def check_eta(eta, name="eta"):
     return value
 
 
+def first_bad_row(X):
+    """Index of the first row of ``X`` holding NaN or inf, else None.
+
+    One sum when all is finite (the usual case): NaN and inf propagate
+    through it; only a sum that is not finite (bad values, or huge finite
+    ones that overflow it) leads to the row-by-row look."""
+    with np.errstate(all="ignore"):
+        if np.isfinite(X.sum()):
+            return None
+    bad = np.flatnonzero(~np.isfinite(X).reshape(len(X), -1).all(axis=1))
+    return int(bad[0]) if bad.size else None
+
+
 def resolve_dtype(dtype):
     """The numpy scalar type of a parameter precision.
 
