@@ -48,48 +48,6 @@ def sigmoid(z):
 
 
 @kernel
-def padded_layout(sizes):
-    """Widths (padded) and offsets of weights/biases in the padded buffer."""
-    nl = sizes.size - 1
-    width = np.empty(sizes.size, dtype=np.int64)
-    width[0] = sizes[0]
-    for l in range(1, sizes.size):
-        width[l] = (sizes[l] + COLS - 1) // COLS * COLS
-    pw_off = np.empty(nl, dtype=np.int64)
-    pb_off = np.empty(nl, dtype=np.int64)
-    pos = 0
-    for l in range(nl):
-        pw_off[l] = pos
-        pos += sizes[l] * width[l + 1]
-        pb_off[l] = pos
-        pos += width[l + 1]
-    return width, pw_off, pb_off, pos
-
-
-@kernel
-def _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded):
-    padded[:] = 0.0
-    for l in range(sizes.size - 1):
-        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
-        for i in range(n_in):
-            for j in range(n_out):
-                padded[pw_off[l] + i * wd + j] = params[w_off[l] + i * n_out + j]
-        for j in range(n_out):
-            padded[pb_off[l] + j] = params[b_off[l] + j]
-
-
-@kernel
-def _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
-    for l in range(sizes.size - 1):
-        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
-        for i in range(n_in):
-            for j in range(n_out):
-                params[w_off[l] + i * n_out + j] = padded[pw_off[l] + i * wd + j]
-        for j in range(n_out):
-            params[b_off[l] + j] = padded[pb_off[l] + j]
-
-
-@kernel
 def _weights(padded, sizes, width, pw_off, l):
     n = sizes[l] * width[l + 1]
     return padded[pw_off[l] : pw_off[l] + n].reshape((sizes[l], width[l + 1]))
@@ -102,21 +60,6 @@ def _block(buf, width, rows, l):
     for k in range(l):
         start += rows * width[k]
     return buf[start : start + rows * width[l]].reshape((rows, width[l]))
-
-
-@kernel
-def _workspace(dtype_probe, sizes, width, rows):
-    total = 0
-    for w in width:
-        total += w
-    # deltas' tail holds one hidden layer's transposed weights (see _backward)
-    wt = 0
-    for l in range(1, sizes.size - 1):
-        wt = max(wt, width[l] * width[l + 1])
-    acts = np.zeros(rows * total, dtype=dtype_probe.dtype)
-    deltas = np.zeros(rows * total + wt, dtype=dtype_probe.dtype)
-    targets = np.zeros((rows, sizes[-1]), dtype=dtype_probe.dtype)
-    return acts, deltas, targets
 
 
 @kernel

@@ -5,7 +5,7 @@ in one flat buffer ``params`` in the course's layout: layer ``l`` has its
 weights at ``params[w_off[l]:]`` as ``(n_in, n_out)`` row-major (so
 ``z = W.T @ a + b``) and its biases at ``params[b_off[l]:]``.
 
-For speed the kernels work on a padded copy (see :func:`padded_layout`):
+For speed the kernels work on a padded copy (see :func:`layout_arrays`):
 each layer's outputs are rounded up to a multiple of ``COLS`` columns so
 that the register-blocked micro-kernels of ``_tiles`` always see whole
 blocks. Padding columns hold zeros in the weights and the errors, so they
@@ -31,12 +31,8 @@ from ._passes import (
     _forward,
     _input_scale,
     _load,
-    _pack,
     _pixel_codes,
     _prefetch_rows,
-    _unpack,
-    _workspace,
-    padded_layout,
 )
 from ._tiles import COLS
 
@@ -156,8 +152,9 @@ epoch_steps = entry(_epoch_steps)
 
 
 def layout_arrays(sizes):
-    """:func:`padded_layout` computed by numpy, for Python callers: the same
-    ``(width, pw_off, pb_off, size)`` without compiling the kernel."""
+    """``(width, pw_off, pb_off, size)`` of the padded buffer: each layer's
+    width rounded up to a multiple of ``COLS`` (the input layer's kept), and
+    the offsets of each layer's weights (n_in, width) and biases (width)."""
     sizes = np.asarray(sizes, dtype=np.int64)
     width = sizes.copy()
     width[1:] = (sizes[1:] + COLS - 1) // COLS * COLS
@@ -185,7 +182,10 @@ def _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
 
 
 def workspace_arrays(dtype, sizes, width, rows):
-    """:func:`_passes._workspace` by numpy: (acts, deltas, targets), zeros."""
+    """Scratch arrays ``(acts, deltas, targets)``, zeros: every layer's
+    (rows, width) block of activations and errors, one after the other;
+    the errors' tail also holds one hidden layer's transposed weights
+    (see ``_passes._backward``)."""
     wt = max((int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1)), default=0)
     total = int(np.sum(width)) * rows
     return (
@@ -231,36 +231,21 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
 # -- pieces of the parallel epoch (driven from Python threads, see _engine) --
 
 
-@kernel
-def _pack_padded(params, sizes, w_off, b_off):
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    padded = np.empty(size, dtype=params.dtype)
-    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
-    return padded
+def pack_padded(params, sizes, w_off, b_off):
+    """The parameters as a new padded buffer (the kernels' layout)."""
+    width, pw_off, pb_off, _ = layout_arrays(sizes)
+    return _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
 
 
-pack_padded = entry(_pack_padded)
-pack_padded.__doc__ = "The parameters as a new padded buffer (kernels' layout)."
+def unpack_padded(padded, sizes, w_off, b_off, params):
+    """Copy a padded buffer back into the course layout ``params``."""
+    width, pw_off, pb_off, _ = layout_arrays(sizes)
+    _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
 
 
-@kernel
-def _unpack_padded(padded, sizes, w_off, b_off, params):
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    _unpack(padded, sizes, w_off, b_off, width, pw_off, pb_off, params)
-
-
-unpack_padded = entry(_unpack_padded)
-unpack_padded.__doc__ = "Copy a padded buffer back into the course layout."
-
-
-@kernel
-def _new_workspace(padded, sizes, batch):
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    return _workspace(padded, sizes, width, batch)
-
-
-new_workspace = entry(_new_workspace)
-new_workspace.__doc__ = "Scratch arrays (acts, deltas, targets) for one replica."
+def new_workspace(padded, sizes, batch):
+    """Scratch arrays (acts, deltas, targets) for one replica."""
+    return workspace_arrays(padded.dtype, sizes, layout_arrays(sizes)[0], batch)
 
 
 @kernel
@@ -268,6 +253,9 @@ def _replica_steps(
     shared,
     replica,
     sizes,
+    width,
+    pw_off,
+    pb_off,
     X,
     Y,
     order,
@@ -282,7 +270,6 @@ def _replica_steps(
     cfg,
     decay,
 ):
-    width, pw_off, pb_off, size = padded_layout(sizes)
     replica[:] = shared
     _sgd(
         replica,
@@ -310,8 +297,9 @@ def _replica_steps(
 
 replica_steps = entry(_replica_steps)
 replica_steps.__doc__ = (
-    "Copy ``shared`` into ``replica``, then take ``count`` SGD "
-    "steps on mini-batches first_batch, +stride, ..."
+    "Copy ``shared`` into ``replica``, then take ``count`` SGD steps on "
+    "mini-batches first_batch, +stride, ... (``width``, ``pw_off``, "
+    "``pb_off``: :func:`layout_arrays`)."
 )
 
 
@@ -328,14 +316,14 @@ average = entry(_average)
 average.__doc__ = "shared = mean of the first ``active`` replicas (in order)."
 
 
+# Rows per forward pass of forward_all: whole forward tiles, the scratch in L2.
+FORWARD_ROWS = 50
+
+
 @kernel
-def _forward_all(params, sizes, w_off, b_off, X, out, cfg):
-    scale = _input_scale(X, params)
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    padded = np.empty(size, dtype=params.dtype)
-    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
-    chunk = 50  # rows per pass: whole forward tiles, the workspace in L2
-    acts, deltas, targets = _workspace(params, sizes, width, chunk)
+def _forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts):
+    scale = _input_scale(X, padded)
+    chunk = FORWARD_ROWS
     nl = sizes.size - 1
     A = _block(acts, width, chunk, 0)
     O = _block(acts, width, chunk, nl)
@@ -351,21 +339,23 @@ def _forward_all(params, sizes, w_off, b_off, X, out, cfg):
                 out[start + e, j] = O[e, j]
 
 
-forward_all = entry(_forward_all)
-forward_all.__doc__ = "Outputs of the network for every row of X, into ``out`` (n, n_out)."
+forward_rows = entry(_forward_rows)
+
+
+def forward_all(params, sizes, w_off, b_off, X, out, cfg):
+    """Outputs of the network for every row of X, into ``out`` (n, n_out)."""
+    width, pw_off, pb_off, _ = layout_arrays(sizes)
+    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    acts = workspace_arrays(params.dtype, sizes, width, FORWARD_ROWS)[0]
+    forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts)
 
 
 @kernel
-def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
+def _gradient_rows(padded, work, sizes, width, pw_off, pb_off, X, Y, acts, deltas, targets, cfg):
     m = X.shape[0]
-    width, pw_off, pb_off, size = padded_layout(sizes)
-    padded = np.empty(size, dtype=params.dtype)
-    _pack(params, sizes, w_off, b_off, width, pw_off, pb_off, padded)
-    acts, deltas, targets = _workspace(params, sizes, width, m)
     _load(X, Y, np.arange(m), 0, m, acts, targets, m, width)
     _forward(padded, sizes, width, pw_off, pb_off, acts, m, m, cfg)
     # A step of -1 from zero leaves exactly the summed gradients.
-    work = np.zeros_like(padded)
     one = padded.dtype.type(1.0)
     _backward(
         padded,
@@ -385,22 +375,26 @@ def _batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
         one * 0.0,
         None,
     )
-    _unpack(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 
-batch_gradient = entry(_batch_gradient)
-batch_gradient.__doc__ = (
-    "Summed gradients of the configured cost over the rows "
-    "of X/Y, into ``grad`` (laid out like params)."
-)
+gradient_rows = entry(_gradient_rows)
+
+
+def batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
+    """Summed gradients of the configured cost over the rows of X/Y, into
+    ``grad`` (laid out like params)."""
+    width, pw_off, pb_off, _ = layout_arrays(sizes)
+    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    acts, deltas, targets = workspace_arrays(params.dtype, sizes, width, X.shape[0])
+    work = np.zeros_like(padded)
+    gradient_rows(padded, work, sizes, width, pw_off, pb_off, X, Y, acts, deltas, targets, cfg)
+    _unpack_np(work, sizes, w_off, b_off, width, pw_off, pb_off, grad)
 
 
 @kernel
-def _total_cost(params, sizes, w_off, b_off, X, Y, cfg):
-    out = np.empty((X.shape[0], sizes[-1]), dtype=params.dtype)
-    _forward_all(params, sizes, w_off, b_off, X, out, cfg)
+def _cost_sum(out, Y, cfg):
     total = 0.0
-    for r in range(X.shape[0]):
+    for r in range(out.shape[0]):
         for j in range(out.shape[1]):
             a = out[r, j]
             y = Y[r, j]
@@ -414,8 +408,14 @@ def _total_cost(params, sizes, w_off, b_off, X, Y, cfg):
                     total -= (1.0 - y) * np.log(1.0 - a)
             elif y != 0.0:
                 total -= y * np.log(a)
-    return total / X.shape[0]
+    return total / out.shape[0]
 
 
-total_cost = entry(_total_cost)
-total_cost.__doc__ = "Mean cost of the rows of X against targets Y (configured cost)."
+cost_sum = entry(_cost_sum)
+
+
+def total_cost(params, sizes, w_off, b_off, X, Y, cfg):
+    """Mean cost of the rows of X against targets Y (configured cost)."""
+    out = np.empty((X.shape[0], int(sizes[-1])), dtype=params.dtype)
+    forward_all(params, sizes, w_off, b_off, X, out, cfg)
+    return cost_sum(out, Y, cfg)

@@ -51,6 +51,7 @@ class ParallelTrainer:
         if self.workers < 1 or self.sync_every < 1:
             raise ValueError("workers and sync_every must be >= 1")
         self.layout = layout
+        self.geometry = kernels.layout_arrays(layout.sizes)[:3]  # width, pw_off, pb_off
         self.batch = batch
         probe = kernels.pack_padded(np.zeros(layout.size, dtype=dtype), *layout.args())
         self.replicas = np.empty((self.workers, probe.size), dtype=dtype)
@@ -76,6 +77,7 @@ class ParallelTrainer:
                     shared,
                     self.replicas[w],
                     sizes,
+                    *self.geometry,
                     X,
                     Y,
                     order,

@@ -1,0 +1,68 @@
+"""The kernels' padded layout (``kernels.layout_arrays``), packing and
+scratch arrays, made by numpy for every entry point, against the layout's
+definition written out element by element."""
+
+import numpy as np
+import pytest
+
+from fastnet import kernels
+from fastnet._engine import Layout
+from fastnet._tiles import COLS
+
+SHAPES = [[784, 30, 10], [2, 1], [5, 17, 33, 1], [3, 16, 16, 16]]
+
+
+def definition(sizes):
+    """Widths and offsets as the kernels' docstring defines them."""
+    width = [sizes[0]] + [-(-n // COLS) * COLS for n in sizes[1:]]
+    pw_off, pb_off, pos = [], [], 0
+    for l in range(len(sizes) - 1):
+        pw_off.append(pos)
+        pos += sizes[l] * width[l + 1]
+        pb_off.append(pos)
+        pos += width[l + 1]
+    return width, pw_off, pb_off, pos
+
+
+@pytest.mark.parametrize("sizes", SHAPES)
+def test_layout_follows_its_definition(sizes):
+    got = kernels.layout_arrays(sizes)
+    want = definition(sizes)
+    for a, b in zip(got[:3], want[:3]):
+        assert a.dtype == np.int64 and a.tolist() == b
+    assert got[3] == want[3]
+    assert all(w % COLS == 0 and w >= n for w, n in zip(got[0][1:], sizes[1:]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes", SHAPES)
+def test_pack_puts_each_value_in_place_and_pads_with_zeros(sizes, dtype):
+    layout = Layout(sizes)
+    params = np.random.default_rng(0).standard_normal(layout.size).astype(dtype)
+    padded = kernels.pack_padded(params, *layout.args())
+    width, pw_off, pb_off, size = definition(sizes)
+    assert padded.dtype == dtype and padded.shape == (size,)
+    expected = np.zeros(size, dtype=dtype)
+    for l in range(len(sizes) - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+        for i in range(n_in):
+            for j in range(n_out):
+                expected[pw_off[l] + i * wd + j] = params[layout.w_off[l] + i * n_out + j]
+        for j in range(n_out):
+            expected[pb_off[l] + j] = params[layout.b_off[l] + j]
+    assert np.array_equal(padded, expected)
+    back = np.full_like(params, np.nan)
+    kernels.unpack_padded(padded, *layout.args(), back)
+    assert np.array_equal(back, params)
+
+
+@pytest.mark.parametrize("sizes", SHAPES)
+def test_workspace_holds_every_layer_block(sizes):
+    width = definition(sizes)[0]
+    acts, deltas, targets = kernels.new_workspace(np.zeros(1, np.float32), np.array(sizes), 7)
+    assert acts.dtype == deltas.dtype == targets.dtype == np.float32
+    assert acts.size == 7 * sum(width)
+    hidden = [width[l] * width[l + 1] for l in range(1, len(sizes) - 1)]
+    assert deltas.size == 7 * sum(width) + max(hidden, default=0)
+    assert targets.shape == (7, sizes[-1])
+    assert not (acts.any() or deltas.any() or targets.any())
