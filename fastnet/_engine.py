@@ -25,7 +25,6 @@ from ._knobs import (
 from ._lazy import jit, kernels, shuffle
 from ._validation import first_bad_row, resolve_dtype
 from .parallel import ParallelTrainer, default_workers
-from .reference import sigmoide
 
 
 def python_shuffle(order, rng=None):
@@ -94,8 +93,19 @@ def _relu(z):
     return np.maximum(z, z * 0.0)
 
 
+def sigmoid_inplace(z):
+    """:func:`fastnet.reference.sigmoide` in ``z``'s own memory: the same
+    operations in the same order (negate, exp, add 1, divide 1 by it), so
+    the same bits, without its three temporaries (scoring 10,000 rows:
+    about 3 % of ``evaluer``)."""
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    return np.divide(1.0, z, out=z)
+
+
 _ACTIVATIONS: dict[int, Callable[[np.ndarray], np.ndarray]] = {
-    code(ACTIVATIONS, "sigmoid"): sigmoide,
+    code(ACTIVATIONS, "sigmoid"): sigmoid_inplace,
     code(ACTIVATIONS, "tanh"): np.tanh,
     code(ACTIVATIONS, "relu"): _relu,
 }
@@ -260,7 +270,7 @@ class Engine:
                     a = np.exp(z)
                     a /= a.sum(axis=1, keepdims=True)
                 else:
-                    a = sigmoide(z)
+                    a = sigmoid_inplace(z)
         return a
 
     def total_cost(self, X, Y):

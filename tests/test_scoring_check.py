@@ -127,3 +127,17 @@ def test_an_own_feedforward_still_gets_checked_inputs():
     with pytest.raises(ValueError, match=r"X\[2\] contains NaN or inf"):
         net.evaluer((X, y))
     assert not seen
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_in_place_sigmoid_gives_the_reference_bits(dtype):
+    from fastnet._engine import sigmoid_inplace
+    from fastnet.reference import sigmoide
+
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal(10_000) * 30).astype(dtype)
+    z[:6] = [0.0, -0.0, 800.0, -800.0, np.inf, -np.inf]
+    with np.errstate(over="ignore"):
+        want = sigmoide(z)
+        got = sigmoid_inplace(z.copy())
+    assert got.dtype == dtype and np.array_equal(got, want)
