@@ -94,7 +94,9 @@ def _products(A, W, Z, m, n, cols):
     (taken in slices of the inputs: the same bits as one pass)."""
     tile = fwd_rows(W)
     full = m - m % tile
-    kc = SLICE_BYTES // (COLS * W.itemsize)
+    # one tile of examples (float32 at mini-batch 10) reads the strip once:
+    # no slices, nothing to reuse
+    kc = n if m <= tile else SLICE_BYTES // (COLS * W.itemsize)
     for jb in range(0, cols, COLS):
         for k0 in range(0, n, kc):
             k1 = min(n, k0 + kc)
