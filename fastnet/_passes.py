@@ -81,29 +81,16 @@ def _derivative(a, kind):
     return a * (1.0 - a)
 
 
-# Bytes of W's 16-column strip that one slice of the inputs spans: the
-# slice stays in L1 (32 KB on Zen 4, 48 KB on Sapphire Rapids) while every
-# tile of examples goes over it, instead of streaming the whole strip from
-# L2 once per tile (issue 9: the mini-batch-100 misses against numpy).
-SLICE_BYTES = 16384
-
-
 @kernel(inline="always")
 def _products(A, W, Z, m, n, cols):
-    """Z[:m, :cols] = A[:m, :n] @ W[:n, :cols], each sum in order of n
-    (taken in slices of the inputs: the same bits as one pass)."""
+    """Z[:m, :cols] = A[:m, :n] @ W[:n, :cols], each sum in order of n."""
     tile = fwd_rows(W)
     full = m - m % tile
-    # one tile of examples (float32 at mini-batch 10) reads the strip once:
-    # no slices, nothing to reuse
-    kc = n if m <= tile else SLICE_BYTES // (COLS * W.itemsize)
     for jb in range(0, cols, COLS):
-        for k0 in range(0, n, kc):
-            k1 = min(n, k0 + kc)
-            for e in range(0, full, tile):
-                fwd_block(A, W, Z, e, jb, k0, k1)
-            for e in range(full, m):
-                fwd_row(A, W, Z, e, jb, k0, k1)
+        for e in range(0, full, tile):
+            fwd_block(A, W, Z, e, jb, n)
+        for e in range(full, m):
+            fwd_row(A, W, Z, e, jb, n)
 
 
 @kernel(inline="always")

@@ -102,23 +102,17 @@ def _vector_fma(builder, vty):
     return cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3), name)
 
 
-def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where, start=None, init=None):
-    """The loop both tiles share: for t in range(start, count), accumulator
-    k (k < r) gets ``scalars[where(k, t)] * rows[t, jb:jb+COLS]`` added,
-    fused, in order of t, starting from ``init[k]`` (default zero; start
-    default 0). ``scalars`` and ``rows`` are (Numba type, array) pairs.
-    Returns the accumulators (allocas: LLVM keeps them in registers)."""
+def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where):
+    """The loop both tiles share: for t in range(count), accumulator k
+    (k < r) gets ``scalars[where(k, t)] * rows[t, jb:jb+COLS]`` added,
+    fused, in order of t. ``scalars`` and ``rows`` are (Numba type, array)
+    pairs. Returns the accumulators (allocas: LLVM keeps them in registers)."""
     (sty, sary), (rty, rary) = scalars, rows
     fma = _vector_fma(builder, vty)
     size = rty.dtype.bitwidth // 8
-    first = [ir.Constant(vty, None)] * r if init is None else init
-    accs = [cgutils.alloca_once_value(builder, v) for v in first]
-    if start is None:
-        loop = cgutils.for_range(builder, count)
-    else:
-        loop = cgutils.for_range_slice(builder, start, count, ir.Constant(count.type, 1))
-    with loop as index:
-        t = index.index if start is None else index[0]
+    accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
+    with cgutils.for_range(builder, count) as loop:
+        t = loop.index
         row = builder.load(_row_vector_ptr(context, builder, rty, rary, t, jb, vty), align=size)
         for k in range(r):
             xp = cgutils.get_item_pointer(
@@ -142,7 +136,7 @@ def _tile_rows(rows, dtype, rows64, rows32):
 
 def _fwd_tile(rows):
     @intrinsic
-    def fwd_tile(typingctx, A, W, Z, e0, jb, k0, k1):
+    def fwd_tile(typingctx, A, W, Z, e0, jb, n):
         if not (_is_matrix(A) and _is_matrix(W) and _is_matrix(Z)):
             return None
         if not (A.dtype == W.dtype == Z.dtype and isinstance(W.dtype, types.Float)):
@@ -155,44 +149,25 @@ def _fwd_tile(rows):
             a, w, z = (
                 context.make_array(t)(context, builder, v) for t, v in zip(sig.args[:3], args)
             )
-            e0v, jbv, k0v, k1v = (
-                _int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:])
-            )
+            e0v, jbv, nv = (_int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:]))
             fty = context.get_value_type(wty.dtype)
             vty = ir.VectorType(fty, COLS)
             size = wty.dtype.bitwidth // 8
             erows = [builder.add(e0v, ir.Constant(e0v.type, k)) for k in range(r)]
-            zps = [_row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty) for k in range(r)]
-            # a later slice of the inputs goes on from the sums Z holds: the
-            # same chain of fused multiply-adds as one pass (stores are exact)
-            fresh = builder.icmp_signed("==", k0v, ir.Constant(k0v.type, 0))
-            zero = ir.Constant(vty, None)
-            init = [builder.select(fresh, zero, builder.load(p, align=size)) for p in zps]
             accs = _accumulate(
-                context,
-                builder,
-                (aty, a),
-                (wty, w),
-                k1v,
-                jbv,
-                vty,
-                r,
-                lambda k, i: [erows[k], i],
-                start=k0v,
-                init=init,
+                context, builder, (aty, a), (wty, w), nv, jbv, vty, r, lambda k, i: [erows[k], i]
             )
             for k in range(r):
-                builder.store(builder.load(accs[k]), zps[k], align=size)
+                zp = _row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty)
+                builder.store(builder.load(accs[k]), zp, align=size)
             return context.get_dummy_value()
 
-        return types.void(A, W, Z, e0, jb, k0, k1), codegen
+        return types.void(A, W, Z, e0, jb, n), codegen
 
     r = "r" if rows is None else rows
     fwd_tile.__doc__ = (
-        f"Z[e0:e0+{r}, jb:jb+{COLS}] = A[e0:e0+{r}, k0:k1] @ W[k0:k1, jb:jb+{COLS}], "
-        "plus Z's own values unless k0 is 0: each sum fused and in order of "
-        "the inputs, so that slices k0:k1 taken in order give the bits of one "
-        "pass (r: :func:`fwd_rows`)."
+        f"Z[e0:e0+{r}, jb:jb+{COLS}] = A[e0:e0+{r}, :n] @ W[:n, jb:jb+{COLS}], "
+        "each sum fused and in order of the inputs (r: :func:`fwd_rows`)."
     )
     return fwd_tile
 

@@ -24,9 +24,9 @@ def _tiled_forward(A, W, Z, n):
     full = m - m % tile
     for jb in range(0, W.shape[1], COLS):
         for e in range(0, full, tile):
-            _tiles.fwd_block(A, W, Z, e, jb, 0, n)
+            _tiles.fwd_block(A, W, Z, e, jb, n)
         for e in range(full, m):
-            _tiles.fwd_row(A, W, Z, e, jb, 0, n)
+            _tiles.fwd_row(A, W, Z, e, jb, n)
 
 
 @njit(**JIT)
@@ -124,38 +124,3 @@ def test_tile_shapes_fit_the_registers():
         assert rows * per_row <= _tiles.REGISTERS - 4
         assert rows >= 1
     assert _tiles.FWD_ROWS_64 * max(1, COLS * 64 // _tiles.VECTOR_BITS) >= 8
-
-
-@njit(**JIT)
-def _sliced_forward(A, W, Z, n, kc):
-    tile = _tiles.fwd_rows(W)
-    m = A.shape[0]
-    full = m - m % tile
-    for jb in range(0, W.shape[1], COLS):
-        for k0 in range(0, n, kc):
-            k1 = min(n, k0 + kc)
-            for e in range(0, full, tile):
-                _tiles.fwd_block(A, W, Z, e, jb, k0, k1)
-            for e in range(full, m):
-                _tiles.fwd_row(A, W, Z, e, jb, k0, k1)
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("kc", [1, 7, 64, 1000])
-def test_forward_in_slices_of_the_inputs_gives_the_same_bits(dtype, kc):
-    """Slices k0:k1 taken in order continue the sums Z holds: exactly one pass."""
-    rng = np.random.default_rng(kc)
-    m, n, cols = 23, 301, 2 * COLS
-    A = rng.standard_normal((m, n)).astype(dtype)
-    W = rng.standard_normal((n, cols)).astype(dtype)
-    whole = np.full((m, cols), np.nan, dtype=dtype)  # every value must be written
-    sliced = np.full((m, cols), np.nan, dtype=dtype)
-    _tiled_forward(A, W, whole, n)
-    _sliced_forward(A, W, sliced, n, kc)
-    assert np.array_equal(whole, sliced)
-    np.testing.assert_allclose(
-        whole,
-        A.astype(np.float64) @ W,
-        rtol=1e-4 if dtype == np.float32 else 1e-12,
-        atol=1e-3 if dtype == np.float32 else 1e-10,
-    )

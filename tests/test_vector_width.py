@@ -24,7 +24,7 @@ def _fresh_forward_kernel():
     block = _tiles.fwd_block
 
     def forward(A, W, Z, n):
-        block(A, W, Z, 0, 0, 0, n)
+        block(A, W, Z, 0, 0, n)
 
     kernel = njit(**dict(_jit.FLAGS, cache=False))(forward)
     rows, cols = _tiles.FWD_ROWS_64, _tiles.COLS
