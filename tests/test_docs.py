@@ -3,6 +3,7 @@ README stays short and its links lead to pages that exist, and every page
 is in the site's navigation."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,36 @@ def test_report_peers_table_gives_a_verdict_per_point(monkeypatch):
     assert len(rows) == 2
     assert "2.00×" in rows[0] and rows[0].rstrip(" |").endswith("PASS")
     assert "0.80×" in rows[1] and "20.0" in rows[1] and rows[1].rstrip(" |").endswith("MISS / MISS")
+
+
+def test_report_peers_table_prefers_the_interleaved_numpy_epochs(monkeypatch):
+    """A fastnet point carrying numpy's epochs timed between its rounds is
+    compared with their median, not with numpy's separate benchmark."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import report
+
+    fast = _bench(
+        "test_peers_fastnet",
+        "peers",
+        0.05,
+        impl="fastnet",
+        dtype="float64",
+        sizes=[784, 30, 10],
+        shape="784-30-10",
+        batch=10,
+        flop=10**9,
+        numpy_interleaved_s=[0.2, 0.1, 0.15, 0.5, 0.12],  # median 0.15
+    )
+    stale = _bench(
+        "test_peers_numpy",
+        "peers",
+        0.01,
+        impl="numpy",
+        dtype="float64",
+        shape="784-30-10",
+        batch=10,
+    )
+    lines = "\n".join(report.peers_table([fast, stale], {"float64": (50.0, 1, "")}))
+    rows = [line for line in lines.splitlines() if line.startswith("| 784-")]
+    assert len(rows) == 1 and "3.00×" in rows[0] and "150.0 ms" in rows[0]
+    monkeypatch.delitem(sys.modules, "report")
