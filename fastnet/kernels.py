@@ -163,14 +163,17 @@ def layout_arrays(sizes):
     return width, starts[0:-1:2].copy(), starts[1::2].copy(), int(starts[-1])
 
 
-def _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, dtype):
-    padded = np.zeros(int(pb_off[-1] + width[-1]), dtype=dtype)
+def _packed(params, sizes, w_off, b_off):
+    """``(padded, width, pw_off, pb_off)``: the parameters as a new padded
+    buffer (zeros in the padding), with the layout that goes with it."""
+    width, pw_off, pb_off, size = layout_arrays(sizes)
+    padded = np.zeros(size, dtype=params.dtype)
     for l in range(sizes.size - 1):
         n_in, n_out, wd = int(sizes[l]), int(sizes[l + 1]), int(width[l + 1])
         W = padded[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
         W[:, :n_out] = params[w_off[l] : w_off[l] + n_in * n_out].reshape(n_in, n_out)
         padded[pb_off[l] : pb_off[l] + n_out] = params[b_off[l] : b_off[l] + n_out]
-    return padded
+    return padded, width, pw_off, pb_off
 
 
 def _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
@@ -203,8 +206,7 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
     The padded copy and the scratch arrays are made here by numpy, so that
     the compiled part is the steps alone: allocating them in Numba cost
     about 1 s of a first run's compile (issue 9)."""
-    width, pw_off, pb_off, _ = layout_arrays(sizes)
-    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    padded, width, pw_off, pb_off = _packed(params, sizes, w_off, b_off)
     acts, deltas, targets = workspace_arrays(params.dtype, sizes, width, batch)
     epoch_steps(
         padded,
@@ -233,8 +235,7 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
 
 def pack_padded(params, sizes, w_off, b_off):
     """The parameters as a new padded buffer (the kernels' layout)."""
-    width, pw_off, pb_off, _ = layout_arrays(sizes)
-    return _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    return _packed(params, sizes, w_off, b_off)[0]
 
 
 def unpack_padded(padded, sizes, w_off, b_off, params):
@@ -344,8 +345,7 @@ forward_rows = entry(_forward_rows)
 
 def forward_all(params, sizes, w_off, b_off, X, out, cfg):
     """Outputs of the network for every row of X, into ``out`` (n, n_out)."""
-    width, pw_off, pb_off, _ = layout_arrays(sizes)
-    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    padded, width, pw_off, pb_off = _packed(params, sizes, w_off, b_off)
     acts = workspace_arrays(params.dtype, sizes, width, FORWARD_ROWS)[0]
     forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts)
 
@@ -383,8 +383,7 @@ gradient_rows = entry(_gradient_rows)
 def batch_gradient(params, sizes, w_off, b_off, X, Y, grad, cfg):
     """Summed gradients of the configured cost over the rows of X/Y, into
     ``grad`` (laid out like params)."""
-    width, pw_off, pb_off, _ = layout_arrays(sizes)
-    padded = _pack_np(params, sizes, w_off, b_off, width, pw_off, pb_off, params.dtype)
+    padded, width, pw_off, pb_off = _packed(params, sizes, w_off, b_off)
     acts, deltas, targets = workspace_arrays(params.dtype, sizes, width, X.shape[0])
     work = np.zeros_like(padded)
     gradient_rows(padded, work, sizes, width, pw_off, pb_off, X, Y, acts, deltas, targets, cfg)
