@@ -333,15 +333,22 @@ def check_eta(eta, name="eta"):
     return value
 
 
+def sum_is_finite(X):
+    """Whether the sum of ``X`` is finite: always when every value is
+    finite and not huge, never when one is NaN or inf (they propagate
+    through the sum, ``inf - inf`` included). One pass, no temporaries."""
+    with np.errstate(all="ignore"):  # overflow and inf - inf: the answer, not a warning
+        return bool(np.isfinite(X.sum()))
+
+
 def first_bad_row(X):
     """Index of the first row of ``X`` holding NaN or inf, else None.
 
-    One sum when all is finite (the usual case): NaN and inf propagate
-    through it; only a sum that is not finite (bad values, or huge finite
-    ones that overflow it) leads to the row-by-row look."""
-    with np.errstate(all="ignore"):
-        if np.isfinite(X.sum()):
-            return None
+    One sum when all is finite (the usual case, :func:`sum_is_finite`);
+    only a sum that is not finite (bad values, or huge finite ones that
+    overflow it) leads to the row-by-row look."""
+    if sum_is_finite(X):
+        return None
     bad = np.flatnonzero(~np.isfinite(X).reshape(len(X), -1).all(axis=1))
     return int(bad[0]) if bad.size else None
 
