@@ -19,6 +19,8 @@ import argparse
 import json
 import sys
 
+from workload import BLAS_DEFAULT  # beside this script (standard library only)
+
 GROUP_ORDER = (
     "epoch",
     "evaluer",
@@ -145,9 +147,6 @@ def machine_lines(data):
         dirty = " (dirty)" if commit.get("dirty") else ""
         lines.append(f"- commit {commit['id'][:10]}{dirty}, {data.get('datetime', '')}")
     return lines
-
-
-BLAS_DEFAULT = "BLAS default threads"
 
 
 # -- targets ------------------------------------------------------------------

@@ -91,12 +91,16 @@ def blas_threads_now():
     return max(counts) if counts else None
 
 
+#: ``extra_info["blas_limit"]`` of a run left at the BLAS library's own threads
+BLAS_DEFAULT = "BLAS default threads"
+
+
 def blas_limit(threads):
     """``(context, info)``: a context limiting numpy's BLAS to ``threads``
     (None: leave BLAS alone) and ``extra_info`` entries saying what it did."""
     if threads is None:
         n = blas_threads_now()
-        return contextlib.nullcontext(), dict(blas_threads=n, blas_limit="BLAS default threads")
+        return contextlib.nullcontext(), dict(blas_threads=n, blas_limit=BLAS_DEFAULT)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
