@@ -125,7 +125,7 @@ def test_wheel_metadata(wheel):
     requires = [
         line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires-Dist: ")
     ]
-    assert "numpy>=1.24" in requires and "numba>=0.58" in requires
+    assert "numpy>=1.24" in requires and "numba>=0.59" in requires
     assert "Typing :: Typed" in meta
     assert (dist_info + "entry_points.txt") in names
 
