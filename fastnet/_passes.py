@@ -293,7 +293,9 @@ def _pixel_codes(X, codes):
 @kernel(inline="always")
 def _load(X, Y, order, start, m, acts, targets, rows, width):
     scale = _input_scale(X, acts)
-    A = _block(acts, width, rows, 0)
+    # layer 0's block starts the workspace (_block(..., 0) with a literal 0
+    # would compile one more specialisation of _block: 0.1-0.2 s, first run)
+    A = acts[: rows * width[0]].reshape((rows, width[0]))
     for e in range(m):
         r = order[start + e]
         x = X[r]

@@ -48,7 +48,10 @@ later.add(pixel_codes, np.zeros((1, 1), dtype=np.float32), np.zeros((1, 1), dtyp
 later.add(shuffle.shuffle_inplace, *shuffle.probe_args())
 
 
-@kernel(inline="always")
+# The epoch's entry point itself, not inlined into a wrapper: copying its
+# inlined IR once more cost about 0.4 s of a first run (issue 9, Numba's
+# pass timings); the parallel replicas call it as a linked function.
+@kernel
 def _sgd(
     padded,
     sizes,
@@ -103,52 +106,7 @@ def _sgd(
         )
 
 
-@kernel
-def _epoch_steps(
-    padded,
-    sizes,
-    width,
-    pw_off,
-    pb_off,
-    X,
-    Y,
-    order,
-    batch,
-    eta,
-    acts,
-    deltas,
-    targets,
-    cfg,
-    decay,
-    mu,
-    vel,
-):
-    n_batches = (order.size + batch - 1) // batch
-    _sgd(
-        padded,
-        sizes,
-        width,
-        pw_off,
-        pb_off,
-        X,
-        Y,
-        order,
-        0,
-        1,
-        n_batches,
-        batch,
-        eta,
-        acts,
-        deltas,
-        targets,
-        cfg,
-        decay,
-        mu,
-        vel,
-    )
-
-
-epoch_steps = entry(_epoch_steps)
+epoch_steps = entry(_sgd)
 
 
 def layout_arrays(sizes):
@@ -217,6 +175,9 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
         X,
         Y,
         order,
+        0,
+        1,
+        (order.size + batch - 1) // batch,
         batch,
         eta,
         acts,
@@ -326,7 +287,7 @@ def _forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts):
     scale = _input_scale(X, padded)
     chunk = FORWARD_ROWS
     nl = sizes.size - 1
-    A = _block(acts, width, chunk, 0)
+    A = acts[: chunk * width[0]].reshape((chunk, width[0]))  # layer 0 (see _passes._load)
     O = _block(acts, width, chunk, nl)
     for start in range(0, X.shape[0], chunk):
         m = min(chunk, X.shape[0] - start)

@@ -22,7 +22,7 @@ def test_the_digest_covers_every_module_of_the_package():
 
 
 def test_every_cached_kernel_key_ends_with_the_digest():
-    dispatchers = [kernels._epoch_steps, kernels._forward_rows, shuffle._shuffle_inplace]
+    dispatchers = [kernels._sgd, kernels._forward_rows, shuffle._shuffle_inplace]
     for dispatcher in dispatchers:
         cache = dispatcher._cache
         codegen = dispatcher.targetctx.codegen()
