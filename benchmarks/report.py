@@ -11,12 +11,14 @@ reference and vs the numpy peer with one BLAS thread, GFLOP/s, fraction of
 the same-run GEMM peak), ``scaling`` (seconds per example relative to the
 smallest point), ``compile`` (cold vs warm Numba cache), ``main`` (the
 course's whole ``main.py`` as a process: seconds and peak RSS), ``shuffle``
-(vs ``random.shuffle``, as a fraction of an epoch) and ``peak`` (GEMM).
+(vs ``random.shuffle``, as a fraction of an epoch), ``alignment`` (the
+epoch with its arrays on a cache line or not) and ``peak`` (GEMM).
 Speed-ups are ``t_other / t`` from medians: > 1 means faster.
 """
 
 import argparse
 import json
+import statistics
 import sys
 
 from workload import BLAS_DEFAULT  # beside this script (standard library only)
@@ -30,6 +32,7 @@ GROUP_ORDER = (
     "main",
     "shuffle",
     "pairs",
+    "alignment",
     "peak",
 )
 
@@ -509,6 +512,37 @@ def shuffle_table(benches, all_benches):
     )
 
 
+def alignment_table(benches):
+    """The epoch with 64-byte-aligned arrays against the same epoch at
+    offsets 16/32/48, interleaved (``test_alignment.py``)."""
+    rows = []
+    for b in benches:
+        i = info(b)
+        off = i.get("misaligned_s") or []
+        mis = statistics.median(off) if off else None
+        rows.append(
+            [
+                i.get("dtype", "—"),
+                fmt_time(median(b)),
+                fmt_time(b["stats"]["min"]),
+                fmt_time(mis),
+                fmt_time(min(off) if off else None),
+                fmt_ratio(div(mis, median(b))),
+            ]
+        )
+    return table(
+        [
+            "dtype",
+            "aligned (64 B): median",
+            "min",
+            "offsets 16/32/48: median",
+            "min",
+            "aligned speed-up",
+        ],
+        rows,
+    )
+
+
 def peak_table(benches):
     """Markdown lines of the GEMM table."""
     rows = []
@@ -601,6 +635,8 @@ def group_table(group, benches, all_benches, peaks):
         return shuffle_table(benches, all_benches)
     if group == "peak":
         return peak_table(benches)
+    if group == "alignment":
+        return alignment_table(benches)
     return table(
         ["benchmark", "median", "min"],
         [[short(b), fmt_time(median(b)), fmt_time(b["stats"]["min"])] for b in benches],
@@ -616,6 +652,7 @@ TITLES = {
     "main": "The course's main.py as a process (30 epochs of [784, 30, 10])",
     "shuffle": "The per-epoch shuffle",
     "peak": "GEMM peak (N × N float matmul)",
+    "alignment": "Arrays on a cache line or not: one epoch, [784, 30, 10], mini-batch 10",
 }
 
 

@@ -361,7 +361,9 @@ class Engine:
         args = self.layout.args()
         decay = self._decay(eta, lmbda, n_total or X.shape[0])
         vel = (
-            np.zeros(kernels.layout_arrays(self.layout.sizes)[3], dtype=self.dtype) if mu else None
+            kernels.zeros_aligned(kernels.layout_arrays(self.layout.sizes)[3], self.dtype)
+            if mu
+            else None
         )
         trainer = (
             ParallelTrainer(self.layout, self.dtype, batch, workers, sync_every)

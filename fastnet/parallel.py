@@ -54,7 +54,8 @@ class ParallelTrainer:
         self.geometry = kernels.layout_arrays(layout.sizes)[:3]  # width, pw_off, pb_off
         self.batch = batch
         probe = kernels.pack_padded(np.zeros(layout.size, dtype=dtype), *layout.args())
-        self.replicas = np.empty((self.workers, probe.size), dtype=dtype)
+        # each row aligned too: a padded buffer is a whole number of 64 bytes
+        self.replicas = kernels.zeros_aligned((self.workers, probe.size), dtype)
         self.spaces = [
             kernels.new_workspace(probe, layout.sizes, batch) for _ in range(self.workers)
         ]

@@ -8,6 +8,7 @@ import pytest
 from fastnet import kernels
 from fastnet._engine import Layout
 from fastnet._tiles import COLS
+from fastnet.parallel import ParallelTrainer
 
 SHAPES = [[784, 30, 10], [2, 1], [5, 17, 33, 1], [3, 16, 16, 16]]
 
@@ -66,3 +67,34 @@ def test_workspace_holds_every_layer_block(sizes):
     assert deltas.size == 7 * sum(width) + max(hidden, default=0)
     assert targets.shape == (7, sizes[-1])
     assert not (acts.any() or deltas.any() or targets.any())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [0, 1, 7, (3, 5), 1000])
+def test_zeros_aligned_is_zeros_on_a_cache_line(shape, dtype):
+    for _ in range(8):  # numpy's own allocations land on varied offsets
+        a = kernels.zeros_aligned(shape, dtype)
+        assert a.size == 0 or a.ctypes.data % kernels.ALIGN == 0  # empty: no data to align
+        assert a.shape == np.zeros(shape).shape and a.dtype == dtype
+        assert a.flags.c_contiguous and a.flags.writeable and a.flags.aligned
+        assert not a.any()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes", SHAPES)
+def test_kernel_arrays_and_every_tile_row_are_aligned(sizes, dtype):
+    layout = Layout(sizes)
+    params = np.arange(layout.size, dtype=dtype)
+    padded, width, pw_off, pb_off = kernels._packed(params, *layout.args())
+    row = COLS * np.dtype(dtype).itemsize  # a tile row's bytes: a multiple of ALIGN
+    assert row % kernels.ALIGN == 0
+    assert padded.ctypes.data % kernels.ALIGN == 0
+    starts = [*pw_off, *pb_off]
+    assert all(int(s) * padded.itemsize % kernels.ALIGN == 0 for s in starts)
+    for array in kernels.workspace_arrays(dtype, layout.sizes, width, 10):
+        assert array.ctypes.data % kernels.ALIGN == 0
+    trainer = ParallelTrainer(layout, dtype, 10, workers=3)
+    try:
+        assert all(r.ctypes.data % kernels.ALIGN == 0 for r in trainer.replicas)
+    finally:
+        trainer.close()
