@@ -122,6 +122,59 @@ def prefetch(typingctx, arr, index):
     return types.void(arr, index), codegen
 
 
+def _int64_item(context, builder, signature, args):
+    aryty = signature.args[0]
+    ary = context.make_array(aryty)(context, builder, args[0])
+    return cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+
+
+def _is_int64_vector(arr):
+    return isinstance(arr, types.Array) and arr.ndim == 1 and arr.dtype == types.int64
+
+
+@intrinsic
+def load_acquire(typingctx, arr, index):
+    """``arr[index]`` read with acquire ordering, from an int64 array shared
+    between threads: what the writer stored before its release is seen."""
+    if not _is_int64_vector(arr):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.load_atomic(_int64_item(context, builder, signature, args), "acquire", 8)
+
+    return types.int64(arr, index), codegen
+
+
+@intrinsic
+def store_release(typingctx, arr, index, value):
+    """``arr[index] = value`` with release ordering (see :func:`load_acquire`)."""
+    if not _is_int64_vector(arr):
+        return None
+
+    def codegen(context, builder, signature, args):
+        value = context.cast(builder, args[2], signature.args[2], types.int64)
+        ptr = _int64_item(context, builder, signature, args)
+        builder.store_atomic(value, ptr, "release", 8)
+        return context.get_dummy_value()
+
+    return types.void(arr, index, value), codegen
+
+
+@intrinsic
+def spin_pause(typingctx):
+    """The CPU's spin-wait hint (x86's ``pause``; nothing elsewhere)."""
+
+    def codegen(context, builder, signature, args):
+        if _X86:
+            fn = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause"
+            )
+            builder.call(fn, [])
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
 _cache_warned = False
 
 

@@ -21,7 +21,7 @@ quadratic cost, no L2, no momentum); the other knobs (``cfg``, ``decay``,
 import numpy as np
 
 from . import shuffle
-from ._jit import Later, entry, kernel
+from ._jit import Later, entry, kernel, load_acquire, spin_pause, store_release
 from ._knobs import CFG_COST
 from ._passes import (
     CROSS_ENTROPY,
@@ -229,61 +229,6 @@ def new_workspace(padded, sizes, batch):
 
 
 @kernel
-def _replica_steps(
-    shared,
-    replica,
-    sizes,
-    width,
-    pw_off,
-    pb_off,
-    X,
-    Y,
-    order,
-    first_batch,
-    stride,
-    count,
-    batch,
-    eta,
-    acts,
-    deltas,
-    targets,
-    cfg,
-    decay,
-):
-    replica[:] = shared
-    _sgd(
-        replica,
-        sizes,
-        width,
-        pw_off,
-        pb_off,
-        X,
-        Y,
-        order,
-        first_batch,
-        stride,
-        count,
-        batch,
-        eta,
-        acts,
-        deltas,
-        targets,
-        cfg,
-        decay,
-        0.0,
-        None,
-    )
-
-
-replica_steps = entry(_replica_steps)
-replica_steps.__doc__ = (
-    "Copy ``shared`` into ``replica``, then take ``count`` SGD steps on "
-    "mini-batches first_batch, +stride, ... (``width``, ``pw_off``, "
-    "``pb_off``: :func:`layout_arrays`)."
-)
-
-
-@kernel
 def _average(replicas, active, shared):
     for t in range(shared.size):
         s = replicas[0, t]
@@ -294,6 +239,104 @@ def _average(replicas, active, shared):
 
 average = entry(_average)
 average.__doc__ = "shared = mean of the first ``active`` replicas (in order)."
+
+
+# Slots of the int64 ``flags`` array of a parallel epoch (fastnet.parallel):
+# the last round handed out, a stop request, then one slot per worker for
+# the last round it finished.
+FLAG_GO, FLAG_STOP, FLAG_DONE = 0, 1, 2
+
+
+@kernel
+def _worker_rounds(
+    shared,
+    replica,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    X,
+    Y,
+    order,
+    w,
+    workers,
+    count,
+    batch,
+    eta,
+    acts,
+    deltas,
+    targets,
+    cfg,
+    decay,
+    flags,
+    first_round,
+    last_round,
+):
+    for r in range(first_round, last_round + 1):
+        while load_acquire(flags, FLAG_GO) < r:
+            if load_acquire(flags, FLAG_STOP):
+                return
+            spin_pause()
+        replica[:] = shared
+        first = (r - 1) * workers * count + w
+        _sgd(
+            replica,
+            sizes,
+            width,
+            pw_off,
+            pb_off,
+            X,
+            Y,
+            order,
+            first,
+            workers,
+            count,
+            batch,
+            eta,
+            acts,
+            deltas,
+            targets,
+            cfg,
+            decay,
+            0.0,
+            None,
+        )
+        store_release(flags, FLAG_DONE + w, r)
+
+
+worker_rounds = entry(_worker_rounds)
+worker_rounds.__doc__ = (
+    "Replica ``w``'s rounds first_round..last_round (from 1) of a parallel epoch, "
+    "without the GIL: for each round r, spin until ``flags[FLAG_GO] >= r``, copy "
+    "``shared`` into ``replica``, take its ``count`` steps (mini-batches "
+    "(r-1)*workers*count + w, +workers, ...), then set ``flags[FLAG_DONE + w] = r``; "
+    "returns early once ``flags[FLAG_STOP]`` is set."
+)
+
+
+@kernel
+def _wait_flag(flags, index, value, spins):
+    for _ in range(spins):
+        if load_acquire(flags, index) >= value:
+            return True
+        spin_pause()
+    return False
+
+
+wait_flag = entry(_wait_flag)
+wait_flag.__doc__ = (
+    "Whether ``flags[index]`` reached ``value`` (acquire ordering) within "
+    "``spins`` spin-wait rounds, without the GIL."
+)
+
+
+@kernel
+def _set_flag(flags, index, value):
+    store_release(flags, index, value)
+
+
+set_flag = entry(_set_flag)
+set_flag.__doc__ = "``flags[index] = value`` with release ordering."
 
 
 # Rows per forward pass of forward_all: whole forward tiles, the scratch in L2.

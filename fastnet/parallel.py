@@ -12,13 +12,20 @@ is the case ``workers=1``), as averaging W replicas behaves much like a
 mini-batch W times larger.
 
 Threads: the replicas' steps run in compiled code that releases the GIL,
-one Python thread per replica (the calling thread takes replica 0). No
-Numba threading layer is involved, so this is safe to call from several
-threads at once.
+one Python thread per replica (the calling thread takes replica 0 and the
+averaging). Each worker thread runs all its rounds in one compiled call
+and waits between them by spinning on a flag, without the GIL or a system
+call: a thread that blocked took 100-130 µs to wake on the 2-vCPU machines
+of issue 9 (rounds last about 2 ms), and a worker back in Python waited
+as long again for the GIL. With fewer usable cores than workers, spinning
+would take a core from the work, and the workers block between rounds
+instead (a task per round). Either way the arithmetic, hence the result,
+is the same. No Numba threading layer is involved, so this is safe to
+call from several threads at once.
 """
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -30,14 +37,21 @@ from ._lazy import kernels
 # point of the serial loop on MNIST).
 SYNC_EXAMPLES = 500
 
+# Spin-wait rounds of the main thread between two looks at a worker's
+# future (a worker that failed); about 0.1-0.3 ms of ``pause``.
+SPINS = 4096
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
 
 def default_workers():
     """Replicas when ``parallel=True``: the usable cores, from 2 to 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(4, max(2, cores))
+    return min(4, max(2, _cores()))
 
 
 class ParallelTrainer:
@@ -60,6 +74,9 @@ class ParallelTrainer:
             kernels.new_workspace(probe, layout.sizes, batch) for _ in range(self.workers)
         ]
         self.pool = ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
+        # Workers that spin between rounds (in compiled code, without the GIL)
+        # need a core each; with fewer cores they block between rounds instead.
+        self.spinning = 1 < self.workers <= _cores()
 
     def close(self):
         if self.pool is not None:
@@ -67,34 +84,58 @@ class ParallelTrainer:
 
     def epoch(self, params, X, Y, order, eta, cfg, decay=1.0):
         """One epoch over ``order``, in place on ``params`` (course layout)."""
-        sizes = self.layout.sizes
         shared = kernels.pack_padded(params, *self.layout.args())
         n_batches = (order.size + self.batch - 1) // self.batch
         W, K = self.workers, self.sync_every
-        for first in range(0, n_batches, W * K):
-            # bound now: the round's futures finish before ``first`` moves on
-            def steps(w, first=first):
-                kernels.replica_steps(
-                    shared,
-                    self.replicas[w],
-                    sizes,
-                    *self.geometry,
-                    X,
-                    Y,
-                    order,
-                    first + w,
-                    W,
-                    K,
-                    self.batch,
-                    eta,
-                    *self.spaces[w],
-                    cfg,
-                    decay,
-                )
+        n_rounds = -(-n_batches // (W * K))
+        flags = np.zeros(kernels.FLAG_DONE + W, dtype=np.int64)
 
-            futures = [self.pool.submit(steps, w) for w in range(1, W)] if W > 1 else []
-            steps(0)
-            for f in futures:
-                f.result()
-            kernels.average(self.replicas, min(W, n_batches - first), shared)
+        def rounds(w, first, last):
+            kernels.worker_rounds(
+                shared,
+                self.replicas[w],
+                self.layout.sizes,
+                *self.geometry,
+                X,
+                Y,
+                order,
+                w,
+                W,
+                K,
+                self.batch,
+                eta,
+                *self.spaces[w],
+                cfg,
+                decay,
+                flags,
+                first,
+                last,
+            )
+
+        futures = []
+        if self.spinning:  # each worker takes the whole epoch, waiting in compiled code
+            futures = [self.pool.submit(rounds, w, 1, n_rounds) for w in range(1, W)]
+        try:
+            for r in range(1, n_rounds + 1):
+                kernels.set_flag(flags, kernels.FLAG_GO, r)
+                if not self.spinning:  # a task per round, on threads that block between
+                    futures = [self.pool.submit(rounds, w, r, r) for w in range(1, W)]
+                rounds(0, r, r)
+                for w, future in enumerate(futures, 1):
+                    self._wait(flags, w, r, future)
+                active = min(W, n_batches - (r - 1) * W * K)
+                kernels.average(self.replicas, active, shared)
+        finally:  # on any exit, no worker is left running (their errors: _wait)
+            kernels.set_flag(flags, kernels.FLAG_STOP, 1)
+            wait(futures)
         kernels.unpack_padded(shared, *self.layout.args(), params)
+
+    @staticmethod
+    def _wait(flags, w, r, future):
+        """Until worker ``w`` has finished round ``r``; its exception, if
+        it failed, is raised here."""
+        while not kernels.wait_flag(flags, kernels.FLAG_DONE + w, r, SPINS):
+            if future.done():
+                future.result()
+                if flags[kernels.FLAG_DONE + w] < r:
+                    raise RuntimeError("a parallel worker stopped before the end of its rounds")

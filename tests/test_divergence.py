@@ -214,11 +214,11 @@ def test_ctrl_c_inside_an_epoch_never_leaves_half_an_epoch(monkeypatch, after_ke
 def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
     data, _ = course_data(60, TAILLES[0], TAILLES[-1])
     one, _ = trained(1, list(data), parallel=True)
-    real = kernels.replica_steps
+    real = kernels.worker_rounds
     main = threading.main_thread()
     calls = []
 
-    def replica_steps(*args):
+    def worker_rounds(*args):
         if threading.current_thread() is main:
             calls.append(1)
             if len(calls) == 2:  # second epoch, while the other replicas run
@@ -230,7 +230,7 @@ def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
             raise KeyboardInterrupt
 
     if where == "replica":
-        monkeypatch.setattr(kernels, "replica_steps", replica_steps)
+        monkeypatch.setattr(kernels, "worker_rounds", worker_rounds)
     threads = threading.active_count()
     np.random.seed(0)
     random.seed(1)

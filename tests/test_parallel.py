@@ -101,3 +101,47 @@ def test_parallel_dgs_is_deterministic():
         results.append([w.copy() for w in net.poids])
     assert max_diff(*results) == 0
     assert all(np.isfinite(w).all() for w in results[0])
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_spinning_and_blocking_workers_give_the_same_bits(monkeypatch, workers):
+    """Workers that spin between rounds (a core each) and workers that
+    block (fewer cores than workers) run the same algorithm."""
+    from fastnet import parallel
+
+    training, _ = course_data(90, 7, 3, seed=5)
+    nets = []
+    for cores in (64, 1):
+        monkeypatch.setattr(parallel, "_cores", lambda cores=cores: cores)
+        np.random.seed(2)
+        net = Reseau([7, 6, 3])
+        random.seed(9)
+        train_parallel(net, training, 2, 4, 3.0, workers, sync_every=3)
+        nets.append(net)
+    assert max_diff(nets[0].poids, nets[1].poids) == 0
+    assert max_diff(nets[0].biais, nets[1].biais) == 0
+
+
+@pytest.mark.parametrize("cores", [64, 1])
+def test_a_failing_worker_raises_instead_of_hanging(monkeypatch, cores):
+    """A worker thread's exception reaches the caller; the main thread
+    neither waits forever for its rounds nor leaves threads behind."""
+    import threading
+
+    from fastnet import kernels, parallel
+
+    monkeypatch.setattr(parallel, "_cores", lambda: cores)
+    real = kernels.worker_rounds
+
+    def worker_rounds(*args):
+        if threading.current_thread() is not threading.main_thread():
+            raise MemoryError("worker out of memory")
+        real(*args)
+
+    monkeypatch.setattr(kernels, "worker_rounds", worker_rounds)
+    training, _ = course_data(60, 5, 3)
+    threads = threading.active_count()
+    net = Reseau([5, 4, 3])
+    with pytest.raises(MemoryError, match="worker out of memory"):
+        train_parallel(net, training, 2, 4, 3.0, workers=2, sync_every=2)
+    assert threading.active_count() == threads
