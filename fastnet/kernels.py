@@ -271,11 +271,16 @@ def _worker_rounds(
     flags,
     first_round,
     last_round,
+    spins,
 ):
     for r in range(first_round, last_round + 1):
+        waited = 0
         while load_acquire(flags, FLAG_GO) < r:
             if load_acquire(flags, FLAG_STOP):
-                return
+                return -1
+            if waited >= spins:
+                return r
+            waited += 1
             spin_pause()
         replica[:] = shared
         first = (r - 1) * workers * count + w
@@ -302,6 +307,7 @@ def _worker_rounds(
             None,
         )
         store_release(flags, FLAG_DONE + w, r)
+    return last_round + 1
 
 
 worker_rounds = entry(_worker_rounds)
@@ -309,8 +315,10 @@ worker_rounds.__doc__ = (
     "Replica ``w``'s rounds first_round..last_round (from 1) of a parallel epoch, "
     "without the GIL: for each round r, spin until ``flags[FLAG_GO] >= r``, copy "
     "``shared`` into ``replica``, take its ``count`` steps (mini-batches "
-    "(r-1)*workers*count + w, +workers, ...), then set ``flags[FLAG_DONE + w] = r``; "
-    "returns early once ``flags[FLAG_STOP]`` is set."
+    "(r-1)*workers*count + w, +workers, ...), then set ``flags[FLAG_DONE + w] = r``. "
+    "Returns last_round + 1 when done; r if round r was not handed out within "
+    "``spins`` spin-wait rounds (the caller then blocks); -1 once "
+    "``flags[FLAG_STOP]`` is set."
 )
 
 
@@ -320,7 +328,7 @@ def _wait_flag(flags, index, value, spins):
         if load_acquire(flags, index) >= value:
             return True
         spin_pause()
-    return False
+    return load_acquire(flags, index) >= value
 
 
 wait_flag = entry(_wait_flag)

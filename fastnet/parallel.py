@@ -17,14 +17,17 @@ averaging). Each worker thread runs all its rounds in one compiled call
 and waits between them by spinning on a flag, without the GIL or a system
 call: a thread that blocked took 100-130 µs to wake on the 2-vCPU machines
 of issue 9 (rounds last about 2 ms), and a worker back in Python waited
-as long again for the GIL. With fewer usable cores than workers, spinning
-would take a core from the work, and the workers block between rounds
-instead (a task per round). Either way the arithmetic, hence the result,
-is the same. No Numba threading layer is involved, so this is safe to
-call from several threads at once.
+as long again for the GIL. A spin that runs out (a thread descheduled,
+other load) ends in a block on a condition; with fewer usable cores than
+workers, spinning would take a core from the work, and the threads block
+at once. Either way the arithmetic, hence the result, is the same. No
+Numba threading layer is involved, so this is safe to call from several
+threads at once.
 """
 
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
@@ -37,9 +40,30 @@ from ._lazy import kernels
 # point of the serial loop on MNIST).
 SYNC_EXAMPLES = 500
 
-# Spin-wait rounds of the main thread between two looks at a worker's
-# future (a worker that failed); about 0.1-0.3 ms of ``pause``.
-SPINS = 4096
+# How long a waiting thread spins before it blocks (a worker) or yields its
+# core (the main thread). Measured on the 2-vCPU Xeon of issue 9, rounds of
+# about 2 ms: spinning 0.14 ms, a worker blocked in 16-23 of 50 rounds (each
+# a 100 us wake-up); 2 ms, never, but two parallel trainings at once took
+# 1.7x as long as with blocking threads; 0.5 ms kept both (1-10 blocks,
+# and within 10 % of blocking threads when oversubscribed).
+SPIN_SECONDS = 0.5e-3
+_pause_rate: list[float] = []  # spin-wait rounds per second on this CPU, measured once
+
+
+def _spins():
+    """Spin-wait rounds in about :data:`SPIN_SECONDS`: a ``pause`` takes
+    from about 3 to 40 ns depending on the CPU, so it is timed once."""
+    if not _pause_rate:
+        never = np.zeros(1, dtype=np.int64)  # a flag nobody sets: the full spin
+        n = 1 << 14
+        kernels.wait_flag(never, 0, 1, 1)  # compiled or loaded, untimed
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            kernels.wait_flag(never, 0, 1, n)
+            best = min(best, time.perf_counter() - start)
+        _pause_rate.append(n / max(best, 1e-9))
+    return max(1, int(SPIN_SECONDS * _pause_rate[0]))
 
 
 def _cores():
@@ -74,9 +98,9 @@ class ParallelTrainer:
             kernels.new_workspace(probe, layout.sizes, batch) for _ in range(self.workers)
         ]
         self.pool = ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
-        # Workers that spin between rounds (in compiled code, without the GIL)
-        # need a core each; with fewer cores they block between rounds instead.
-        self.spinning = 1 < self.workers <= _cores()
+        # Threads that spin between rounds (in compiled code, without the GIL)
+        # need a core each; with fewer cores they block at once instead.
+        self.spins = _spins() if 1 < self.workers <= _cores() else 0
 
     def close(self):
         if self.pool is not None:
@@ -89,9 +113,11 @@ class ParallelTrainer:
         W, K = self.workers, self.sync_every
         n_rounds = -(-n_batches // (W * K))
         flags = np.zeros(kernels.FLAG_DONE + W, dtype=np.int64)
+        handed = threading.Condition()  # where a worker blocks once its spin runs out
+        spins = self.spins
 
         def rounds(w, first, last):
-            kernels.worker_rounds(
+            return kernels.worker_rounds(
                 shared,
                 self.replicas[w],
                 self.layout.sizes,
@@ -110,32 +136,45 @@ class ParallelTrainer:
                 flags,
                 first,
                 last,
+                spins,
             )
 
-        futures = []
-        if self.spinning:  # each worker takes the whole epoch, waiting in compiled code
-            futures = [self.pool.submit(rounds, w, 1, n_rounds) for w in range(1, W)]
+        def work(w):
+            r = 1
+            while 0 < r <= n_rounds:
+                r = rounds(w, r, n_rounds)
+                if 0 < r <= n_rounds:  # round r not handed out within the spin
+                    with handed:
+                        handed.wait_for(
+                            lambda r=r: flags[kernels.FLAG_GO] >= r or flags[kernels.FLAG_STOP]
+                        )
+
+        futures = [self.pool.submit(work, w) for w in range(1, W)]
         try:
             for r in range(1, n_rounds + 1):
-                kernels.set_flag(flags, kernels.FLAG_GO, r)
-                if not self.spinning:  # a task per round, on threads that block between
-                    futures = [self.pool.submit(rounds, w, r, r) for w in range(1, W)]
+                with handed:
+                    kernels.set_flag(flags, kernels.FLAG_GO, r)
+                    handed.notify_all()
                 rounds(0, r, r)
                 for w, future in enumerate(futures, 1):
-                    self._wait(flags, w, r, future)
+                    self._wait(flags, w, r, future, spins)
                 active = min(W, n_batches - (r - 1) * W * K)
                 kernels.average(self.replicas, active, shared)
         finally:  # on any exit, no worker is left running (their errors: _wait)
-            kernels.set_flag(flags, kernels.FLAG_STOP, 1)
+            with handed:
+                kernels.set_flag(flags, kernels.FLAG_STOP, 1)
+                handed.notify_all()
             wait(futures)
         kernels.unpack_padded(shared, *self.layout.args(), params)
 
     @staticmethod
-    def _wait(flags, w, r, future):
-        """Until worker ``w`` has finished round ``r``; its exception, if
-        it failed, is raised here."""
-        while not kernels.wait_flag(flags, kernels.FLAG_DONE + w, r, SPINS):
+    def _wait(flags, w, r, future, spins):
+        """Until worker ``w`` has finished round ``r``, spinning, then
+        yielding the core between spins; its exception, if it failed, is
+        raised here."""
+        while not kernels.wait_flag(flags, kernels.FLAG_DONE + w, r, spins):
             if future.done():
                 future.result()
                 if flags[kernels.FLAG_DONE + w] < r:
                     raise RuntimeError("a parallel worker stopped before the end of its rounds")
+            time.sleep(0 if spins else 50e-6)

@@ -223,7 +223,7 @@ def test_ctrl_c_in_parallel_training_stops_its_threads(monkeypatch, where):
             calls.append(1)
             if len(calls) == 2:  # second epoch, while the other replicas run
                 raise KeyboardInterrupt
-        real(*args)
+        return real(*args)
 
     def callback(j, correct):  # between epochs, the pool idle
         if j == 0:

@@ -105,21 +105,26 @@ def test_parallel_dgs_is_deterministic():
 
 @pytest.mark.parametrize("workers", [2, 3])
 def test_spinning_and_blocking_workers_give_the_same_bits(monkeypatch, workers):
-    """Workers that spin between rounds (a core each) and workers that
-    block (fewer cores than workers) run the same algorithm."""
+    """Threads that spin between rounds (a core each), that spin and then
+    block, and that block at once (fewer cores than workers) run the same
+    algorithm."""
     from fastnet import parallel
 
     training, _ = course_data(90, 7, 3, seed=5)
     nets = []
-    for cores in (64, 1):
+    # spinning; spinning that runs out at once (then blocking); blocking only
+    spin = parallel._spins()
+    for cores, spins in ((64, spin), (64, 1), (1, spin)):
         monkeypatch.setattr(parallel, "_cores", lambda cores=cores: cores)
+        monkeypatch.setattr(parallel, "_spins", lambda spins=spins: spins)
         np.random.seed(2)
         net = Reseau([7, 6, 3])
         random.seed(9)
         train_parallel(net, training, 2, 4, 3.0, workers, sync_every=3)
         nets.append(net)
-    assert max_diff(nets[0].poids, nets[1].poids) == 0
-    assert max_diff(nets[0].biais, nets[1].biais) == 0
+    for other in nets[1:]:
+        assert max_diff(nets[0].poids, other.poids) == 0
+        assert max_diff(nets[0].biais, other.biais) == 0
 
 
 @pytest.mark.parametrize("cores", [64, 1])
@@ -136,7 +141,7 @@ def test_a_failing_worker_raises_instead_of_hanging(monkeypatch, cores):
     def worker_rounds(*args):
         if threading.current_thread() is not threading.main_thread():
             raise MemoryError("worker out of memory")
-        real(*args)
+        return real(*args)
 
     monkeypatch.setattr(kernels, "worker_rounds", worker_rounds)
     training, _ = course_data(60, 5, 3)
