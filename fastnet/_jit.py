@@ -23,7 +23,6 @@
 
 import functools
 import hashlib
-import os
 import subprocess
 import sys
 import threading
@@ -37,6 +36,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils, config
 from numba.core.extending import intrinsic
+
+from ._cores import usable_cores
 
 FLAGS = dict(cache=True, nogil=True, error_model="numpy")
 
@@ -251,13 +252,6 @@ def compile_seconds():
     return _compile_s[0]
 
 
-def _usable_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
-
-
 def _is_python(executable):
     """Whether ``executable`` is a Python interpreter we may start: not a
     frozen application (PyInstaller and the like set ``sys.frozen``, and
@@ -313,7 +307,7 @@ class Later:
             if all(call.load_cached(*args) for call, args in self._probes):
                 return "ready"
             cacheable = all(call.cacheable for call, _ in self._probes)
-            if cacheable and _usable_cores() >= 2 and _is_python(sys.executable):
+            if cacheable and usable_cores() >= 2 and _is_python(sys.executable):
                 return "pending"
         except (AttributeError, TypeError):  # another Numba's internals
             pass

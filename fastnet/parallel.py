@@ -25,13 +25,13 @@ Numba threading layer is involved, so this is safe to call from several
 threads at once.
 """
 
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
+from ._cores import usable_cores
 from ._lazy import kernels
 
 # Examples each replica sees between two averagings: long enough that the
@@ -66,16 +66,9 @@ def _spins():
     return max(1, int(SPIN_SECONDS * _pause_rate[0]))
 
 
-def _cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def default_workers():
     """Replicas when ``parallel=True``: the usable cores, from 2 to 4."""
-    return min(4, max(2, _cores()))
+    return min(4, max(2, usable_cores()))
 
 
 class ParallelTrainer:
@@ -100,7 +93,7 @@ class ParallelTrainer:
         self.pool = ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
         # Threads that spin between rounds (in compiled code, without the GIL)
         # need a core each; with fewer cores they block at once instead.
-        self.spins = _spins() if 1 < self.workers <= _cores() else 0
+        self.spins = _spins() if 1 < self.workers <= usable_cores() else 0
 
     def close(self):
         if self.pool is not None:

@@ -19,6 +19,7 @@ LAYERS = (
         "base",
         (
             "fastnet._validation",
+            "fastnet._cores",
             "fastnet._knobs",
             "fastnet._version",
             "fastnet._lazy",

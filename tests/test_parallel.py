@@ -115,7 +115,7 @@ def test_spinning_and_blocking_workers_give_the_same_bits(monkeypatch, workers):
     # spinning; spinning that runs out at once (then blocking); blocking only
     spin = parallel._spins()
     for cores, spins in ((64, spin), (64, 1), (1, spin)):
-        monkeypatch.setattr(parallel, "_cores", lambda cores=cores: cores)
+        monkeypatch.setattr(parallel, "usable_cores", lambda cores=cores: cores)
         monkeypatch.setattr(parallel, "_spins", lambda spins=spins: spins)
         np.random.seed(2)
         net = Reseau([7, 6, 3])
@@ -135,7 +135,7 @@ def test_a_failing_worker_raises_instead_of_hanging(monkeypatch, cores):
 
     from fastnet import kernels, parallel
 
-    monkeypatch.setattr(parallel, "_cores", lambda: cores)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
     real = kernels.worker_rounds
 
     def worker_rounds(*args):
