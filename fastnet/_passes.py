@@ -153,36 +153,9 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
                     Z[e, j] = 0.0
 
 
-@kernel
-def _backward(
-    padded,
-    out,
-    sizes,
-    width,
-    pw_off,
-    pb_off,
-    acts,
-    deltas,
-    targets,
-    rows,
-    m,
-    c,
-    cfg,
-    decay,
-    mu,
-    vel,
-):
-    """Backprop over the first m rows of the network ``padded``, and the
-    step on ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay =
-    1 - eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
-    (``vel`` an array, not None), ``v <- mu*v - c*g`` then
-    ``w <- decay*w + v`` (``vel`` holds v, laid out like ``out``).
-
-    Training passes ``out is padded``. A layer's error is propagated down
-    before its weights change, so the step never feeds back into the
-    gradients (as in the course: all gradients first, then the step).
-    """
-    zero = padded.dtype.type(0.0)
+@kernel(inline="always")
+def _output_errors(acts, deltas, targets, sizes, width, rows, m, cfg):
+    """The output layer's errors, dC/dz, into the last block of ``deltas``."""
     nl = sizes.size - 1
     A = _block(acts, width, rows, nl)
     D = _block(deltas, width, rows, nl)
@@ -193,55 +166,6 @@ def _backward(
                 D[e, j] = (a - targets[e, j]) * (a * (1.0 - a))
             else:  # cross-entropy on sigmoids, log-likelihood on softmax
                 D[e, j] = a - targets[e, j]
-    for l in range(nl - 1, -1, -1):
-        n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
-        W = _weights(padded, sizes, width, pw_off, l)
-        Wout = _weights(out, sizes, width, pw_off, l)
-        b = out[pb_off[l] : pb_off[l] + wd]
-        A = _block(acts, width, rows, l)
-        D = _block(deltas, width, rows, l + 1)
-        if l > 0:
-            # Dp = D @ W.T with the micro-kernels (W transposed first): each
-            # sum in order of j, fused, as a scalar loop would give, 8-16 at once
-            Dp = _block(deltas, width, rows, l)
-            WT = _transposed(W, deltas, n_in, wd, width[l])
-            _products(D, WT, Dp, m, wd, width[l])
-            if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, vectorised
-                fa = A[:m].reshape(m * width[l])  # over the block, as the sigmoid
-                fd = Dp[:m].reshape(m * width[l])  # (padding: 0 times 0)
-                for i in range(m * width[l]):
-                    fd[i] = fd[i] * (fa[i] * (1.0 - fa[i]))
-            else:
-                for e in range(m):
-                    for i in range(n_in):
-                        Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
-        tile = grad_rows(Wout)
-        full = n_in - n_in % tile
-        if vel is not None:  # momentum: typed apart, so compiled only when used
-            for j in range(n_out):
-                g = zero
-                for e in range(m):
-                    g += D[e, j]
-                vb = fma(-c, g, vel[pb_off[l] + j] * mu)
-                vel[pb_off[l] + j] = vb
-                b[j] += vb
-            V = _weights(vel, sizes, width, pw_off, l)
-            for jb in range(0, wd, COLS):
-                for i0 in range(0, full, tile):
-                    grad_block_m(A, D, Wout, V, i0, jb, m, c, decay, mu)
-                for i0 in range(full, n_in):
-                    grad_row_m(A, D, Wout, V, i0, jb, m, c, decay, mu)
-            continue
-        for j in range(n_out):
-            g = zero
-            for e in range(m):
-                g += D[e, j]
-            b[j] = fma(-c, g, b[j])
-        for jb in range(0, wd, COLS):
-            for i0 in range(0, full, tile):
-                grad_block(A, D, Wout, Wout, i0, jb, m, c, decay, mu)
-            for i0 in range(full, n_in):
-                grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu)
 
 
 @kernel
@@ -318,3 +242,112 @@ def _prefetch_rows(X, Y, order, start, m):
         for i in range(0, row.size, line):
             prefetch(row, i)
         prefetch(Y[order[e]], 0)
+
+
+# The backward pass is written out in the body, not called: a linked
+# function's code is optimised and compiled twice, alone and again inside
+# its caller, and Numba's inlining copies it instead (issue 9: a first
+# run's compile 0.5 s shorter than with a linked ``_backward``, eight
+# alternating pairs of cold processes).
+@kernel
+def _sgd(
+    padded,
+    out,
+    sizes,
+    width,
+    pw_off,
+    pb_off,
+    X,
+    Y,
+    order,
+    first_batch,
+    stride,
+    count,
+    batch,
+    eta,
+    acts,
+    deltas,
+    targets,
+    cfg,
+    decay,
+    mu,
+    vel,
+):
+    """``count`` SGD steps on mini-batches first_batch, +stride, ...
+    (mini-batch k holds rows order[k*batch:(k+1)*batch]).
+
+    Forward and backprop run on the network ``padded``; each step lands on
+    ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay = 1 -
+    eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
+    (``vel`` an array, not None), ``v <- mu*v - c*g`` then ``w <- decay*w +
+    v`` (``vel`` holds v, laid out like ``out``). Training passes ``out is
+    padded``; a step of -1 from zeros (eta = -m, decay 1) leaves the summed
+    gradients in ``out``.
+
+    A layer's error is propagated down before its weights change, so the
+    step never feeds back into the gradients (as in the course: all
+    gradients first, then the step).
+    """
+    zero = padded.dtype.type(0.0)
+    decay_t, mu_t = padded.dtype.type(decay), padded.dtype.type(mu)  # the weights' type
+    n = order.size
+    nl = sizes.size - 1
+    for k in range(count):
+        start = (first_batch + k * stride) * batch
+        if start >= n:
+            break
+        m = min(batch, n - start)
+        c = padded.dtype.type(eta / m)
+        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)
+        _load(X, Y, order, start, m, acts, targets, batch, width)
+        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)
+        _output_errors(acts, deltas, targets, sizes, width, batch, m, cfg)
+        for l in range(nl - 1, -1, -1):
+            n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
+            W = _weights(padded, sizes, width, pw_off, l)
+            Wout = _weights(out, sizes, width, pw_off, l)
+            b = out[pb_off[l] : pb_off[l] + wd]
+            A = _block(acts, width, batch, l)
+            D = _block(deltas, width, batch, l + 1)
+            if l > 0:
+                # Dp = D @ W.T with the micro-kernels (W transposed first): each
+                # sum in order of j, fused, as a scalar loop would give, 8-16 at once
+                Dp = _block(deltas, width, batch, l)
+                WT = _transposed(W, deltas, n_in, wd, width[l])
+                _products(D, WT, Dp, m, wd, width[l])
+                if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, vectorised
+                    fa = A[:m].reshape(m * width[l])  # over the block, as the sigmoid
+                    fd = Dp[:m].reshape(m * width[l])  # (padding: 0 times 0)
+                    for i in range(m * width[l]):
+                        fd[i] = fd[i] * (fa[i] * (1.0 - fa[i]))
+                else:
+                    for e in range(m):
+                        for i in range(n_in):
+                            Dp[e, i] = Dp[e, i] * _derivative(A[e, i], cfg[CFG_ACTIVATION])
+            tile = grad_rows(Wout)
+            full = n_in - n_in % tile
+            if vel is not None:  # momentum: typed apart, so compiled only when used
+                for j in range(n_out):
+                    g = zero
+                    for e in range(m):
+                        g += D[e, j]
+                    vb = fma(-c, g, vel[pb_off[l] + j] * mu_t)
+                    vel[pb_off[l] + j] = vb
+                    b[j] += vb
+                V = _weights(vel, sizes, width, pw_off, l)
+                for jb in range(0, wd, COLS):
+                    for i0 in range(0, full, tile):
+                        grad_block_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t)
+                    for i0 in range(full, n_in):
+                        grad_row_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t)
+                continue
+            for j in range(n_out):
+                g = zero
+                for e in range(m):
+                    g += D[e, j]
+                b[j] = fma(-c, g, b[j])
+            for jb in range(0, wd, COLS):
+                for i0 in range(0, full, tile):
+                    grad_block(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t)
+                for i0 in range(full, n_in):
+                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t)

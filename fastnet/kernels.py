@@ -23,17 +23,7 @@ import numpy as np
 from . import shuffle
 from ._jit import Later, entry, kernel, load_acquire, spin_pause, store_release
 from ._knobs import CFG_COST
-from ._passes import (
-    CROSS_ENTROPY,
-    QUADRATIC,
-    _backward,
-    _block,
-    _forward,
-    _input_scale,
-    _load,
-    _pixel_codes,
-    _prefetch_rows,
-)
+from ._passes import CROSS_ENTROPY, QUADRATIC, _block, _forward, _input_scale, _pixel_codes, _sgd
 from ._tiles import COLS
 
 pixel_codes = entry(_pixel_codes)
@@ -51,61 +41,6 @@ later.add(shuffle.shuffle_inplace, *shuffle.probe_args())
 # The epoch's entry point itself, not inlined into a wrapper: copying its
 # inlined IR once more cost about 0.4 s of a first run (issue 9, Numba's
 # pass timings); the parallel replicas call it as a linked function.
-@kernel
-def _sgd(
-    padded,
-    sizes,
-    width,
-    pw_off,
-    pb_off,
-    X,
-    Y,
-    order,
-    first_batch,
-    stride,
-    count,
-    batch,
-    eta,
-    acts,
-    deltas,
-    targets,
-    cfg,
-    decay,
-    mu,
-    vel,
-):
-    """``count`` SGD steps on mini-batches first_batch, +stride, ...
-    (mini-batch k holds rows order[k*batch:(k+1)*batch])."""
-    n = order.size
-    for k in range(count):
-        start = (first_batch + k * stride) * batch
-        if start >= n:
-            break
-        m = min(batch, n - start)
-        c = padded.dtype.type(eta / m)
-        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)
-        _load(X, Y, order, start, m, acts, targets, batch, width)
-        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)
-        _backward(
-            padded,
-            padded,
-            sizes,
-            width,
-            pw_off,
-            pb_off,
-            acts,
-            deltas,
-            targets,
-            batch,
-            m,
-            c,
-            cfg,
-            padded.dtype.type(decay),
-            padded.dtype.type(mu),
-            vel,
-        )
-
-
 epoch_steps = entry(_sgd)
 
 
@@ -164,7 +99,7 @@ def workspace_arrays(dtype, sizes, width, rows):
     """Scratch arrays ``(acts, deltas, targets)``, zeros: every layer's
     (rows, width) block of activations and errors, one after the other;
     the errors' tail also holds one hidden layer's transposed weights
-    (see ``_passes._backward``)."""
+    (see ``_passes._transposed``)."""
     wt = max((int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1)), default=0)
     total = int(np.sum(width)) * rows
     return (
@@ -185,6 +120,7 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
     padded, width, pw_off, pb_off = _packed(params, sizes, w_off, b_off)
     acts, deltas, targets = workspace_arrays(params.dtype, sizes, width, batch)
     epoch_steps(
+        padded,
         padded,
         sizes,
         width,
@@ -286,6 +222,7 @@ def _worker_rounds(
         first = (r - 1) * workers * count + w
         _sgd(
             replica,
+            replica,
             sizes,
             width,
             pw_off,
@@ -383,26 +320,29 @@ def forward_all(params, sizes, w_off, b_off, X, out, cfg):
 @kernel
 def _gradient_rows(padded, work, sizes, width, pw_off, pb_off, X, Y, acts, deltas, targets, cfg):
     m = X.shape[0]
-    _load(X, Y, np.arange(m), 0, m, acts, targets, m, width)
-    _forward(padded, sizes, width, pw_off, pb_off, acts, m, m, cfg)
-    # A step of -1 from zero leaves exactly the summed gradients.
-    one = padded.dtype.type(1.0)
-    _backward(
+    # One step of -1 (eta = -m) from zero leaves exactly the summed gradients;
+    # the same compiled code as training's (fastnet._passes._sgd).
+    _sgd(
         padded,
         work,
         sizes,
         width,
         pw_off,
         pb_off,
+        X,
+        Y,
+        np.arange(m),
+        0,
+        1,
+        1,
+        m,
+        -float(m),
         acts,
         deltas,
         targets,
-        m,
-        m,
-        -one,
         cfg,
-        one,
-        one * 0.0,
+        1.0,
+        0.0,
         None,
     )
 
