@@ -18,7 +18,7 @@ from ._knobs import (
     code,
 )
 from ._tiles import (
-    COLS,
+    col_span,
     fwd_block,
     fwd_row,
     fwd_rows,
@@ -86,11 +86,11 @@ def _products(A, W, Z, m, n, cols):
     """Z[:m, :cols] = A[:m, :n] @ W[:n, :cols], each sum in order of n."""
     tile = fwd_rows(W)
     full = m - m % tile
-    for jb in range(0, cols, COLS):
+    for jb in range(0, cols, col_span(W)):
         for e in range(0, full, tile):
-            fwd_block(A, W, Z, e, jb, n)
+            fwd_block(A, W, Z, e, jb, n, cols)
         for e in range(full, m):
-            fwd_row(A, W, Z, e, jb, n)
+            fwd_row(A, W, Z, e, jb, n, cols)
 
 
 @kernel(inline="always")
@@ -335,19 +335,19 @@ def _sgd(
                     vel[pb_off[l] + j] = vb
                     b[j] += vb
                 V = _weights(vel, sizes, width, pw_off, l)
-                for jb in range(0, wd, COLS):
+                for jb in range(0, wd, col_span(Wout)):
                     for i0 in range(0, full, tile):
-                        grad_block_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t)
+                        grad_block_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t, wd)
                     for i0 in range(full, n_in):
-                        grad_row_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t)
+                        grad_row_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t, wd)
                 continue
             for j in range(n_out):
                 g = zero
                 for e in range(m):
                     g += D[e, j]
                 b[j] = fma(-c, g, b[j])
-            for jb in range(0, wd, COLS):
+            for jb in range(0, wd, col_span(Wout)):
                 for i0 in range(0, full, tile):
-                    grad_block(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t)
+                    grad_block(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)
                 for i0 in range(full, n_in):
-                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t)
+                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)

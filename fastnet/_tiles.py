@@ -62,16 +62,35 @@ else:
     VECTOR_BITS, REGISTERS = 128, 16
 
 
+def _per_row(itemsize, cols):
+    """Vector registers one tile row of ``cols`` values takes."""
+    return max(1, cols * itemsize * 8 // VECTOR_BITS)
+
+
+def _span(itemsize):
+    """Columns per tile where the layer is wide enough: ``2 * COLS`` where
+    a row of ``COLS`` values fills one register only (float32 on AVX-512),
+    else ``COLS``. With one register per row, each input broadcast feeds a
+    single FMA, and loads (two per cycle) outnumber FMAs; two registers per
+    row halve the broadcasts (float32 epoch 15-25 % faster on the Xeon of
+    issue 9, same bits: every sum keeps its order)."""
+    return 2 * COLS if _per_row(itemsize, COLS) == 1 else COLS
+
+
+SPAN_64, SPAN_32 = _span(8), _span(4)
+
+
 def _rows_for(itemsize, spare, most):
     """Rows per tile: as many vector accumulators as the registers hold
-    (keeping ``spare`` for operands), at most ``most``."""
-    per_row = max(1, COLS * itemsize * 8 // VECTOR_BITS)
+    (keeping ``spare`` for operands), at most ``most``; counted for the
+    widest tile of the dtype (:data:`SPAN_64`, :data:`SPAN_32`)."""
+    per_row = _per_row(itemsize, SPAN_64 if itemsize == 8 else SPAN_32)
     return max(1, min(most, (REGISTERS - spare) // per_row))
 
 
 # At most 5 float64 / 10 float32 examples per forward tile (the course's
 # mini-batch of 10 is two tiles or one) and 4 / 8 weight rows per gradient
-# tile: 8 to 10 vector accumulators on AVX-512, enough to cover the FMA
+# tile: 8 to 20 vector accumulators on AVX-512, enough to cover the FMA
 # latency (4 cycles x 2 ports); more did not measure faster on the Xeon,
 # fewer leave the FMA units idle (docs/performance.md, section 10).
 FWD_ROWS_64 = _rows_for(8, 6, 5)
@@ -134,9 +153,29 @@ def _tile_rows(rows, dtype, rows64, rows32):
     return rows64 if dtype.bitwidth == 64 else rows32
 
 
+def _span_of(dtype):
+    return SPAN_64 if dtype.bitwidth == 64 else SPAN_32
+
+
+def _by_columns(builder, jb, cols, span, emit):
+    """``emit(width)`` for the tile at column ``jb`` of a ``cols``-wide
+    block: ``span`` columns where they fit (a run-time test), else ``COLS``
+    (blocks are whole multiples of ``COLS``); only the ``COLS`` code where
+    the dtype has no wider tile."""
+    if span == COLS:
+        emit(COLS)
+        return
+    end = builder.add(jb, ir.Constant(jb.type, span))
+    with builder.if_else(builder.icmp_signed("<=", end, cols)) as (wide, narrow):
+        with wide:
+            emit(span)
+        with narrow:
+            emit(COLS)
+
+
 def _fwd_tile(rows):
     @intrinsic
-    def fwd_tile(typingctx, A, W, Z, e0, jb, n):
+    def fwd_tile(typingctx, A, W, Z, e0, jb, n, cols):
         if not (_is_matrix(A) and _is_matrix(W) and _is_matrix(Z)):
             return None
         if not (A.dtype == W.dtype == Z.dtype and isinstance(W.dtype, types.Float)):
@@ -149,32 +188,47 @@ def _fwd_tile(rows):
             a, w, z = (
                 context.make_array(t)(context, builder, v) for t, v in zip(sig.args[:3], args)
             )
-            e0v, jbv, nv = (_int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:]))
+            e0v, jbv, nv, colsv = (
+                _int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:])
+            )
             fty = context.get_value_type(wty.dtype)
-            vty = ir.VectorType(fty, COLS)
             size = wty.dtype.bitwidth // 8
             erows = [builder.add(e0v, ir.Constant(e0v.type, k)) for k in range(r)]
-            accs = _accumulate(
-                context, builder, (aty, a), (wty, w), nv, jbv, vty, r, lambda k, i: [erows[k], i]
-            )
-            for k in range(r):
-                zp = _row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty)
-                builder.store(builder.load(accs[k]), zp, align=size)
+
+            def emit(cols):
+                vty = ir.VectorType(fty, cols)
+                accs = _accumulate(
+                    context,
+                    builder,
+                    (aty, a),
+                    (wty, w),
+                    nv,
+                    jbv,
+                    vty,
+                    r,
+                    lambda k, i: (erows[k], i),
+                )
+                for k in range(r):
+                    zp = _row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty)
+                    builder.store(builder.load(accs[k]), zp, align=size)
+
+            _by_columns(builder, jbv, colsv, _span_of(wty.dtype), emit)
             return context.get_dummy_value()
 
-        return types.void(A, W, Z, e0, jb, n), codegen
+        return types.void(A, W, Z, e0, jb, n, cols), codegen
 
     r = "r" if rows is None else rows
     fwd_tile.__doc__ = (
-        f"Z[e0:e0+{r}, jb:jb+{COLS}] = A[e0:e0+{r}, :n] @ W[:n, jb:jb+{COLS}], "
-        "each sum fused and in order of the inputs (r: :func:`fwd_rows`)."
+        f"Z[e0:e0+{r}, jb:jb+s] = A[e0:e0+{r}, :n] @ W[:n, jb:jb+s], each sum "
+        "fused and in order of the inputs (r: :func:`fwd_rows`; s: the dtype's "
+        ":func:`col_span` where jb + s <= cols, else ``COLS``)."
     )
     return fwd_tile
 
 
 def _grad_tile(rows, momentum):
     @intrinsic
-    def grad_tile(typingctx, A, D, W, V, i0, jb, m, c, decay, mu):
+    def grad_tile(typingctx, A, D, W, V, i0, jb, m, c, decay, mu, cols):
         if not all(_is_matrix(t) for t in (A, D, W)):
             return None
         if momentum and not _is_matrix(V):
@@ -192,48 +246,79 @@ def _grad_tile(rows, momentum):
                 context.make_array(t)(context, builder, v) for t, v in zip(sig.args[:3], args)
             )
             i0v, jbv, mv = (_int(context, builder, v, t) for v, t in zip(args[4:7], sig.args[4:7]))
+            colsv = _int(context, builder, args[10], sig.args[10])
             fty = context.get_value_type(wty.dtype)
             cv, decayv, muv = (
-                context.cast(builder, v, t, wty.dtype) for v, t in zip(args[7:], sig.args[7:])
+                context.cast(builder, v, t, wty.dtype) for v, t in zip(args[7:10], sig.args[7:10])
             )
-            vty = ir.VectorType(fty, COLS)
-            fma = _vector_fma(builder, vty)
             size = wty.dtype.bitwidth // 8
             irows = [builder.add(i0v, ir.Constant(i0v.type, k)) for k in range(r)]
-            accs = _accumulate(
-                context, builder, (aty, a), (dty, d), mv, jbv, vty, r, lambda k, e: [e, irows[k]]
-            )
-            minus_c = _splat(builder, builder.fneg(cv), vty)
-            decays = _splat(builder, decayv, vty)
             if momentum:
                 vel = context.make_array(vty_)(context, builder, args[3])
-                mus = _splat(builder, muv, vty)
-            for k in range(r):
-                wp = _row_vector_ptr(context, builder, wty, w, irows[k], jbv, vty)
-                wv = builder.load(wp, align=size)
-                g = builder.load(accs[k])
-                if momentum:  # v <- mu*v - c*g, then w <- decay*w + v
-                    vp = _row_vector_ptr(context, builder, vty_, vel, irows[k], jbv, vty)
-                    v = builder.call(
-                        fma, [minus_c, g, builder.fmul(mus, builder.load(vp, align=size))]
-                    )
-                    builder.store(v, vp, align=size)
-                    new = builder.call(fma, [decays, wv, v])
-                else:  # w <- decay*w - c*g (decay*w is w itself when decay is 1)
-                    new = builder.call(fma, [minus_c, g, builder.fmul(decays, wv)])
-                builder.store(new, wp, align=size)
+
+            def emit(cols):
+                vty = ir.VectorType(fty, cols)
+                fma = _vector_fma(builder, vty)
+                accs = _accumulate(
+                    context,
+                    builder,
+                    (aty, a),
+                    (dty, d),
+                    mv,
+                    jbv,
+                    vty,
+                    r,
+                    lambda k, e: [e, irows[k]],
+                )
+                minus_c = _splat(builder, builder.fneg(cv), vty)
+                decays = _splat(builder, decayv, vty)
+                if momentum:
+                    mus = _splat(builder, muv, vty)
+                for k in range(r):
+                    wp = _row_vector_ptr(context, builder, wty, w, irows[k], jbv, vty)
+                    wv = builder.load(wp, align=size)
+                    g = builder.load(accs[k])
+                    if momentum:  # v <- mu*v - c*g, then w <- decay*w + v
+                        vp = _row_vector_ptr(context, builder, vty_, vel, irows[k], jbv, vty)
+                        v = builder.call(
+                            fma, [minus_c, g, builder.fmul(mus, builder.load(vp, align=size))]
+                        )
+                        builder.store(v, vp, align=size)
+                        new = builder.call(fma, [decays, wv, v])
+                    else:  # w <- decay*w - c*g (decay*w is w itself when decay is 1)
+                        new = builder.call(fma, [minus_c, g, builder.fmul(decays, wv)])
+                    builder.store(new, wp, align=size)
+
+            _by_columns(builder, jbv, colsv, _span_of(wty.dtype), emit)
             return context.get_dummy_value()
 
-        return types.void(A, D, W, V, i0, jb, m, c, decay, mu), codegen
+        return types.void(A, D, W, V, i0, jb, m, c, decay, mu, cols), codegen
 
     step = "v <- mu*v - c*g; w <- decay*w + v" if momentum else "w <- decay*w - c*g"
     r = "r" if rows is None else rows
     grad_tile.__doc__ = (
-        f"g = A[:m, i0:i0+{r}].T @ D[:m, jb:jb+{COLS}], summed over the examples "
+        f"g = A[:m, i0:i0+{r}].T @ D[:m, jb:jb+s], summed over the examples "
         f"in order (as the course does), then {step} on W's rows i0..i0+{r} "
-        "(r: :func:`grad_rows`); V (the velocity) is read only with momentum."
+        "(r: :func:`grad_rows`; s as in the forward tile); V (the velocity) "
+        "is read only with momentum."
     )
     return grad_tile
+
+
+@intrinsic
+def col_span(typingctx, W):
+    """Columns per tile for W's dtype where the block is wide enough
+    (:data:`SPAN_64`, :data:`SPAN_32`; a compile-time constant): the step
+    of the callers' column loops, the tiles narrowing the last one to
+    ``COLS`` where needed."""
+    if not (isinstance(W, types.Array) and isinstance(W.dtype, types.Float)):
+        return None
+    span = _span_of(W.dtype)
+
+    def codegen(context, builder, sig, args):
+        return context.get_constant(types.intp, span)
+
+    return types.intp(W), codegen
 
 
 def _rows_of(rows64, rows32):

@@ -22,11 +22,12 @@ def _tiled_forward(A, W, Z, n):
     tile = _tiles.fwd_rows(W)
     m = A.shape[0]
     full = m - m % tile
-    for jb in range(0, W.shape[1], COLS):
+    cols = W.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
         for e in range(0, full, tile):
-            _tiles.fwd_block(A, W, Z, e, jb, n)
+            _tiles.fwd_block(A, W, Z, e, jb, n, cols)
         for e in range(full, m):
-            _tiles.fwd_row(A, W, Z, e, jb, n)
+            _tiles.fwd_row(A, W, Z, e, jb, n, cols)
 
 
 @njit(**JIT)
@@ -34,17 +35,18 @@ def _tiled_step(A, D, W, V, m, c, decay, mu, momentum):
     tile = _tiles.grad_rows(W)
     n = A.shape[1]
     full = n - n % tile
-    for jb in range(0, W.shape[1], COLS):
+    cols = W.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
         for i0 in range(0, full, tile):
             if momentum:
-                _tiles.grad_block_m(A, D, W, V, i0, jb, m, c, decay, mu)
+                _tiles.grad_block_m(A, D, W, V, i0, jb, m, c, decay, mu, cols)
             else:
-                _tiles.grad_block(A, D, W, V, i0, jb, m, c, decay, mu)
+                _tiles.grad_block(A, D, W, V, i0, jb, m, c, decay, mu, cols)
         for i0 in range(full, n):
             if momentum:
-                _tiles.grad_row_m(A, D, W, V, i0, jb, m, c, decay, mu)
+                _tiles.grad_row_m(A, D, W, V, i0, jb, m, c, decay, mu, cols)
             else:
-                _tiles.grad_row(A, D, W, V, i0, jb, m, c, decay, mu)
+                _tiles.grad_row(A, D, W, V, i0, jb, m, c, decay, mu, cols)
 
 
 @njit(**JIT)
@@ -113,14 +115,34 @@ def test_gradient_tiles_equal_the_scalar_loop(dtype, m, n, cols, momentum, decay
 
 def test_tile_shapes_fit_the_registers():
     """At least 8 accumulators where the registers allow it (two FMA ports
-    x four cycles of latency), never more vector registers than exist."""
-    for rows, size in (
-        (_tiles.FWD_ROWS_64, 8),
-        (_tiles.FWD_ROWS_32, 4),
-        (_tiles.GRAD_ROWS_64, 8),
-        (_tiles.GRAD_ROWS_32, 4),
+    x four cycles of latency), never more vector registers than exist,
+    counted for each dtype's widest tile."""
+    for rows, size, span in (
+        (_tiles.FWD_ROWS_64, 8, _tiles.SPAN_64),
+        (_tiles.FWD_ROWS_32, 4, _tiles.SPAN_32),
+        (_tiles.GRAD_ROWS_64, 8, _tiles.SPAN_64),
+        (_tiles.GRAD_ROWS_32, 4, _tiles.SPAN_32),
     ):
-        per_row = max(1, COLS * size * 8 // _tiles.VECTOR_BITS)
+        per_row = max(1, span * size * 8 // _tiles.VECTOR_BITS)
         assert rows * per_row <= _tiles.REGISTERS - 4
         assert rows >= 1
     assert _tiles.FWD_ROWS_64 * max(1, COLS * 64 // _tiles.VECTOR_BITS) >= 8
+
+
+def test_wide_tiles_where_a_row_is_one_register():
+    """A tile spans 2 * COLS columns where COLS values fill one register
+    (float32 on AVX-512), else COLS; never wider than the block."""
+    for size, span in ((8, _tiles.SPAN_64), (4, _tiles.SPAN_32)):
+        one_register = COLS * size * 8 <= _tiles.VECTOR_BITS
+        assert span == (2 * COLS if one_register else COLS)
+
+
+@njit(**JIT)
+def _span(W):
+    return _tiles.col_span(W)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_col_span_is_the_dtypes_span(dtype):
+    span = _tiles.SPAN_64 if dtype == np.float64 else _tiles.SPAN_32
+    assert _span(np.zeros((1, 16), dtype)) == span

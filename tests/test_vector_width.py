@@ -19,19 +19,23 @@ X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
 AVX512 = X86 and bool(_tiles._HOST.get("avx512f"))  # what Numba compiles for
 
 
-def _fresh_forward_kernel():
-    """The forward micro-kernel compiled now (no cache), as fastnet compiles it."""
+def _fresh_forward_kernel(dtype=np.float64):
+    """The forward micro-kernel compiled now (no cache), as fastnet compiles
+    it, run on a block as wide as the dtype's widest tile."""
     block = _tiles.fwd_block
 
-    def forward(A, W, Z, n):
-        block(A, W, Z, 0, 0, n)
+    def forward(A, W, Z, n, cols):
+        block(A, W, Z, 0, 0, n, cols)
 
     kernel = njit(**dict(_jit.FLAGS, cache=False))(forward)
-    rows, cols = _tiles.FWD_ROWS_64, _tiles.COLS
-    A = np.ones((rows, 40))
-    W = np.ones((40, cols))
-    Z = np.zeros((rows, cols))
-    kernel(A, W, Z, 40)
+    if dtype == np.float64:
+        rows, cols = _tiles.FWD_ROWS_64, _tiles.SPAN_64
+    else:
+        rows, cols = _tiles.FWD_ROWS_32, _tiles.SPAN_32
+    A = np.ones((rows, 40), dtype)
+    W = np.ones((40, cols), dtype)
+    Z = np.zeros((rows, cols), dtype)
+    kernel(A, W, Z, 40, cols)
     np.testing.assert_array_equal(Z, A @ W)
     sig = kernel.signatures[0]
     return kernel.inspect_llvm(sig), kernel.inspect_asm(sig)
@@ -57,3 +61,16 @@ def test_forward_kernel_uses_whole_registers():
         assert fmas, "no FMA instructions in the forward micro-kernel"
     else:
         assert asm  # other CPUs: compiled, and correct (checked above)
+
+
+def test_float32_forward_tile_spans_two_registers_per_row():
+    """float32 on AVX-512: 10 rows x 32 columns, 20 zmm FMAs per input
+    (two registers per row, each broadcast input used twice)."""
+    _, asm = _fresh_forward_kernel(np.float32)
+    fmas = re.findall(r"vfmadd\w+\s+[^\n]*", asm)
+    if AVX512:
+        wide = [f for f in fmas if "zmm" in f and "ps" in f.split()[0]]
+        assert _tiles.SPAN_32 == 2 * _tiles.COLS
+        assert len(wide) >= _tiles.FWD_ROWS_32 * 2, fmas
+    else:
+        assert asm
