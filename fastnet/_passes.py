@@ -5,7 +5,7 @@ points of :mod:`fastnet.kernels`; arrays and numbers only."""
 
 import numpy as np
 
-from ._exp import exp
+from ._exp import sigmoid
 from ._jit import fma, kernel, prefetch, wide_vectors
 from ._knobs import (
     ACTIVATIONS,
@@ -37,14 +37,6 @@ SOFTMAX = code(OUTPUTS, "softmax")
 QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
     code(COSTS, n) for n in ("quadratic", "cross_entropy", "log_likelihood")
 )
-
-
-@kernel(inline="always")
-def sigmoid(z):
-    # in float64 whatever z's type; exp(-z) may overflow to inf for z << 0:
-    # 1/(1+inf) = 0 is the right limit. fastnet's exp, not libm's: the loops
-    # around it vectorise (fastnet/_exp.py)
-    return 1.0 / (1.0 + exp(-np.float64(z)))
 
 
 @kernel

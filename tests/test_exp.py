@@ -75,5 +75,28 @@ def test_sigmoid_matches_the_course_formula(dtype):
     _sigmoids(z, out)
     with np.errstate(over="ignore"):
         want = (1.0 / (1.0 + np.exp(-z.astype(np.float64)))).astype(dtype)
-    assert _ulps(out, want).max() <= (2.0 if dtype == np.float64 else 1.0)
+    assert _ulps(out, want).max() <= 2.0  # float32: in float32 arithmetic
     assert out[-6] == 0.0 and out[-1] == 1.0 and out[-3] == 0.5
+
+
+@njit(error_model="numpy")
+def _exps32(x, out):
+    for i in range(x.size):
+        out[i] = exp(x[i])
+
+
+def test_float32_exp_within_one_ulp():
+    x = np.random.default_rng(4).uniform(-87.3, 88.7, 400_000).astype(np.float32)
+    edges = [0.0, -0.0, 1.0, -1.0, 88.72, 88.73, 89.0, 200.0, -103.0, -104.0, -200.0]
+    x = np.concatenate([x, np.float32(edges + [np.inf, -np.inf, np.nan])])
+    got = np.empty_like(x)
+    _exps32(x, got)
+    assert got.dtype == np.float32
+    with np.errstate(over="ignore"):
+        want = np.exp(x.astype(np.float64))  # rounded once below: the correct float32
+        want32 = want.astype(np.float32)
+    normal = np.isfinite(want32) & (want32 >= np.finfo(np.float32).tiny)
+    assert _ulps(got[normal], want32[normal]).max() <= 1.0
+    assert np.all(got[want > 1.001 * float(np.finfo(np.float32).max)] == np.inf)
+    assert np.all(got[want < 1e-50] == 0.0)
+    assert np.isnan(got[-1]) and got[-2] == 0.0 and got[-3] == np.inf
