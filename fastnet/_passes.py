@@ -86,11 +86,14 @@ def _products(A, W, Z, m, n, cols):
 
 
 @kernel(inline="always")
-def _transposed(W, deltas, n_in, wd, wd_in):
+def _transposed(W, deltas, n_in, n_out, wd, wd_in):
     """W (n_in, wd) as a zero-padded (wd, wd_in) array in the tail of
-    ``deltas``, so that back-propagating an error is a product of rows."""
+    ``deltas``, so that back-propagating an error is a product of rows.
+    Only the first n_out rows are written: W's padding columns are zeros,
+    and the product stops at n_out (zero terms would leave every sum as it
+    is, since a sum that starts at +0 never becomes -0)."""
     WT = deltas[deltas.size - wd * wd_in :].reshape((wd, wd_in))
-    for j in range(wd):
+    for j in range(n_out):
         t = WT[j]
         for i in range(n_in):
             t[i] = W[i, j]
@@ -305,8 +308,8 @@ def _sgd(
                 # Dp = D @ W.T with the micro-kernels (W transposed first): each
                 # sum in order of j, fused, as a scalar loop would give, 8-16 at once
                 Dp = _block(deltas, width, batch, l)
-                WT = _transposed(W, deltas, n_in, wd, width[l])
-                _products(D, WT, Dp, m, wd, width[l])
+                WT = _transposed(W, deltas, n_in, n_out, wd, width[l])
+                _products(D, WT, Dp, m, n_out, width[l])
                 if cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's formula, vectorised
                     fa = A[:m].reshape(m * width[l])  # over the block, as the sigmoid
                     fd = Dp[:m].reshape(m * width[l])  # (padding: 0 times 0)
