@@ -61,7 +61,7 @@ def test_alignment(benchmark, mnist, fastnet_warm, dtype):
     def epoch(offset):
         p = _at(padded, offset)
         acts, deltas, targets = (_at(a, offset) for a in spaces)
-        args = (p, layout.sizes, width, pw_off, pb_off, codes, Y, order, 0, 1, steps)
+        args = (p, p, layout.sizes, width, pw_off, pb_off, codes, Y, order, 0, 1, steps)
         return p, args + (wl.BATCH, wl.ETA, acts, deltas, targets, cfg, 1.0, 0.0, None)
 
     def setup():

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import fastnet
+from conftest import MNIST_NAMES, mnist_dir
 from fastnet import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,9 +25,10 @@ SOURCE = Path(os.environ.get("FASTNET_SOURCE") or REPO)
 CACHES = (".pyc", ".pyo", ".nbi", ".nbc")
 
 
-def _pytest(cwd, *args, timeout=300):
-    """``python -m pytest ARGS`` in ``cwd``: (exit code, stdout)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+def _pytest(cwd, *args, timeout=300, env=None):
+    """``python -m pytest ARGS`` in ``cwd`` (``env``: more variables):
+    (exit code, stdout)."""
+    env = {k: v for k, v in {**os.environ, **(env or {})}.items() if not k.startswith("PYTEST_")}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
         cwd=cwd,
@@ -193,6 +195,25 @@ def test_benchmark_only_collects_every_benchmark_module():
     modules = {i.split("::")[0] for i in ids}
     expected = {f"benchmarks/{p.name}" for p in (REPO / "benchmarks").glob("test_*.py")}
     assert len(expected) >= 8 and modules == expected, (sorted(modules), out[-2000:])
+
+
+@pytest.mark.skipif(not all((mnist_dir() / n).is_file() for n in MNIST_NAMES), reason="no MNIST")
+def test_every_benchmark_runs_in_smoke_mode(tmp_path):
+    """Each benchmark body once, untimed, on its small smoke workload
+    (``--benchmark-disable``): a benchmark broken by a change in the
+    kernels fails here, not in the next measurement run."""
+    env_data = str(mnist_dir())
+    rc, out = _pytest(
+        REPO,
+        "benchmarks",
+        "--benchmark-disable",
+        "-q",
+        f"--basetemp={tmp_path}",
+        timeout=900,
+        env={"FASTNET_DATA": env_data},
+    )
+    assert rc == 0, out[-3000:]
+    assert " passed" in out and "failed" not in out, out[-3000:]
 
 
 # -- the oldest versions CI tests ----------------------------------------------
