@@ -281,6 +281,22 @@ def test_float32_knobs_train_close_to_float64():
     assert max_diff(nets[0].poids, nets[1].poids) < 1e-4
 
 
+def test_float32_course_network_trains_close_to_float64():
+    """The course's configuration (sigmoids, float32 arithmetic in float32)."""
+    training, _ = course_data(60, 8, 4)
+    nets = []
+    for dtype in (np.float64, np.float32):
+        np.random.seed(1)
+        random.seed(1)
+        net = Reseau([8, 6, 4], dtype=dtype)
+        net.DGS(list(training), 3, 10, 3.0, verbose=False)
+        nets.append(net)
+    assert nets[1].poids[0].dtype == np.float32
+    assert max_diff(nets[0].poids, nets[1].poids) < 1e-4
+    assert max_diff(nets[0].biais, nets[1].biais) < 1e-4
+    assert max_diff(nets[0].poids, nets[1].poids) > 0  # float32 arithmetic, not float64's
+
+
 @pytest.mark.parametrize(
     "kwargs, exc, pattern",
     [
