@@ -269,27 +269,25 @@ def test_total_cost_matches_the_reference(cout):
         assert net.cout_total(test, lmbda) == pytest.approx(expected, rel=1e-12)
 
 
-def test_float32_knobs_train_close_to_float64():
-    training, test = course_data(40, 6, 3)
-    nets = []
-    for dtype in (np.float64, np.float32):
-        np.random.seed(0)
-        random.seed(0)
-        net = Reseau([6, 5, 3], dtype=dtype, cout="log_vraisemblance", activation="relu", init="he")
-        net.DGS(list(training), 2, 5, 0.3, lmbda=1.0, mu=0.5, verbose=False)
-        nets.append(net)
-    assert max_diff(nets[0].poids, nets[1].poids) < 1e-4
-
-
-def test_float32_course_network_trains_close_to_float64():
-    """The course's configuration (sigmoids, float32 arithmetic in float32)."""
+@pytest.mark.parametrize(
+    "knobs, dgs",
+    [
+        # the knobs: ReLU, softmax with log-likelihood, He, L2, momentum
+        (
+            dict(cout="log_vraisemblance", activation="relu", init="he"),
+            dict(eta=0.3, lmbda=1.0, mu=0.5),
+        ),
+        (dict(), dict(eta=3.0)),  # the course's network: sigmoids, in float32 arithmetic
+    ],
+)
+def test_float32_trains_close_to_float64(knobs, dgs):
     training, _ = course_data(60, 8, 4)
     nets = []
     for dtype in (np.float64, np.float32):
         np.random.seed(1)
         random.seed(1)
-        net = Reseau([8, 6, 4], dtype=dtype)
-        net.DGS(list(training), 3, 10, 3.0, verbose=False)
+        net = Reseau([8, 6, 4], dtype=dtype, **knobs)
+        net.DGS(list(training), 3, 10, verbose=False, **dgs)
         nets.append(net)
     assert nets[1].poids[0].dtype == np.float32
     assert max_diff(nets[0].poids, nets[1].poids) < 1e-4
