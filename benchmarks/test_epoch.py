@@ -24,6 +24,7 @@ pytestmark = pytest.mark.benchmark(group="epoch")
 
 FAST_ROUNDS = 10
 REFERENCE_ROUNDS = 2
+SMOKE_N = 1_000  # the reference's pairs under --benchmark-disable (a full epoch: 6 s)
 
 
 def _describe(benchmark, impl, dtype, mode, n, batch=wl.BATCH):
@@ -60,6 +61,7 @@ def test_epoch_reference(benchmark, mnist, train_pairs, initial_params, fastnet_
     from fastnet.reference import ReseauReference
 
     biais, poids = initial_params
+    pairs = train_pairs[:SMOKE_N] if wl.is_smoke(benchmark) else train_pairs
     last = {}
 
     def setup():
@@ -69,10 +71,10 @@ def test_epoch_reference(benchmark, mnist, train_pairs, initial_params, fastnet_
         net.poids = [w.copy() for w in poids]
         last["net"] = net
         # DGS shuffles its list in place: give each round a fresh copy
-        return (net.DGS, list(train_pairs), 1, wl.BATCH, wl.ETA), {}
+        return (net.DGS, list(pairs), 1, wl.BATCH, wl.ETA), {}
 
     benchmark.pedantic(wl.quiet, setup=setup, rounds=REFERENCE_ROUNDS, iterations=1)
-    _describe(benchmark, "reference", np.float64, "serial", len(train_pairs))
+    _describe(benchmark, "reference", np.float64, "serial", len(pairs))
     _accuracy(benchmark, last["net"].biais, last["net"].poids, mnist[1])
 
 
