@@ -22,10 +22,19 @@ DATA = Path(os.environ.get("FASTNET_DATA") or REPO.parent / "shared/data/mnist")
 needs_mnist = pytest.mark.skipif(not DATA.exists(), reason=f"no MNIST data at {DATA}")
 
 
+# ``python -m fastnet`` with Ctrl-C's default handling, even where the test
+# runner was started with SIGINT ignored (a shell's background job), which
+# the child would inherit and rightly respect (fastnet.cli.common.handle_signals)
+WITH_CTRL_C = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'fastnet'; runpy.run_module('fastnet', run_name='__main__', alter_sys=True)"
+)
+
+
 def start(*args):
     """The demo in a subprocess and the URL it printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fastnet", "demo", "--no-browser", "--port", "0", *args],
+        [sys.executable, "-c", WITH_CTRL_C, "demo", "--no-browser", "--port", "0", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
