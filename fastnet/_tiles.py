@@ -69,12 +69,15 @@ def _per_row(itemsize, cols):
 
 def _span(itemsize):
     """Columns per tile where the layer is wide enough: ``2 * COLS`` where
-    a row of ``COLS`` values fills one register only (float32 on AVX-512),
-    else ``COLS``. With one register per row, each input broadcast feeds a
-    single FMA, and loads (two per cycle) outnumber FMAs; two registers per
-    row halve the broadcasts (float32 epochs 10-20 % faster on the Xeon of
-    issue 9, same bits: every sum keeps its order)."""
-    return 2 * COLS if _per_row(itemsize, COLS) == 1 else COLS
+    the CPU has 32 vector registers and a row of ``2 * COLS`` values takes
+    at most four of them (AVX-512: float64 and float32), else ``COLS``.
+    Wider rows use each broadcast input for more FMAs and read a block's
+    inputs once where it is at most ``2 * COLS`` wide: fewer loads per FMA
+    (loads outnumbered FMAs in the float32 one-register tile). On the Xeon
+    of issue 9, float32 epochs ran 10-20 % faster, float64 ones 6-16 %
+    (same bits: every sum keeps its order). AVX2, SSE and NEON, with 16
+    registers or 128-bit ones, keep ``COLS``."""
+    return 2 * COLS if REGISTERS >= 32 and _per_row(itemsize, 2 * COLS) <= 4 else COLS
 
 
 SPAN_64, SPAN_32 = _span(8), _span(4)
@@ -90,7 +93,7 @@ def _rows_for(itemsize, spare, most):
 
 # At most 5 float64 / 10 float32 examples per forward tile (the course's
 # mini-batch of 10 is two tiles or one) and 4 / 8 weight rows per gradient
-# tile: 8 to 20 vector accumulators on AVX-512, enough to cover the FMA
+# tile: 16 to 20 vector accumulators on AVX-512, enough to cover the FMA
 # latency (4 cycles x 2 ports); more did not measure faster on the Xeon,
 # fewer leave the FMA units idle (docs/performance.md, section 10).
 FWD_ROWS_64 = _rows_for(8, 6, 5)

@@ -129,12 +129,16 @@ def test_tile_shapes_fit_the_registers():
     assert _tiles.FWD_ROWS_64 * max(1, COLS * 64 // _tiles.VECTOR_BITS) >= 8
 
 
-def test_wide_tiles_where_a_row_is_one_register():
-    """A tile spans 2 * COLS columns where COLS values fill one register
-    (float32 on AVX-512), else COLS; never wider than the block."""
+def test_wide_tiles_where_32_registers_hold_them():
+    """A tile spans 2 * COLS columns where the CPU has 32 vector registers
+    and such a row takes at most four (AVX-512, both dtypes), else COLS
+    (AVX2, SSE, NEON); never wider than the block."""
     for size, span in ((8, _tiles.SPAN_64), (4, _tiles.SPAN_32)):
-        one_register = COLS * size * 8 <= _tiles.VECTOR_BITS
-        assert span == (2 * COLS if one_register else COLS)
+        registers = max(1, 2 * COLS * size * 8 // _tiles.VECTOR_BITS)
+        wide = _tiles.REGISTERS >= 32 and registers <= 4
+        assert span == (2 * COLS if wide else COLS)
+    if _tiles.VECTOR_BITS == 512:
+        assert _tiles.SPAN_64 == _tiles.SPAN_32 == 2 * COLS
 
 
 @njit(**JIT)

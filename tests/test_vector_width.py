@@ -53,9 +53,9 @@ def test_forward_kernel_uses_whole_registers():
     _, asm = _fresh_forward_kernel()
     fmas = re.findall(r"vfmadd\w+\s+[^\n]*", asm)
     if AVX512:
-        # 5 rows x 16 float64 columns = 10 zmm FMAs per input, no ymm ones
+        # 5 rows x 32 float64 columns = 20 zmm FMAs per input, no ymm ones
         wide = [f for f in fmas if "zmm" in f]
-        assert len(wide) >= _tiles.FWD_ROWS_64 * _tiles.COLS // 8, fmas
+        assert len(wide) >= _tiles.FWD_ROWS_64 * _tiles.SPAN_64 // 8, fmas
         assert not [f for f in fmas if "ymm" in f], fmas
     elif X86 and _tiles._HOST.get("fma"):
         assert fmas, "no FMA instructions in the forward micro-kernel"
