@@ -45,6 +45,26 @@ def one_hot(y, dtype=np.float64):
     return Y
 
 
+def fastnet_net(biais, poids, dtype=np.float64, parallel=False):
+    """A fastnet ``Reseau`` holding the given course-layout parameters."""
+    from fastnet import Reseau
+
+    net = Reseau(wl.SIZES, dtype=dtype, parallel=parallel)
+    net.biais = [np.array(b) for b in biais]
+    net.poids = [np.array(w) for w in poids]
+    return net
+
+
+def pixel_codes(X):
+    """What ``DGS`` converts float32 pixel data (k/256) into, once per call:
+    the exact uint8 codes."""
+    from fastnet import _data
+
+    codes = _data.training_arrays((X, np.zeros(len(X), dtype=np.int64)), X.shape[1], 10)[0]
+    assert codes.dtype == np.uint8
+    return codes
+
+
 @pytest.fixture(scope="session")
 def train_pairs(mnist):
     """The course's training format: ``(x (784, 1) float32, y (10, 1) one-hot)``."""

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from . import workload as wl
-from .conftest import one_hot
+from .conftest import fastnet_net, one_hot, pixel_codes
 from .numpy_peer import MatrixReseau
 
 pytestmark = pytest.mark.benchmark(group="epoch")
@@ -41,19 +41,9 @@ def _describe(benchmark, impl, dtype, mode, n, batch=wl.BATCH):
     wl.record_rates(benchmark, wl.train_flop(n), n)
 
 
-def _fastnet(biais, poids, dtype=np.float64, parallel=False):
-    """A fastnet ``Reseau`` holding the given course-layout parameters."""
-    from fastnet import Reseau
-
-    net = Reseau(wl.SIZES, dtype=dtype, parallel=parallel)
-    net.biais = [np.array(b) for b in biais]
-    net.poids = [np.array(w) for w in poids]
-    return net
-
-
 def _accuracy(benchmark, biais, poids, test):
     """Test accuracy of the trained parameters (scored by fastnet float64)."""
-    benchmark.extra_info["test_accuracy"] = _fastnet(biais, poids).evaluer(test) / len(test[1])
+    benchmark.extra_info["test_accuracy"] = fastnet_net(biais, poids).evaluer(test) / len(test[1])
 
 
 def test_epoch_reference(benchmark, mnist, train_pairs, initial_params, fastnet_warm):
@@ -127,13 +117,13 @@ def _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, batch):
     from fastnet.parallel import default_workers
 
     (X, y), test = mnist
-    X = _pixel_codes(X)
+    X = pixel_codes(X)
     biais, poids = initial_params
     last = {}
 
     def setup():
         random.seed(wl.SHUFFLE_SEED)
-        net = _fastnet(biais, poids, dtype, parallel)
+        net = fastnet_net(biais, poids, dtype, parallel)
         last["net"] = net
         return (net.DGS, (X, y), 1, batch, wl.ETA), {}
 
@@ -144,15 +134,6 @@ def _bench_fastnet(benchmark, mnist, initial_params, dtype, parallel, batch):
     benchmark.extra_info["threads"] = default_workers() if parallel else 1
     net = last["net"]
     _accuracy(benchmark, net.biais, net.poids, test)
-
-
-def _pixel_codes(X):
-    """What ``DGS`` converts float32 pixel data (k/256) into, once per call."""
-    from fastnet import _data
-
-    codes = _data.training_arrays((X, np.zeros(len(X), dtype=np.int64)), X.shape[1], 10)[0]
-    assert codes.dtype == np.uint8
-    return codes
 
 
 def test_prepare_data(benchmark, mnist, fastnet_warm):

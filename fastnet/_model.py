@@ -80,8 +80,7 @@ class _Facade:
     and no other network's.
     """
 
-    # names of the weight/bias attributes, and of the methods the course's
-    # evaluation calls, per facade
+    # weight/bias attribute names and the course's evaluation methods, per facade
     _W = _B = "_"
     _FORWARD, _EVALUATE = "forward", "evaluer"
     # views into the engine's buffer: rebuilt for a copy, never copied
@@ -347,8 +346,7 @@ class _Facade:
         as network2 does, with ``lmbda`` and ``n``, if ``book_step``)."""
         X, eta = run.X, run.eta
         n = X.shape[0]
-        # a mini-batch larger than the data is the whole data: the same
-        # steps, and the kernels' scratch space stays bounded
+        # a mini-batch larger than the data is the whole data (bounded scratch space)
         batch = min(run.batch, n)
         order = np.arange(n, dtype=np.int64)
         given = None if run.items is None else list(run.items)  # to notice changes

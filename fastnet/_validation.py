@@ -13,8 +13,7 @@ import random
 
 import numpy as np
 
-# Longest text of a value quoted back in a message (a huge list would flood
-# the terminal), of a whole one-line message, and of a recorded error.
+# Longest quoted value (a huge list would flood the terminal), message, recorded error
 VALUE_CUT = 40
 MESSAGE_CUT = 200
 ERROR_CUT = 2000
@@ -344,9 +343,8 @@ def sum_is_finite(X):
 def first_bad_row(X):
     """Index of the first row of ``X`` holding NaN or inf, else None.
 
-    One sum when all is finite (the usual case, :func:`sum_is_finite`);
-    only a sum that is not finite (bad values, or huge finite ones that
-    overflow it) leads to the row-by-row look."""
+    One sum when all is finite (the usual case, :func:`sum_is_finite`); only
+    a sum that is not finite (bad or huge values) leads to a row-by-row look."""
     if sum_is_finite(X):
         return None
     bad = np.flatnonzero(~np.isfinite(X).reshape(len(X), -1).all(axis=1))

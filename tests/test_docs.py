@@ -153,14 +153,15 @@ def test_benchmark_chart_from_report(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="no 'epoch'"):
         chart.epoch_chart({"benchmarks": []}, tmp_path / "none.png")
     sys.modules.pop("chart", None)
-    sys.modules.pop("report", None)
+    for name in ("report", "report_tables", "report_format"):
+        sys.modules.pop(name, None)
 
 
 def test_report_peers_table_gives_a_verdict_per_point(monkeypatch):
-    """report.py's ``peers`` table: fastnet vs numpy per shape, and the
+    """report.py's ``peers`` table (report_tables.py): fastnet vs numpy per shape, and the
     share of the GEMM peak from width 100 up, each with PASS or MISS."""
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
-    import report
+    import report_tables
 
     def point(impl, sizes, seconds, flop):
         return _bench(
@@ -183,7 +184,7 @@ def test_report_peers_table_gives_a_verdict_per_point(monkeypatch):
         point("numpy", [784, 300, 10], 0.04, flop),
     ]
     peaks = {"float32": (100.0, 1, "")}  # GFLOP/s, as gemm_peaks gives them
-    lines = "\n".join(report.peers_table(benches, peaks))
+    lines = "\n".join(report_tables.peers_table(benches, peaks))
     rows = [line for line in lines.splitlines() if line.startswith("| 784-")]
     assert len(rows) == 2
     assert "2.00×" in rows[0] and rows[0].rstrip(" |").endswith("PASS")
@@ -194,7 +195,7 @@ def test_report_peers_table_prefers_the_interleaved_numpy_epochs(monkeypatch):
     """A fastnet point carrying numpy's epochs timed between its rounds is
     compared with their median, not with numpy's separate benchmark."""
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
-    import report
+    import report_tables
 
     fast = _bench(
         "test_peers_fastnet",
@@ -217,7 +218,40 @@ def test_report_peers_table_prefers_the_interleaved_numpy_epochs(monkeypatch):
         shape="784-30-10",
         batch=10,
     )
-    lines = "\n".join(report.peers_table([fast, stale], {"float64": (50.0, 1, "")}))
+    lines = "\n".join(report_tables.peers_table([fast, stale], {"float64": (50.0, 1, "")}))
     rows = [line for line in lines.splitlines() if line.startswith("| 784-")]
     assert len(rows) == 1 and "3.00×" in rows[0] and "150.0 ms" in rows[0]
-    monkeypatch.delitem(sys.modules, "report")
+    for name in ("report_tables", "report_format"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_report_share_rows_use_the_median_of_the_paired_rounds(monkeypatch):
+    """The share-of-peak targets read ``test_share.py``'s median of the
+    per-round ratios (each epoch beside its own GEMM), PASS or MISS against
+    70 % (float64) and 60 % (float32); its table lists every round."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import report
+
+    def share(dtype, shares):
+        return _bench(
+            f"test_share_of_peak[{dtype}]",
+            "share",
+            0.1,
+            impl="fastnet",
+            dtype=dtype,
+            gemm_gflops=[80.0] * len(shares),
+            epoch_gflops=[80.0 * s for s in shares],
+            shares=shares,
+            share_median=sorted(shares)[len(shares) // 2],
+        )
+
+    data = {"benchmarks": [share("float64", [0.5, 0.72, 0.71]), share("float32", [0.3, 0.5, 0.55])]}
+    text = report.report(data)
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if "share of" in line}
+    f64 = next(v for k, v in rows.items() if "float64" in k)
+    f32 = next(v for k, v in rows.items() if "float32" in k)
+    assert "71.0 %" in f64 and f64.rstrip(" |").endswith("PASS")
+    assert "50.0 %" in f32 and f32.rstrip(" |").endswith("MISS")
+    assert "| float64 | 3 | 80 80 80 | 40 58 57 | 50 72 71 | 71.0 |" in text
+    for name in ("report", "report_tables", "report_format"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
