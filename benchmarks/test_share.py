@@ -25,30 +25,18 @@ ROUNDS = 9
 GEMM_REPS = 3
 
 
-def _gemm_rate(A, B, C, reps):
-    """GFLOP/s of the fastest of ``reps`` products ``A @ B``."""
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        np.matmul(A, B, out=C)
-        best = min(best, time.perf_counter() - t)
-    return wl.gemm_flop(len(A)) / best / 1e9
-
-
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_share_of_peak(benchmark, mnist, initial_params, fastnet_warm, dtype):
     """One fastnet serial epoch per round, each right after the GEMM peak."""
     (X, y), _ = mnist
     codes = pixel_codes(X)
     n = N // 8 if wl.is_smoke(benchmark) else N
-    rng = np.random.default_rng(0)
-    A, B = (rng.random((n, n)).astype(dtype) for _ in range(2))
-    C = np.empty((n, n), dtype=dtype)
+    A, B, C = wl.gemm_operands(dtype, n)
     peaks, epochs = [], []
     limit, blas = wl.blas_limit(1)
 
     def setup():
-        peaks.append(_gemm_rate(A, B, C, GEMM_REPS))
+        peaks.append(wl.gemm_rate(A, B, C, GEMM_REPS))
         random.seed(wl.SHUFFLE_SEED)
         net = fastnet_net(*initial_params, dtype=dtype)
         return (net,), {}

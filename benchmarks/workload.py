@@ -16,6 +16,7 @@ FLOP counts (one multiply-add = 2 FLOP):
 import contextlib
 import io
 import os
+import time
 
 SIZES = [784, 30, 10]
 BATCH = 10
@@ -47,6 +48,32 @@ def eval_flop(n, sizes=SIZES):
 def gemm_flop(n):
     """FLOP of one ``(n, n) @ (n, n)`` product."""
     return 2 * n**3
+
+
+def gemm_operands(dtype, n):
+    """Seeded ``(A, B, C)``, each ``(n, n)`` of ``dtype``, for :func:`gemm_rate`."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    return (
+        rng.random((n, n)).astype(dtype),
+        rng.random((n, n)).astype(dtype),
+        np.empty((n, n), dtype),
+    )
+
+
+def gemm_rate(A, B, C, reps=3):
+    """GFLOP/s of the fastest of ``reps`` products ``A @ B`` into ``C``: the
+    GEMM peak of this moment, taken beside an epoch (the machine's speed
+    drifts within minutes). BLAS threads are the caller's to limit."""
+    import numpy as np
+
+    best = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        np.matmul(A, B, out=C)
+        best = min(best, time.perf_counter() - t)
+    return gemm_flop(len(A)) / best / 1e9
 
 
 def median_s(benchmark):

@@ -51,3 +51,14 @@ def snapshot(net):
     place where the tests read the engine's buffer, to check that a refused
     or diverged call left it untouched."""
     return net._engine.params.copy()
+
+
+def full_state(net):
+    return (snapshot(net), [w.copy() for w in net.poids], [b.copy() for b in net.biais])
+
+
+def assert_same(net, snap):
+    params, poids, biais = snap
+    np.testing.assert_array_equal(snapshot(net), params)
+    for a, b in zip(net.poids + net.biais, poids + biais):
+        np.testing.assert_array_equal(a, b)

@@ -255,3 +255,29 @@ def test_report_share_rows_use_the_median_of_the_paired_rounds(monkeypatch):
     assert "| float64 | 3 | 80 80 80 | 40 58 57 | 50 72 71 | 71.0 |" in text
     for name in ("report", "report_tables", "report_format"):
         monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_report_peers_share_uses_the_gemm_timed_beside_it(monkeypatch):
+    """A point carrying the GEMM peaks timed between its rounds is judged
+    against their median, not against the run's separate GEMM benchmark."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import report_tables
+
+    fast = _bench(
+        "test_peers_fastnet",
+        "peers",
+        0.02,  # 50 GFLOP/s
+        impl="fastnet",
+        dtype="float64",
+        sizes=[784, 100, 10],
+        shape="784-100-10",
+        batch=100,
+        flop=10**9,
+        numpy_interleaved_s=[0.04],
+        gemm_interleaved_gflops=[90.0, 80.0, 200.0],  # median 90: 55.6 %
+    )
+    lines = "\n".join(report_tables.peers_table([fast], {"float64": (70.0, 1, "")}))
+    row = next(line for line in lines.splitlines() if line.startswith("| 784-"))
+    assert "55.6" in row and row.rstrip(" |").endswith("PASS / MISS")
+    for name in ("report_tables", "report_format"):
+        monkeypatch.delitem(sys.modules, name, raising=False)

@@ -1,8 +1,7 @@
 """Every bad input at every public entry: the documented exception, a
 message naming the argument (and the index of a bad pair), and a network
-left exactly as it was (weights, the caller's list, ``random``). Then what
-is accepted beyond the course's own types, and that it means what the
-README says."""
+left exactly as it was (weights, the caller's list, ``random``). What is
+accepted beyond the course's own types: ``test_accepted_inputs.py``."""
 
 import contextlib
 import io
@@ -10,44 +9,10 @@ import random
 
 import numpy as np
 import pytest
-from support import snapshot
+from support import assert_same, full_state
+from tiny import N_IN, N_OUT, TAILLES, col, good_pairs, one_hot, with_item
 
-from fastnet import Network, Reseau
-from fastnet.reseau import DivergenceError
-
-N_IN, N_OUT = 4, 3
-TAILLES = [N_IN, 5, N_OUT]
-
-
-def col(*values):
-    return np.array(values, dtype=float).reshape(-1, 1)
-
-
-def one_hot(k, n=N_OUT):
-    y = np.zeros((n, 1))
-    y[k] = 1.0
-    return y
-
-
-def good_pairs(n=6):
-    rng = np.random.default_rng(0)
-    return [(rng.random((N_IN, 1)), one_hot(i % N_OUT)) for i in range(n)]
-
-
-def good_test(n=6):
-    rng = np.random.default_rng(1)
-    return [(rng.random((N_IN, 1)), i % N_OUT) for i in range(n)]
-
-
-KEEP = object()
-
-
-def with_item(i, x=KEEP, y=KEEP):
-    """Good pairs with pair ``i`` replaced (x or y)."""
-    data = good_pairs()
-    x0, y0 = data[i]
-    data[i] = (x0 if x is KEEP else x, y0 if y is KEEP else y)
-    return data
+from fastnet import Reseau
 
 
 def used_zip():
@@ -440,17 +405,6 @@ CASES = [
 ]
 
 
-def full_state(net):
-    return (snapshot(net), [w.copy() for w in net.poids], [b.copy() for b in net.biais])
-
-
-def assert_same(net, snap):
-    params, poids, biais = snap
-    np.testing.assert_array_equal(snapshot(net), params)
-    for a, b in zip(net.poids + net.biais, poids + biais):
-        np.testing.assert_array_equal(a, b)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_refused_and_changes_nothing(case):
     _, (method, *args), exc, pattern = case
@@ -472,204 +426,3 @@ def test_bad_input_is_refused_and_changes_nothing(case):
     # the network is still usable
     with contextlib.redirect_stdout(io.StringIO()):
         net.DGS(good_pairs(), 1, 2, 3.0)
-
-
-@pytest.mark.parametrize(
-    "kwargs, exc, pattern",
-    [
-        (dict(tailles=[784]), ValueError, r"tailles: need at least two layers"),
-        (dict(tailles=[]), ValueError, r"tailles: need at least two layers"),
-        (dict(tailles="784,30,10"), TypeError, r"tailles: expected a list of layer sizes"),
-        (dict(tailles=784), TypeError, r"tailles: expected a list of layer sizes"),
-        (dict(tailles=None), TypeError, r"tailles: expected a list"),
-        (dict(tailles=(n for n in (4, 3))), TypeError, r"tailles: expected a list"),
-        (dict(tailles=[4, 0, 3]), ValueError, r"tailles\[1\]: expected a positive int, got 0"),
-        (dict(tailles=[4, -2, 3]), ValueError, r"tailles\[1\]: expected a positive int, got -2"),
-        (dict(tailles=[4, 2.0, 3]), TypeError, r"tailles\[1\]: expected a positive int, got 2\.0"),
-        (dict(tailles=[4, True, 3]), TypeError, r"tailles\[1\]: expected a positive int, got True"),
-        (dict(tailles=[4, "3"]), TypeError, r"tailles\[1\]"),
-        (dict(tailles=[4, None]), TypeError, r"tailles\[1\]"),
-        (dict(tailles=np.array([[4, 3]])), TypeError, r"tailles: expected a list"),
-        (dict(tailles=[4, 3], dtype=np.int32), TypeError, r"dtype: expected float64 or float32"),
-        (
-            dict(tailles=[4, 3], dtype="no such type"),
-            TypeError,
-            r"dtype: expected float64 or float32",
-        ),
-        (dict(tailles=[4, 3], parallel="yes"), TypeError, r"parallel: expected True or False"),
-    ],
-)
-def test_bad_constructor_arguments(kwargs, exc, pattern):
-    state = np.random.get_state()
-    with pytest.raises(exc, match=pattern):
-        Reseau(**kwargs)
-    # refused before the initial draws: np.random is untouched
-    after = np.random.get_state()
-    assert state[1].tolist() == after[1].tolist() and state[2:] == after[2:]
-
-
-@pytest.mark.parametrize(
-    "call, exc, pattern",
-    [
-        (lambda: Network([4]), ValueError, r"^sizes: need at least two layers"),
-        (lambda: Network([4, 2.0]), TypeError, r"^sizes\[1\]"),
-        (lambda net: net.SGD(good_pairs(), 2.0, 1, 3.0), TypeError, r"^epochs: expected an int"),
-        (lambda net: net.SGD(good_pairs(), 1, 0, 3.0), ValueError, r"^mini_batch_size: "),
-        (lambda net: net.SGD(good_pairs(), 1, 1, 0), ValueError, r"^eta: "),
-        (
-            lambda net: net.SGD(with_item(2, x=np.zeros(5)), 1, 1, 1.0),
-            ValueError,
-            r"^training_data\[2\]: x must have shape \(4, 1\), got \(5,\)",
-        ),
-        (lambda net: net.feedforward(np.zeros((5, 1))), ValueError, r"^a must have shape \(4, 1\)"),
-        (lambda net: net.evaluate([(col(0, 0, 0, 0), 5)]), ValueError, r"^test_data\[0\]: label 5"),
-        (lambda net: net.backprop(np.zeros((4, 2)), 0), ValueError, r"^x must have shape \(4, 1\)"),
-        (lambda net: net.update_mini_batch([], 1.0), ValueError, r"^mini_batch is empty"),
-        (
-            lambda net: setattr(net, "weights", [np.zeros((4, 5)), np.zeros((3, 5))]),
-            ValueError,
-            r"^weights\[0\]: expected shape \(5, 4\), got \(4, 5\)",
-        ),
-    ],
-)
-def test_network_names_its_own_arguments(call, exc, pattern):
-    net = Network(TAILLES)
-    before = snapshot(net)
-    with pytest.raises(exc, match=pattern), contextlib.redirect_stdout(io.StringIO()):
-        call() if call.__code__.co_argcount == 0 else call(net)
-    np.testing.assert_array_equal(snapshot(net), before)
-
-
-def test_weights_edited_to_nan_are_refused_at_use():
-    net = Reseau(TAILLES)
-    snap = full_state(net)
-    old = net.poids[1][0, 0]
-    net.poids[1][0, 0] = np.nan
-    for call in (
-        lambda: net.forward(col(0, 0, 0, 0)),
-        lambda: net.DGS(good_pairs(), 1, 2, 1.0),
-        lambda: net.evaluer(good_test()),
-    ):
-        with pytest.raises(ValueError, match=r"poids/biais: contain NaN or inf"):
-            call()
-    assert np.isnan(net.poids[1][0, 0])
-    net.poids[1][0, 0] = old
-    assert_same(net, snap)
-    assert net.forward(col(0, 0, 0, 0)).shape == (3, 1)
-
-
-def test_setters_refuse_junk():
-    net = Reseau(TAILLES)
-    snap = full_state(net)
-    for values, exc, pattern in [
-        (None, TypeError, r"poids: expected a list of 2 arrays"),
-        (np.zeros((4, 5)), TypeError, r"poids: expected a list of 2 arrays"),
-        ([[[1, 2], [3]], np.zeros((5, 3))], ValueError, r"poids\[0\]: not a rectangular"),
-        ([np.zeros((4, 5)), np.full((5, 3), "a")], TypeError, r"poids\[1\]: expected numbers"),
-        ([np.zeros((4, 5)), np.full((5, 3), np.inf)], ValueError, r"poids\[1\]: contains NaN"),
-    ]:
-        with pytest.raises(exc, match=pattern):
-            net.poids = values
-    with pytest.raises(ValueError, match=r"biais\[0\]: expected shape \(5, 1\), got \(5,\)"):
-        net.biais = [np.zeros(5), np.zeros((3, 1))]
-    assert_same(net, snap)
-
-
-# -- what is accepted -----------------------------------------------------------
-
-
-def train_copy(data, epochs=2, batch=2, eta=3.0, **kw):
-    np.random.seed(3)
-    random.seed(4)
-    net = Reseau(TAILLES, **kw)
-    with contextlib.redirect_stdout(io.StringIO()):
-        net.DGS(data, epochs, batch, eta)
-    return snapshot(net)
-
-
-def test_accepted_forms_train_alike():
-    pairs = good_pairs()
-    expected = train_copy(list(pairs))
-    X = np.hstack([x for x, _ in pairs]).T
-    labels = np.array([int(np.argmax(y)) for _, y in pairs])
-    same = [
-        [(x.ravel(), y) for x, y in pairs],  # 1-D x
-        [(x, int(np.argmax(y))) for x, y in pairs],  # int labels
-        [(x, np.int64(np.argmax(y))) for x, y in pairs],  # numpy int labels
-        [(x, y.ravel()) for x, y in pairs],  # 1-D one-hot
-        [(x.tolist(), y.tolist()) for x, y in pairs],  # nested lists
-        tuple(pairs),  # a tuple of pairs
-        iter(pairs),  # an iterator
-        zip([x for x, _ in pairs], [y for _, y in pairs]),  # the loader's zip
-        (X, labels),  # arrays, int labels
-        (X, labels.astype(float)),  # integral float labels
-        (X, np.hstack([y for _, y in pairs]).T),  # arrays, one-hot rows
-        (X.reshape(6, 4, 1), labels),  # (n, 4, 1) columns
-    ]
-    for data in same:
-        np.testing.assert_array_equal(train_copy(data), expected)
-    # numpy numbers for the counts and eta
-    np.testing.assert_array_equal(
-        train_copy(list(pairs), np.int64(2), np.int32(2), np.float32(3.0)), expected
-    )
-    # a mini-batch larger than the data is the whole data
-    np.testing.assert_array_equal(
-        train_copy(list(pairs), batch=6), train_copy(list(pairs), batch=10**15)
-    )
-
-
-def test_int_and_uint8_inputs():
-    net = Reseau(TAILLES)
-    ints = np.array([[0], [1], [1], [0]])
-    np.testing.assert_array_equal(net.forward(ints), net.forward(ints.astype(float)))
-    np.testing.assert_array_equal(net.forward(ints.astype(bool)), net.forward(ints.astype(float)))
-    # uint8 are pixel bytes, scaled by 1/256 as fastnet.mnist does
-    pixels = np.array([0, 64, 128, 255], dtype=np.uint8)
-    np.testing.assert_array_equal(net.forward(pixels), net.forward(pixels / 256))
-    data = [(pixels.reshape(4, 1), 1), (pixels[::-1].reshape(4, 1), 2)]
-    scaled = [(x.astype(np.float32) / 256, y) for x, y in data]
-    assert net.evaluer(data) == net.evaluer(scaled)
-    assert train_copy(data).tolist() == train_copy(scaled).tolist()
-
-
-def test_accepted_test_data_forms_count_alike():
-    net = Reseau(TAILLES)
-    test = good_test()
-    n = net.evaluer(test)
-    X = np.hstack([x for x, _ in test]).T
-    labels = np.array([y for _, y in test])
-    for data in (
-        [(x, one_hot(y)) for x, y in test],
-        [(x.ravel(), float(y)) for x, y in test],
-        iter(test),
-        (X, labels),
-        (X, np.eye(3)[labels]),
-    ):
-        assert net.evaluer(data) == n
-
-
-def test_backprop_and_forward_accept_1d():
-    net = Reseau(TAILLES)
-    x = np.linspace(0, 1, 4)
-    np.testing.assert_array_equal(net.forward(x), net.forward(x.reshape(4, 1)))
-    a, b = net.backprop(x, 2), net.backprop(x.reshape(4, 1), one_hot(2))
-    for u, v in zip(a[0] + a[1], b[0] + b[1]):
-        np.testing.assert_array_equal(u, v)
-    assert net.forward(np.zeros((4, 0))).shape == (3, 0)
-
-
-def test_zero_epochs_change_nothing():
-    net = Reseau(TAILLES)
-    snap = full_state(net)
-    train = good_pairs()
-    order = [id(p) for p in train]
-    state = random.getstate()
-    net.DGS(train, 0, 2, 3.0)
-    assert_same(net, snap)
-    assert [id(p) for p in train] == order and random.getstate() == state
-
-
-def test_divergence_error_is_a_floating_point_error():
-    assert issubclass(DivergenceError, FloatingPointError)
-    e = DivergenceError(epoch=2, eta=1e300)
-    assert e.epoch == 2 and e.eta == 1e300 and "epoch 2" in str(e)

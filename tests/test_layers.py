@@ -210,3 +210,19 @@ def test_layers_match_the_documentation():
     for _, members in LAYERS:
         for m in members:
             assert f"`{m}`" in doc, f"docs/architecture.md does not place {m}"
+
+
+def test_every_module_is_under_500_lines():
+    """The project's rule (developers' brief): modules stay under 500 lines,
+    split by what they hold: the package under test, and the checkout's
+    tests, benchmarks, tools and docs scripts where they are present."""
+    repo = Path(__file__).resolve().parents[1]
+    folders = [ROOT] + [repo / f for f in ("tests", "benchmarks", "tools", "docs", "examples")]
+    sizes = {
+        path: len(path.read_text(encoding="utf-8").splitlines())
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.rglob("*.py")
+    }
+    assert sum(p.is_relative_to(ROOT) for p in sizes) >= 30  # the package was read
+    assert not {str(p): n for p, n in sizes.items() if n >= 500}
