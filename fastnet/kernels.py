@@ -109,6 +109,13 @@ def workspace_arrays(dtype, sizes, width, rows):
     )
 
 
+def knobs_arg(cfg):
+    """The kernels' knob argument for the int64 codes ``cfg``: None where
+    every code is 0 (the course's network; its kernel is compiled without
+    the other knobs' code, see ``_passes._forward``), else ``cfg`` itself."""
+    return None if not cfg.any() else cfg
+
+
 def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay, mu, vel):
     """One epoch of mini-batch SGD over ``order``, in place on params;
     ``vel``: the momentum velocity (padded layout, kept across epochs by
@@ -137,7 +144,7 @@ def train_epoch(params, sizes, w_off, b_off, X, Y, order, batch, eta, cfg, decay
         acts,
         deltas,
         targets,
-        cfg,
+        knobs_arg(cfg),
         decay,
         mu,
         vel,

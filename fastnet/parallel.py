@@ -108,6 +108,7 @@ class ParallelTrainer:
         flags = np.zeros(kernels.FLAG_DONE + W, dtype=np.int64)
         handed = threading.Condition()  # where a worker blocks once its spin runs out
         spins = self.spins
+        knobs = kernels.knobs_arg(cfg)
 
         def rounds(w, first, last):
             return kernels.worker_rounds(
@@ -124,7 +125,7 @@ class ParallelTrainer:
                 self.batch,
                 eta,
                 *self.spaces[w],
-                cfg,
+                knobs,
                 decay,
                 flags,
                 first,

@@ -107,3 +107,36 @@ def test_softmax_outputs_sum_to_one_and_relu_is_nonnegative():
     out = e.forward(X)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-12)
     assert (out > 0).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("pixels", [True, False], ids=["pixel-codes", "floats"])
+def test_course_kernel_without_knobs_gives_the_general_kernels_bits(dtype, pixels):
+    """The course's configuration runs a kernel compiled with ``cfg`` None
+    (the other knobs' code pruned, for a shorter first compile); the same
+    epoch through the general kernel, knob codes all 0, gives the same bits."""
+    from fastnet import kernels
+    from fastnet._engine import Layout
+
+    sizes = [20, 30, 12, 10]
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 256, (37, 20)).astype(np.uint8)
+    if not pixels:
+        X = rng.random((37, 20)).astype(dtype)
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 37)]
+    order = rng.permutation(37).astype(np.int64)
+    layout = Layout(sizes)
+    start = rng.normal(0, 0.5, layout.size).astype(dtype)
+    course = np.zeros(3, np.int64)
+    assert kernels.knobs_arg(course) is None
+    assert kernels.knobs_arg(np.array([1, 0, 0])) is not None
+    out = {}
+    for name, knobs in (("pruned", None), ("general", course)):
+        padded, width, pw_off, pb_off = kernels._packed(start.copy(), *layout.args())
+        acts, deltas, targets = kernels.workspace_arrays(dtype, layout.sizes, width, 4)
+        steps = (37 + 3) // 4
+        args = (X, Y, order, 0, 1, steps, 4, 3.0, acts, deltas, targets, knobs, 1.0, 0.0, None)
+        kernels.epoch_steps(padded, padded, layout.sizes, width, pw_off, pb_off, *args)
+        out[name] = padded
+    assert not np.array_equal(out["pruned"], kernels._packed(start, *layout.args())[0])
+    np.testing.assert_array_equal(out["pruned"], out["general"])

@@ -69,14 +69,14 @@ _PASSES = [
         "def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg, clock):",
     ),
     (
-        "        _products(A, W, Z, m, n_in, wd)\n        kind = cfg",
+        "        _products(A, W, Z, m, n_in, wd)\n        if cfg is None:",
         "        t0 = cycles()\n        _products(A, W, Z, m, n_in, wd)\n        t1 = cycles()\n"
-        "        clock[2 + 2 * l] += t1 - t0\n        kind = cfg",
+        "        clock[2 + 2 * l] += t1 - t0\n        if cfg is None:",
     ),
     (
-        "                for j in range(n_out, wd):\n                    Z[e, j] = 0.0\n\n",
-        "                for j in range(n_out, wd):\n                    Z[e, j] = 0.0\n"
-        "        clock[3 + 2 * l] += cycles() - t1\n\n",
+        "            _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)\n",
+        "            _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)\n"
+        "        clock[3 + 2 * l] += cycles() - t1\n",
     ),
     ("    vel,\n):\n", "    vel,\n    clock,\n):\n"),
     (
