@@ -18,6 +18,7 @@ Speed-ups are ``t_other / t`` from medians: > 1 means faster.
 
 import argparse
 import json
+import statistics
 import sys
 
 from report_format import (
@@ -144,9 +145,12 @@ def targets(benches):
         ev = pick(benches, "evaluer", impl="fastnet", dtype=dtype, data="arrays")
         ev_np = pick(benches, "evaluer", impl="numpy", dtype=dtype, blas_limit=BLAS_DEFAULT)
         n = info(ev_np).get("blas_threads") if ev_np else None
+        inter = info(ev).get("numpy_interleaved_s") if ev else None
+        # numpy's passes timed between fastnet's rounds, where the run has them
+        np_t = statistics.median(inter) if inter else median(ev_np)
         at_least(
             f"evaluer: fastnet {dtype} vs numpy peer, same arrays ({n or '?'} BLAS threads)",
-            div(median(ev_np), median(ev)),
+            div(np_t, median(ev)),
             1.0,
         )
     fm = pick(benches, "main", impl="fastnet")

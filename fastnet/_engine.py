@@ -7,7 +7,6 @@ only validate, convert data and print.
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -22,7 +21,7 @@ from ._knobs import (
     code,
     english,
 )
-from ._lazy import jit, kernels, shuffle
+from ._lazy import futures, jit, kernels, shuffle
 from ._validation import first_bad_row, resolve_dtype, sum_is_finite
 from .parallel import ParallelTrainer, default_workers
 
@@ -136,10 +135,10 @@ def split_rows(n, work):
     bounds = [n * k // parts for k in range(parts + 1)]
     if parts == 1:
         return [work(0, n)]
-    with ThreadPoolExecutor(parts - 1) as pool:
-        futures = [pool.submit(work, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+    with futures.ThreadPoolExecutor(parts - 1) as pool:
+        rest = [pool.submit(work, bounds[k], bounds[k + 1]) for k in range(1, parts)]
         first = work(bounds[0], bounds[1])
-        return [first] + [f.result() for f in futures]
+        return [first] + [f.result() for f in rest]
 
 
 def knob_codes(activation, output, cost):

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
 import stat
 import time
 
@@ -131,7 +130,7 @@ def _new_part(folder):
     (``tempfile.mkstemp`` would make it 0600)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        name = f"{PART_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}"
+        name = f"{PART_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
         path = os.path.join(folder, name)
         try:
             return os.open(path, flags, 0o666), path

@@ -7,11 +7,11 @@ It is a ``dict`` (``h["precision"]``, ``dict(h)``, ``json.dumps(h)`` and
 
 from __future__ import annotations
 
-import html
 import math
 from typing import TYPE_CHECKING, Any
 
 from . import plots
+from ._lazy import html
 from ._typing import PathLike
 
 if TYPE_CHECKING:  # matplotlib is optional: imported on use

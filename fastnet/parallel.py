@@ -27,12 +27,11 @@ threads at once.
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
 from ._cores import usable_cores
-from ._lazy import kernels
+from ._lazy import futures, kernels
 
 # Examples each replica sees between two averagings: long enough that the
 # thread hand-off (tens of microseconds) is a few percent of a round, short
@@ -90,7 +89,7 @@ class ParallelTrainer:
         self.spaces = [
             kernels.new_workspace(probe, layout.sizes, batch) for _ in range(self.workers)
         ]
-        self.pool = ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
+        self.pool = futures.ThreadPoolExecutor(self.workers - 1) if self.workers > 1 else None
         # Threads that spin between rounds (in compiled code, without the GIL)
         # need a core each; with fewer cores they block at once instead.
         self.spins = _spins() if 1 < self.workers <= usable_cores() else 0
@@ -143,14 +142,14 @@ class ParallelTrainer:
                             lambda r=r: flags[kernels.FLAG_GO] >= r or flags[kernels.FLAG_STOP]
                         )
 
-        futures = [self.pool.submit(work, w) for w in range(1, W)]
+        running = [self.pool.submit(work, w) for w in range(1, W)]
         try:
             for r in range(1, n_rounds + 1):
                 with handed:
                     kernels.set_flag(flags, kernels.FLAG_GO, r)
                     handed.notify_all()
                 rounds(0, r, r)
-                for w, future in enumerate(futures, 1):
+                for w, future in enumerate(running, 1):
                     self._wait(flags, w, r, future, spins)
                 active = min(W, n_batches - (r - 1) * W * K)
                 kernels.average(self.replicas, active, shared)
@@ -158,7 +157,7 @@ class ParallelTrainer:
             with handed:
                 kernels.set_flag(flags, kernels.FLAG_STOP, 1)
                 handed.notify_all()
-            wait(futures)
+            futures.wait(running)
         kernels.unpack_padded(shared, *self.layout.args(), params)
 
     @staticmethod
