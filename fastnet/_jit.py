@@ -36,6 +36,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils, config
 from numba.core.extending import intrinsic
+from numba.core.imputils import impl_ret_borrowed
 
 from ._cores import usable_cores
 
@@ -177,6 +178,72 @@ def spin_pause(typingctx):
 
 
 _cache_warned = False
+
+
+def _c_array(ty, ndim):
+    return isinstance(ty, types.Array) and ty.ndim == ndim and ty.layout == "C"
+
+
+def _view(context, builder, srcty, src, data, retty, dims):
+    """A C-contiguous ``retty`` view of ``dims`` (intp values) at ``data``,
+    owned by ``src`` (its memory info and parent, one more reference)."""
+    size = context.get_abi_sizeof(context.get_data_type(srcty.dtype))
+    itemsize = context.get_constant(types.intp, size)
+    strides, step = [], itemsize
+    for d in reversed(dims):
+        strides.insert(0, step)
+        step = builder.mul(step, d)
+    out = context.make_array(retty)(context, builder)
+    context.populate_array(
+        out,
+        data=data,
+        shape=cgutils.pack_array(builder, dims),
+        strides=cgutils.pack_array(builder, strides),
+        itemsize=itemsize,
+        meminfo=src.meminfo,
+        parent=src.parent,
+    )
+    return impl_ret_borrowed(context, builder, retty, out._getvalue())
+
+
+@intrinsic
+def rows_view(typingctx, buf, start, rows, cols):
+    """``buf[start:start + rows * cols].reshape((rows, cols))`` for a
+    C-contiguous 1-D ``buf``, built in place: Numba's reshape calls a C
+    helper (about 30 ns, some 20 times per mini-batch: 3 % of an epoch).
+    Unchecked: the caller guarantees the range."""
+    if not (_c_array(buf, 1) and all(isinstance(t, types.Integer) for t in (start, rows, cols))):
+        return None
+    retty = buf.copy(ndim=2, layout="C")
+
+    def codegen(context, builder, signature, args):
+        src = context.make_array(signature.args[0])(context, builder, args[0])
+        at, r, c = (
+            context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])
+        )
+        data = builder.gep(src.data, [at])
+        return _view(context, builder, signature.args[0], src, data, retty, [r, c])
+
+    return retty(buf, start, rows, cols), codegen
+
+
+@intrinsic
+def flat_rows(typingctx, block, rows):
+    """``block[:rows].reshape(rows * cols)`` for a C-contiguous 2-D block of
+    ``cols`` columns, built in place (see :func:`rows_view`)."""
+    if not (_c_array(block, 2) and isinstance(rows, types.Integer)):
+        return None
+    retty = block.copy(ndim=1, layout="C")
+
+    def codegen(context, builder, signature, args):
+        src = context.make_array(signature.args[0])(context, builder, args[0])
+        r = context.cast(builder, args[1], signature.args[1], types.intp)
+        cols = builder.extract_value(src.shape, 1)
+        return _view(
+            context, builder, signature.args[0], src, src.data, retty, [builder.mul(r, cols)]
+        )
+
+    return retty(block, rows), codegen
 
 
 def _sources_digest():

@@ -6,7 +6,7 @@ points of :mod:`fastnet.kernels`; arrays and numbers only."""
 import numpy as np
 
 from ._exp import sigmoid
-from ._jit import fma, kernel, prefetch, wide_vectors
+from ._jit import flat_rows, fma, kernel, prefetch, rows_view, wide_vectors
 from ._knobs import (
     ACTIVATIONS,
     CFG_ACTIVATION,
@@ -41,8 +41,7 @@ QUADRATIC, CROSS_ENTROPY, LOG_LIKELIHOOD = (
 
 @kernel
 def _weights(padded, sizes, width, pw_off, l):
-    n = sizes[l] * width[l + 1]
-    return padded[pw_off[l] : pw_off[l] + n].reshape((sizes[l], width[l + 1]))
+    return rows_view(padded, pw_off[l], sizes[l], width[l + 1])
 
 
 @kernel
@@ -51,7 +50,7 @@ def _block(buf, width, rows, l):
     start = 0
     for k in range(l):
         start += rows * width[k]
-    return buf[start : start + rows * width[l]].reshape((rows, width[l]))
+    return rows_view(buf, start, rows, width[l])
 
 
 @kernel
@@ -92,7 +91,7 @@ def _transposed(W, deltas, n_in, n_out, wd, wd_in):
     Only the first n_out rows are written: W's padding columns are zeros,
     and the product stops at n_out (zero terms would leave every sum as it
     is, since a sum that starts at +0 never becomes -0)."""
-    WT = deltas[deltas.size - wd * wd_in :].reshape((wd, wd_in))
+    WT = rows_view(deltas, deltas.size - wd * wd_in, wd, wd_in)
     for j in range(n_out):
         t = WT[j]
         for i in range(n_in):
@@ -112,7 +111,7 @@ def _bias_sigmoid(Z, b, m, n_out, wd):
     # one loop over the m rows' block: a long trip count that LLVM
     # vectorises (a loop to n_out = 30 stayed scalar, its vector body
     # taking 32 values); the padding becomes sigmoid(0), then 0
-    flat = Z[:m].reshape(m * wd)
+    flat = flat_rows(Z, m)
     for i in range(m * wd):
         flat[i] = sigmoid(flat[i])
     for e in range(m):
@@ -237,7 +236,7 @@ def _load(X, Y, order, start, m, acts, targets, rows, width):
     scale = _input_scale(X, acts)
     # layer 0's block starts the workspace (_block(..., 0) with a literal 0
     # would compile one more specialisation of _block: 0.1-0.2 s, first run)
-    A = acts[: rows * width[0]].reshape((rows, width[0]))
+    A = rows_view(acts, 0, rows, width[0])
     for e in range(m):
         r = order[start + e]
         x = X[r]
@@ -334,8 +333,8 @@ def _sgd(
                 WT = _transposed(W, deltas, n_in, n_out, wd, width[l])
                 _products(D, WT, Dp, m, n_out, width[l])
                 if cfg is None or cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's, vectorised
-                    fa = A[:m].reshape(m * width[l])  # over the block, as the sigmoid
-                    fd = Dp[:m].reshape(m * width[l])  # (padding: 0 times 0)
+                    fa = flat_rows(A, m)  # over the block, as the sigmoid
+                    fd = flat_rows(Dp, m)  # (padding: 0 times 0)
                     for i in range(m * width[l]):
                         fd[i] = fd[i] * (fa[i] * (1.0 - fa[i]))
                 else:
