@@ -74,7 +74,7 @@ def _span(itemsize):
     Wider rows use each broadcast input for more FMAs and read a block's
     inputs once where it is at most ``2 * COLS`` wide: fewer loads per FMA
     (loads outnumbered FMAs in the float32 one-register tile). On the Xeon
-    of issue 9, float32 epochs ran 10-20 % faster, float64 ones 6-16 %
+    of issue 9, float32 epochs ran 10-20 % faster, float64 ones 0-16 %
     (same bits: every sum keeps its order). AVX2, SSE and NEON, with 16
     registers or 128-bit ones, keep ``COLS``."""
     return 2 * COLS if REGISTERS >= 32 and _per_row(itemsize, 2 * COLS) <= 4 else COLS
