@@ -103,26 +103,25 @@ def _transposed(W, deltas, n_in, n_out, wd, wd_in):
 
 @kernel(inline="always")
 def _bias_sigmoid(Z, b, m, n_out, wd):
-    """Z[:m] <- sigmoid(Z[:m] + b) on the n_out outputs, padding left at 0."""
+    """Z[:m] <- sigmoid(Z[:m] + b) on the n_out outputs (the padding becomes
+    sigmoid(0): the caller zeroes it)."""
     for e in range(m):
         z = Z[e]
         for j in range(n_out):
             z[j] = z[j] + b[j]
     # one loop over the m rows' block: a long trip count that LLVM
     # vectorises (a loop to n_out = 30 stayed scalar, its vector body
-    # taking 32 values); the padding becomes sigmoid(0), then 0
+    # taking 32 values)
     flat = flat_rows(Z, m)
     for i in range(m * wd):
         flat[i] = sigmoid(flat[i])
-    for e in range(m):
-        for j in range(n_out, wd):
-            Z[e, j] = 0.0
 
 
 @kernel(inline="always")
 def _activate_layer(Z, b, m, n_out, wd, last, cfg):
     """Z[:m] <- the layer's activation of Z[:m] + b, under the knobs ``cfg``:
-    the hidden layers' activation, or a softmax output layer."""
+    the hidden layers' activation, or a softmax output layer (the caller
+    zeroes the padding)."""
     zero = Z.dtype.type(0.0)
     kind = cfg[CFG_ACTIVATION] if not last else SIGMOID
     if last and cfg[CFG_OUTPUT] == SOFTMAX:
@@ -140,14 +139,10 @@ def _activate_layer(Z, b, m, n_out, wd, last, cfg):
                 z[j] = z[j] / total
     elif kind == SIGMOID:
         _bias_sigmoid(Z, b, m, n_out, wd)
-        return
     else:
         for e in range(m):
             for j in range(n_out):
                 Z[e, j] = _activate(Z[e, j] + b[j], kind)
-    for e in range(m):
-        for j in range(n_out, wd):
-            Z[e, j] = 0.0
 
 
 @kernel(inline="always")
@@ -168,6 +163,9 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
             _bias_sigmoid(Z, b, m, n_out, wd)
         else:
             _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)
+        for e in range(m):  # the padding columns back to 0
+            for j in range(n_out, wd):
+                Z[e, j] = 0.0
 
 
 @kernel(inline="always")

@@ -24,7 +24,7 @@ from numba import types
 from numba.core import cgutils, codegen, config
 from numba.core.extending import intrinsic
 
-from ._jit import prefer_wide
+from ._jit import is_c_array, prefer_wide
 
 COLS = 16  # columns per tile: one vector per row
 
@@ -102,10 +102,6 @@ GRAD_ROWS_64 = _rows_for(8, 6, 4)
 GRAD_ROWS_32 = _rows_for(4, 6, 8)
 
 
-def _is_matrix(t):
-    return isinstance(t, types.Array) and t.ndim == 2 and t.layout == "C"
-
-
 def _row_vector_ptr(context, builder, aryty, ary, row, col, vty):
     ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [row, col], wraparound=False)
     return builder.bitcast(ptr, vty.as_pointer())
@@ -179,7 +175,7 @@ def _by_columns(builder, jb, cols, span, emit):
 def _fwd_tile(rows):
     @intrinsic
     def fwd_tile(typingctx, A, W, Z, e0, jb, n, cols):
-        if not (_is_matrix(A) and _is_matrix(W) and _is_matrix(Z)):
+        if not (is_c_array(A, 2) and is_c_array(W, 2) and is_c_array(Z, 2)):
             return None
         if not (A.dtype == W.dtype == Z.dtype and isinstance(W.dtype, types.Float)):
             return None
@@ -232,9 +228,9 @@ def _fwd_tile(rows):
 def _grad_tile(rows, momentum):
     @intrinsic
     def grad_tile(typingctx, A, D, W, V, i0, jb, m, c, decay, mu, cols):
-        if not all(_is_matrix(t) for t in (A, D, W)):
+        if not all(is_c_array(t, 2) for t in (A, D, W)):
             return None
-        if momentum and not _is_matrix(V):
+        if momentum and not is_c_array(V, 2):
             return None
         if not (A.dtype == D.dtype == W.dtype and isinstance(W.dtype, types.Float)):
             return None
