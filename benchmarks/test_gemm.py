@@ -10,17 +10,14 @@ from . import workload as wl
 
 pytestmark = pytest.mark.benchmark(group="peak")
 
-N = 1024
+N = wl.GEMM_N
 ROUNDS = 10
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_gemm(benchmark, dtype):
     """``A @ B`` into a preallocated ``C``, all ``(N, N)``."""
-    rng = np.random.default_rng(0)
-    A = rng.random((N, N)).astype(dtype)
-    B = rng.random((N, N)).astype(dtype)
-    C = np.empty((N, N), dtype=dtype)
+    A, B, C = wl.gemm_operands(dtype, N)
     limit, blas = wl.blas_limit(1)
     with limit:
         benchmark.pedantic(

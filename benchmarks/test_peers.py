@@ -32,7 +32,7 @@ DTYPES = ("float64", "float32")
 N = 10_000
 ROUNDS = 5  # medians of 5: single slow rounds on shared vCPUs moved points by 20 %
 SMOKE_N = 1_000
-GEMM_N, GEMM_REPS = 1024, 2
+GEMM_REPS = 2
 
 POINTS = [(s, b, d) for s in SHAPES for b in BATCHES for d in DTYPES]
 
@@ -71,7 +71,7 @@ def test_peers_fastnet(benchmark, mnist, fastnet_warm, point):
     Xd, Yd = X[:n].astype(dtype), one_hot(y[:n], dtype)
     biais, poids = _params(sizes)
     numpy_s, gemm = [], []
-    A, B, C = wl.gemm_operands(dtype, GEMM_N // 8 if wl.is_smoke(benchmark) else GEMM_N)
+    A, B, C = wl.gemm_operands(dtype, wl.GEMM_N // 8 if wl.is_smoke(benchmark) else wl.GEMM_N)
 
     def setup():
         gemm.append(wl.gemm_rate(A, B, C, GEMM_REPS))

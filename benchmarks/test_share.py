@@ -17,7 +17,6 @@ import pytest
 
 from . import workload as wl
 from .conftest import fastnet_net, pixel_codes
-from .test_gemm import N
 
 pytestmark = pytest.mark.benchmark(group="share")
 
@@ -30,7 +29,7 @@ def test_share_of_peak(benchmark, mnist, initial_params, fastnet_warm, dtype):
     """One fastnet serial epoch per round, each right after the GEMM peak."""
     (X, y), _ = mnist
     codes = pixel_codes(X)
-    n = N // 8 if wl.is_smoke(benchmark) else N
+    n = wl.GEMM_N // 8 if wl.is_smoke(benchmark) else wl.GEMM_N
     A, B, C = wl.gemm_operands(dtype, n)
     peaks, epochs = [], []
     limit, blas = wl.blas_limit(1)

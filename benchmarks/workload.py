@@ -28,6 +28,7 @@ SHUFFLE_SEED = 2
 TRAIN_FORMULA = "2*n*(2*sum(n_in*n_out))"
 EVAL_FORMULA = "n*2*sum(n_in*n_out)"
 GEMM_FORMULA = "2*N^3"
+GEMM_N = 1024  # the (N, N) GEMM whose rate is the core's peak
 
 
 def weights_sum(sizes=SIZES):
