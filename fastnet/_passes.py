@@ -103,8 +103,12 @@ def _transposed(W, deltas, n_in, n_out, wd, wd_in):
 
 @kernel(inline="always")
 def _bias_sigmoid(Z, b, m, n_out, wd):
-    """Z[:m] <- sigmoid(Z[:m] + b) on the n_out outputs (the padding becomes
-    sigmoid(0): the caller zeroes it)."""
+    """Z[:m] <- sigmoid(Z[:m] + b) on the n_out outputs. The padding
+    columns become sigmoid(0) = 0.5 and are left so: every reader of an
+    activation block stops at the real columns (products, gradient tiles,
+    errors, outputs) but the derivative, which multiplies them by errors
+    that are 0 there. Zeroing them compiled to scatters (about 1 ms of a
+    course epoch on the Xeon of issue 9)."""
     for e in range(m):
         z = Z[e]
         for j in range(n_out):
@@ -120,8 +124,8 @@ def _bias_sigmoid(Z, b, m, n_out, wd):
 @kernel(inline="always")
 def _activate_layer(Z, b, m, n_out, wd, last, cfg):
     """Z[:m] <- the layer's activation of Z[:m] + b, under the knobs ``cfg``:
-    the hidden layers' activation, or a softmax output layer (the caller
-    zeroes the padding)."""
+    the hidden layers' activation, or a softmax output layer (the padding
+    columns: see :func:`_bias_sigmoid`)."""
     zero = Z.dtype.type(0.0)
     kind = cfg[CFG_ACTIVATION] if not last else SIGMOID
     if last and cfg[CFG_OUTPUT] == SOFTMAX:
@@ -163,9 +167,6 @@ def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
             _bias_sigmoid(Z, b, m, n_out, wd)
         else:
             _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)
-        for e in range(m):  # the padding columns back to 0
-            for j in range(n_out, wd):
-                Z[e, j] = 0.0
 
 
 @kernel(inline="always")
@@ -293,10 +294,11 @@ def _sgd(
 
     Forward and backprop run on the network ``padded``; each step lands on
     ``out`` (c = eta/m): weights ``w <- decay*w - c*g`` (decay = 1 -
-    eta*lmbda/n, network2's L2), biases ``b <- b - c*g``; with momentum
-    (``vel`` an array, not None), ``v <- mu*v - c*g`` then ``w <- decay*w +
-    v`` (``vel`` holds v, laid out like ``out``). Training passes ``out is
-    padded``; a step of -1 from zeros (eta = -m, decay 1) leaves the summed
+    eta*lmbda/n, network2's L2; None for 1, compiled without it), biases
+    ``b <- b - c*g``; with momentum (``vel`` an array, not None), ``v <-
+    mu*v - c*g`` then ``w <- decay*w + v`` (``vel`` holds v, laid out like
+    ``out``). Training passes ``out is
+    padded``; a step of -1 from zeros (eta = -m, decay None) leaves the summed
     gradients in ``out``.
 
     A layer's error is propagated down before its weights change, so the
@@ -304,7 +306,7 @@ def _sgd(
     gradients first, then the step).
     """
     zero = padded.dtype.type(0.0)
-    decay_t, mu_t = padded.dtype.type(decay), padded.dtype.type(mu)  # the weights' type
+    mu_t = padded.dtype.type(mu)  # the weights' type
     n = order.size
     nl = sizes.size - 1
     for k in range(count):
@@ -332,7 +334,7 @@ def _sgd(
                 _products(D, WT, Dp, m, n_out, width[l])
                 if cfg is None or cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's, vectorised
                     fa = flat_rows(A, m)  # over the block, as the sigmoid
-                    fd = flat_rows(Dp, m)  # (padding: 0 times 0)
+                    fd = flat_rows(Dp, m)  # (padding: errors 0 there)
                     for i in range(m * width[l]):
                         fd[i] = fd[i] * (fa[i] * (1.0 - fa[i]))
                 else:
@@ -352,9 +354,9 @@ def _sgd(
                 V = _weights(vel, sizes, width, pw_off, l)
                 for jb in range(0, wd, col_span(Wout)):
                     for i0 in range(0, full, tile):
-                        grad_block_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t, wd)
+                        grad_block_m(A, D, Wout, V, i0, jb, m, c, decay, mu_t, wd)
                     for i0 in range(full, n_in):
-                        grad_row_m(A, D, Wout, V, i0, jb, m, c, decay_t, mu_t, wd)
+                        grad_row_m(A, D, Wout, V, i0, jb, m, c, decay, mu_t, wd)
                 continue
             for j in range(n_out):
                 g = zero
@@ -363,6 +365,6 @@ def _sgd(
                 b[j] = fma(-c, g, b[j])
             for jb in range(0, wd, col_span(Wout)):
                 for i0 in range(0, full, tile):
-                    grad_block(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)
+                    grad_block(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)
                 for i0 in range(full, n_in):
-                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)
+                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)

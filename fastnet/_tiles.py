@@ -234,7 +234,11 @@ def _grad_tile(rows, momentum):
             return None
         if not (A.dtype == D.dtype == W.dtype and isinstance(W.dtype, types.Float)):
             return None
-        if not all(isinstance(t, types.Float) for t in (c, decay, mu)):
+        if not all(isinstance(t, types.Float) for t in (c, mu)):
+            return None
+        # decay None: no L2 (decay 1), typed apart so that its multiply is not compiled
+        plain = isinstance(decay, types.NoneType)
+        if not (plain or isinstance(decay, types.Float)):
             return None
         r = _tile_rows(rows, W.dtype, GRAD_ROWS_64, GRAD_ROWS_32)
 
@@ -247,9 +251,9 @@ def _grad_tile(rows, momentum):
             i0v, jbv, mv = (_int(context, builder, v, t) for v, t in zip(args[4:7], sig.args[4:7]))
             colsv = _int(context, builder, args[10], sig.args[10])
             fty = context.get_value_type(wty.dtype)
-            cv, decayv, muv = (
-                context.cast(builder, v, t, wty.dtype) for v, t in zip(args[7:10], sig.args[7:10])
-            )
+            cv, muv = (context.cast(builder, args[i], sig.args[i], wty.dtype) for i in (7, 9))
+            if not plain:
+                decayv = context.cast(builder, args[8], sig.args[8], wty.dtype)
             size = wty.dtype.bitwidth // 8
             irows = [builder.add(i0v, ir.Constant(i0v.type, k)) for k in range(r)]
             if momentum:
@@ -270,7 +274,7 @@ def _grad_tile(rows, momentum):
                     lambda k, e: [e, irows[k]],
                 )
                 minus_c = _splat(builder, builder.fneg(cv), vty)
-                decays = _splat(builder, decayv, vty)
+                decays = None if plain else _splat(builder, decayv, vty)
                 if momentum:
                     mus = _splat(builder, muv, vty)
                 for k in range(r):
@@ -283,9 +287,10 @@ def _grad_tile(rows, momentum):
                             fma, [minus_c, g, builder.fmul(mus, builder.load(vp, align=size))]
                         )
                         builder.store(v, vp, align=size)
-                        new = builder.call(fma, [decays, wv, v])
-                    else:  # w <- decay*w - c*g (decay*w is w itself when decay is 1)
-                        new = builder.call(fma, [minus_c, g, builder.fmul(decays, wv)])
+                        new = builder.fadd(wv, v) if plain else builder.call(fma, [decays, wv, v])
+                    else:  # w <- decay*w - c*g
+                        kept = wv if plain else builder.fmul(decays, wv)
+                        new = builder.call(fma, [minus_c, g, kept])
                     builder.store(new, wp, align=size)
 
             _by_columns(builder, jbv, colsv, _span_of(wty.dtype), emit)
@@ -299,7 +304,8 @@ def _grad_tile(rows, momentum):
         f"g = A[:m, i0:i0+{r}].T @ D[:m, jb:jb+s], summed over the examples "
         f"in order (as the course does), then {step} on W's rows i0..i0+{r} "
         "(r: :func:`grad_rows`; s as in the forward tile); V (the velocity) "
-        "is read only with momentum."
+        "is read only with momentum; ``decay`` None is decay 1, compiled "
+        "without its multiply (``1*w`` is ``w``: the same bits)."
     )
     return grad_tile
 

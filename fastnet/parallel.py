@@ -107,7 +107,7 @@ class ParallelTrainer:
         flags = np.zeros(kernels.FLAG_DONE + W, dtype=np.int64)
         handed = threading.Condition()  # where a worker blocks once its spin runs out
         spins = self.spins
-        knobs = kernels.knobs_arg(cfg)
+        knobs, decay = kernels.knobs_arg(cfg), kernels.decay_arg(decay)
 
         def rounds(w, first, last):
             return kernels.worker_rounds(

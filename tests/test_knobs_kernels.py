@@ -113,8 +113,10 @@ def test_softmax_outputs_sum_to_one_and_relu_is_nonnegative():
 @pytest.mark.parametrize("pixels", [True, False], ids=["pixel-codes", "floats"])
 def test_course_kernel_without_knobs_gives_the_general_kernels_bits(dtype, pixels):
     """The course's configuration runs a kernel compiled with ``cfg`` None
-    (the other knobs' code pruned, for a shorter first compile); the same
-    epoch through the general kernel, knob codes all 0, gives the same bits."""
+    and ``decay`` None (the other knobs' code and the multiply by decay
+    pruned, for a shorter first compile and a faster step); the same epoch
+    through the general kernel, knob codes all 0 and decay 1.0, gives the
+    same bits."""
     from fastnet import kernels
     from fastnet._engine import Layout
 
@@ -130,13 +132,78 @@ def test_course_kernel_without_knobs_gives_the_general_kernels_bits(dtype, pixel
     course = np.zeros(3, np.int64)
     assert kernels.knobs_arg(course) is None
     assert kernels.knobs_arg(np.array([1, 0, 0])) is not None
+    assert kernels.decay_arg(1.0) is None and kernels.decay_arg(0.999) == 0.999
     out = {}
-    for name, knobs in (("pruned", None), ("general", course)):
+    for name, knobs, decay in (("pruned", None, None), ("general", course, 1.0)):
         padded, width, pw_off, pb_off = kernels._packed(start.copy(), *layout.args())
         acts, deltas, targets = kernels.workspace_arrays(dtype, layout.sizes, width, 4)
         steps = (37 + 3) // 4
-        args = (X, Y, order, 0, 1, steps, 4, 3.0, acts, deltas, targets, knobs, 1.0, 0.0, None)
+        args = (X, Y, order, 0, 1, steps, 4, 3.0, acts, deltas, targets, knobs, decay, 0.0, None)
         kernels.epoch_steps(padded, padded, layout.sizes, width, pw_off, pb_off, *args)
         out[name] = padded
     assert not np.array_equal(out["pruned"], kernels._packed(start, *layout.args())[0])
     np.testing.assert_array_equal(out["pruned"], out["general"])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("knobs", KNOBS, ids=["-".join(k) for k in KNOBS])
+@pytest.mark.parametrize("l2,mu", [(0.0, 0.0), (5.0, 0.0), (0.0, 0.5), (5.0, 0.5)])
+def test_the_padding_of_the_weights_stays_zero(knobs, l2, mu, dtype):
+    """Activations' padding columns are left as the activation makes them
+    (sigmoid(0) = 0.5: not zeroed, ``_passes._bias_sigmoid``); the errors
+    there are 0, so training never moves the padded weights and biases off
+    0, whatever the knobs, and the padding never reaches a real weight."""
+    from fastnet import kernels
+    from fastnet._engine import Layout
+
+    sizes = [5, 7, 6, 3]
+    e = Engine(sizes, dtype, *knobs)
+    layout = Layout(sizes)
+    X, Y = batch(n=9)
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    params = np.random.default_rng(2).normal(0, 0.5, layout.size).astype(dtype)
+    vel = kernels.zeros_aligned(kernels.layout_arrays(sizes)[3], dtype) if mu else None
+    for _ in range(3):
+        kernels.train_epoch(
+            params, *layout.args(), X, Y, np.arange(9), 2, 0.5, e.cfg, 1 - 0.5 * l2 / 9, mu, vel
+        )
+    assert np.isfinite(params).all()
+    padded = kernels.pack_padded(params, *layout.args())
+    width, pw_off, pb_off, _ = kernels.layout_arrays(sizes)
+    # the same epochs on the padded buffer itself, as the kernels see it
+    again = np.random.default_rng(2).normal(0, 0.5, layout.size).astype(dtype)
+    buf = kernels.pack_padded(again, *layout.args())
+    acts, deltas, targets = kernels.workspace_arrays(dtype, layout.sizes, width, 2)
+    vel2 = kernels.zeros_aligned(buf.shape, dtype) if mu else None
+    for _ in range(3):
+        kernels.epoch_steps(
+            buf,
+            buf,
+            layout.sizes,
+            width,
+            pw_off,
+            pb_off,
+            X,
+            Y,
+            np.arange(9),
+            0,
+            1,
+            5,
+            2,
+            0.5,
+            acts,
+            deltas,
+            targets,
+            kernels.knobs_arg(e.cfg),
+            kernels.decay_arg(1 - 0.5 * l2 / 9),
+            mu,
+            vel2,
+        )
+    for l in range(len(sizes) - 1):
+        n_in, n_out, wd = sizes[l], sizes[l + 1], int(width[l + 1])
+        W = buf[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
+        assert not W[:, n_out:].any() and not buf[pb_off[l] + n_out : pb_off[l] + wd].any()
+        if mu:
+            V = vel2[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
+            assert not V[:, n_out:].any()
+    np.testing.assert_array_equal(buf, padded)  # as the facade's epochs, bit for bit

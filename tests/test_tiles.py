@@ -94,22 +94,23 @@ def test_forward_tiles_equal_the_scalar_loop(dtype, m, n, cols):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("m,n,cols", SHAPES)
 @pytest.mark.parametrize("momentum", [False, True])
-@pytest.mark.parametrize("decay", [1.0, 0.999])
+@pytest.mark.parametrize("decay", [1.0, 0.999, None])
 def test_gradient_tiles_equal_the_scalar_loop(dtype, m, n, cols, momentum, decay):
+    """decay None (no L2: the tiles compiled without its multiply) is decay 1."""
     rng = np.random.default_rng(m + n + cols)
     A = rng.standard_normal((m, n)).astype(dtype)
     D = rng.standard_normal((m, cols)).astype(dtype)
     W = rng.standard_normal((n, cols)).astype(dtype)
     V = rng.standard_normal((n, cols)).astype(dtype)
-    c, dec, mu = dtype(0.03), dtype(decay), dtype(0.9)
+    c, dec, mu = dtype(0.03), dtype(1.0 if decay is None else decay), dtype(0.9)
     W1, V1, W2, V2 = W.copy(), V.copy(), W.copy(), V.copy()
-    _tiled_step(A, D, W1, V1, m, c, dec, mu, momentum)
+    _tiled_step(A, D, W1, V1, m, c, None if decay is None else dec, mu, momentum)
     _scalar_step(A, D, W2, V2, m, c, dec, mu, momentum)
     np.testing.assert_array_equal(W1, W2)
     np.testing.assert_array_equal(V1, V2)
     if not momentum:  # the oracle itself, to rounding
         tol = 1e-12 if dtype == np.float64 else 1e-4
-        want = decay * W.astype(np.float64) - 0.03 * (A.T.astype(np.float64) @ D)
+        want = float(dec) * W.astype(np.float64) - 0.03 * (A.T.astype(np.float64) @ D)
         np.testing.assert_allclose(W1, want, rtol=tol, atol=tol * m)
 
 

@@ -74,9 +74,9 @@ _PASSES = [
         "        clock[2 + 2 * l] += t1 - t0\n        if cfg is None:",
     ),
     (
-        '                Z[e, j] = 0.0\n\n\n@kernel(inline="always")\ndef _output_errors(',
-        "                Z[e, j] = 0.0\n        clock[3 + 2 * l] += cycles() - t1\n\n\n"
-        '@kernel(inline="always")\ndef _output_errors(',
+        "            _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)\n",
+        "            _activate_layer(Z, b, m, n_out, wd, l == nl - 1, cfg)\n"
+        "        clock[3 + 2 * l] += cycles() - t1\n",
     ),
     ("    vel,\n):\n", "    vel,\n    clock,\n):\n"),
     (
@@ -107,8 +107,8 @@ _PASSES = [
         "            clock[25 + 3 * l] += t2 - t1\n",
     ),
     (
-        "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)\n",
-        "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay_t, mu_t, wd)\n"
+        "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)\n",
+        "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)\n"
         "            clock[26 + 3 * l] += cycles() - t2\n",
     ),
 ]
