@@ -18,6 +18,7 @@ from ._knobs import (
     code,
 )
 from ._tiles import (
+    TRANSPOSE,
     col_span,
     fwd_block,
     fwd_row,
@@ -27,6 +28,7 @@ from ._tiles import (
     grad_row,
     grad_row_m,
     grad_rows,
+    transpose_block,
 )
 
 PIXEL_BLOCK = 32  # rows per flat loop of the pixel check
@@ -85,19 +87,30 @@ def _products(A, W, Z, m, n, cols):
 
 
 @kernel(inline="always")
-def _transposed(W, deltas, n_in, n_out, wd, wd_in):
-    """W (n_in, wd) as a zero-padded (wd, wd_in) array in the tail of
-    ``deltas``, so that back-propagating an error is a product of rows.
-    Only the first n_out rows are written: W's padding columns are zeros,
-    and the product stops at n_out (zero terms would leave every sum as it
-    is, since a sum that starts at +0 never becomes -0)."""
-    WT = rows_view(deltas, deltas.size - wd * wd_in, wd, wd_in)
+def _transposed(W, deltas, sizes, width, l):
+    """Hidden layer l's weights W (n_in, wd) as a (wd, wd_in) array in the
+    tail of ``deltas``, so that back-propagating an error is a product of
+    rows. Each hidden layer has its own region there, whose padding columns
+    (wd_in - n_in of them) are never written: they stay the workspace's
+    zeros. Only the first n_out rows (rounded up to a block) are written:
+    W's padding columns are zeros, and the product stops at n_out (zero
+    terms would leave every sum as it is, since a sum that starts at +0
+    never becomes -0)."""
+    n_in, n_out, wd, wd_in = sizes[l], sizes[l + 1], width[l + 1], width[l]
+    start = deltas.size
+    for k in range(1, l + 1):
+        start -= width[k] * width[k + 1]
+    WT = rows_view(deltas, start, wd, wd_in)
+    # 8 x 8 blocks (rows past n_out, up to wd, take W's zero padding), then
+    # the last n_in % 8 rows of W one value at a time
+    full = n_in - n_in % TRANSPOSE
+    for j0 in range(0, n_out, TRANSPOSE):
+        for i0 in range(0, full, TRANSPOSE):
+            transpose_block(W, WT, i0, j0)
     for j in range(n_out):
         t = WT[j]
-        for i in range(n_in):
+        for i in range(full, n_in):
             t[i] = W[i, j]
-        for i in range(n_in, wd_in):
-            t[i] = 0.0
     return WT
 
 
@@ -257,8 +270,9 @@ def _prefetch_rows(X, Y, order, start, m):
         row = X[order[e]]
         for i in range(0, row.size, line):
             prefetch(row, i)
-        # and the last line: a row that does not start on one ends a line
-        # further (a quarter of MNIST's 784-byte rows, 80-byte float64 targets)
+        # and the last line, which a row's start can push one line further:
+        # every 80-byte float64 target row (MNIST's 784-byte pixel rows start
+        # at multiples of 16 and never do)
         prefetch(row, row.size - 1)
         y = Y[order[e]]
         prefetch(y, 0)
@@ -335,7 +349,7 @@ def _sgd(
                 # Dp = D @ W.T with the micro-kernels (W transposed first): each
                 # sum in order of j, fused, as a scalar loop would give, 8-16 at once
                 Dp = _block(deltas, width, batch, l)
-                WT = _transposed(W, deltas, n_in, n_out, wd, width[l])
+                WT = _transposed(W, deltas, sizes, width, l)
                 _products(D, WT, Dp, m, n_out, width[l])
                 if cfg is None or cfg[CFG_ACTIVATION] == SIGMOID:  # _derivative's, vectorised
                     fa = flat_rows(A, m)  # over the block, as the sigmoid

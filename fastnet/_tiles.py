@@ -310,6 +310,66 @@ def _grad_tile(rows, momentum):
     return grad_tile
 
 
+TRANSPOSE = 8  # rows and columns of a transposed block
+
+
+def _transpose_masks(bit, n):
+    """shufflevector masks that swap row bit ``bit`` with lane bit ``bit``
+    between two rows of n lanes: the rows whose row bit is 0, then 1."""
+    low = [i if not i >> bit & 1 else n + (i ^ 1 << bit) for i in range(n)]
+    high = [i ^ 1 << bit if not i >> bit & 1 else n + i for i in range(n)]
+    return low, high
+
+
+@intrinsic
+def transpose_block(typingctx, W, WT, i0, j0):
+    """WT[j0:j0+8, i0:i0+8] = W[i0:i0+8, j0:j0+8].T: 8 row loads, three
+    rounds of shuffles (each swaps one bit of the row index with the same
+    bit of the column index), 8 row stores. The element-by-element loop
+    it replaces read W down its columns, one cache line a value: 4.3 us a
+    100 x 100 float64 layer on the Xeon of issue 9, as much as the product
+    it feeds. Callers guarantee the indices."""
+    if not (is_c_array(W, 2) and is_c_array(WT, 2) and W.dtype == WT.dtype):
+        return None
+    if not isinstance(W.dtype, types.Float):
+        return None
+
+    def codegen(context, builder, sig, args):
+        wty, tty = sig.args[:2]
+        w, t = (context.make_array(ty)(context, builder, v) for ty, v in zip(sig.args[:2], args))
+        i0v, j0v = (_int(context, builder, v, ty) for v, ty in zip(args[2:], sig.args[2:]))
+        n = TRANSPOSE
+        vty = ir.VectorType(context.get_value_type(wty.dtype), n)
+        size = wty.dtype.bitwidth // 8
+
+        def at(k, base):
+            return builder.add(base, ir.Constant(base.type, k))
+
+        rows = [
+            builder.load(
+                _row_vector_ptr(context, builder, wty, w, at(k, i0v), j0v, vty), align=size
+            )
+            for k in range(n)
+        ]
+        for bit in range(n.bit_length() - 1):
+            low, high = (
+                ir.Constant(ir.VectorType(ir.IntType(32), n), m) for m in _transpose_masks(bit, n)
+            )
+            out = list(rows)
+            for k in range(n):
+                if not k >> bit & 1:
+                    a, b = rows[k], rows[k | 1 << bit]
+                    out[k] = builder.shuffle_vector(a, b, low)
+                    out[k | 1 << bit] = builder.shuffle_vector(a, b, high)
+            rows = out
+        for k in range(n):
+            ptr = _row_vector_ptr(context, builder, tty, t, at(k, j0v), i0v, vty)
+            builder.store(rows[k], ptr, align=size)
+        return context.get_dummy_value()
+
+    return types.void(W, WT, i0, j0), codegen
+
+
 def _per_dtype(value64, value32):
     """An intrinsic ``f(W)`` giving ``value64`` or ``value32`` for W's float
     dtype, as a compile-time constant."""

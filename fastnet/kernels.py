@@ -98,9 +98,9 @@ def _unpack_np(padded, sizes, w_off, b_off, width, pw_off, pb_off, params):
 def workspace_arrays(dtype, sizes, width, rows):
     """Scratch arrays ``(acts, deltas, targets)``, zeros: every layer's
     (rows, width) block of activations and errors, one after the other;
-    the errors' tail also holds one hidden layer's transposed weights
-    (see ``_passes._transposed``)."""
-    wt = max((int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1)), default=0)
+    the errors' tail also holds each hidden layer's transposed weights,
+    the last layer's first (see ``_passes._transposed``)."""
+    wt = sum(int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1))
     total = int(np.sum(width)) * rows
     return (
         zeros_aligned(total, dtype),

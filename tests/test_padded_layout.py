@@ -4,8 +4,9 @@ definition written out element by element."""
 
 import numpy as np
 import pytest
+from numba import njit
 
-from fastnet import kernels
+from fastnet import _jit, _passes, kernels
 from fastnet._engine import Layout
 from fastnet._tiles import COLS
 from fastnet.parallel import ParallelTrainer
@@ -64,7 +65,7 @@ def test_workspace_holds_every_layer_block(sizes):
     assert acts.dtype == deltas.dtype == targets.dtype == np.float32
     assert acts.size == 7 * sum(width)
     hidden = [width[l] * width[l + 1] for l in range(1, len(sizes) - 1)]
-    assert deltas.size == 7 * sum(width) + max(hidden, default=0)
+    assert deltas.size == 7 * sum(width) + sum(hidden)
     assert targets.shape == (7, sizes[-1])
     assert not (acts.any() or deltas.any() or targets.any())
 
@@ -98,3 +99,34 @@ def test_kernel_arrays_and_every_tile_row_are_aligned(sizes, dtype):
         assert all(r.ctypes.data % kernels.ALIGN == 0 for r in trainer.replicas)
     finally:
         trainer.close()
+
+
+@njit(**dict(_jit.FLAGS, cache=False))
+def _transpose_layer(W, deltas, sizes, width, l):
+    return _passes._transposed(W, deltas, sizes, width, l).copy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes", [[784, 30, 10], [5, 17, 33, 9, 1], [3, 100, 100, 10]])
+def test_each_hidden_layer_is_transposed_into_a_region_of_its_own(sizes, dtype):
+    """``_passes._transposed``: W (n_in, wd) as (wd, wd_in) rows in the
+    errors' tail, 8 x 8 blocks then the rows left over; each hidden layer
+    in its own region, whose padding columns stay zero without being
+    written (another layer's transposition must not reach them)."""
+    sizes = np.array(sizes)
+    width, pw_off, _, _ = kernels.layout_arrays(sizes)
+    layout = Layout(sizes)
+    params = np.random.default_rng(1).standard_normal(layout.size).astype(dtype)
+    padded = kernels.pack_padded(params, *layout.args())
+    deltas = kernels.workspace_arrays(dtype, sizes, width, 3)[1]
+    got = {}
+    for _ in range(2):  # every layer twice, in the backward pass's order
+        for l in range(len(sizes) - 2, 0, -1):
+            n_in, wd = sizes[l], width[l + 1]
+            W = padded[pw_off[l] : pw_off[l] + n_in * wd].reshape(n_in, wd)
+            got[l] = W, _transpose_layer(W, deltas, sizes, width, l)
+    for l, (W, WT) in got.items():
+        n_in, n_out, wd, wd_in = sizes[l], sizes[l + 1], width[l + 1], width[l]
+        assert WT.shape == (wd, wd_in)
+        np.testing.assert_array_equal(WT[:n_out, :n_in], W[:, :n_out].T)
+        assert not WT[:n_out, n_in:].any()

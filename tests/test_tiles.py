@@ -151,3 +151,20 @@ def _span(W):
 def test_col_span_is_the_dtypes_span(dtype):
     span = _tiles.SPAN_64 if dtype == np.float64 else _tiles.SPAN_32
     assert _span(np.zeros((1, 16), dtype)) == span
+
+
+@njit(**JIT)
+def _transpose_at(W, WT, i0, j0):
+    _tiles.transpose_block(W, WT, i0, j0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_transpose_block_moves_one_block_and_nothing_else(dtype):
+    n = _tiles.TRANSPOSE
+    W = np.random.default_rng(5).standard_normal((3 * n, 4 * n)).astype(dtype)
+    WT = np.full((4 * n, 3 * n), np.nan, dtype)
+    expected = WT.copy()
+    for i0, j0 in [(n, 2 * n), (0, 0), (2 * n, 3 * n)]:
+        _transpose_at(W, WT, i0, j0)
+        expected[j0 : j0 + n, i0 : i0 + n] = W[i0 : i0 + n, j0 : j0 + n].T
+        np.testing.assert_array_equal(WT, expected)  # NaN where nothing was written yet
