@@ -316,9 +316,8 @@ def _sgd(
     eta*lmbda/n, network2's L2; None for 1, compiled without it), biases
     ``b <- b - c*g``; with momentum (``vel`` an array, not None), ``v <-
     mu*v - c*g`` then ``w <- decay*w + v`` (``vel`` holds v, laid out like
-    ``out``). Training passes ``out is
-    padded``; a step of -1 from zeros (eta = -m, decay None) leaves the summed
-    gradients in ``out``.
+    ``out``). Training passes ``out is padded``; a step of -1 from zeros
+    (eta = -m, decay None) leaves the summed gradients in ``out``.
 
     A layer's error is propagated down before its weights change, so the
     step never feeds back into the gradients (as in the course: all

@@ -326,9 +326,9 @@ def transpose_block(typingctx, W, WT, i0, j0):
     """WT[j0:j0+8, i0:i0+8] = W[i0:i0+8, j0:j0+8].T: 8 row loads, three
     rounds of shuffles (each swaps one bit of the row index with the same
     bit of the column index), 8 row stores. The element-by-element loop
-    it replaces read W down its columns, one cache line a value: 4.3 us a
-    100 x 100 float64 layer on the Xeon of issue 9, as much as the product
-    it feeds. Callers guarantee the indices."""
+    it replaces read W down its columns: a 100 x 100 layer's transposition
+    took 1.6 (float64) to 2.7 (float32) times as long on the Xeon of issue
+    9. Callers guarantee the indices."""
     if not (is_c_array(W, 2) and is_c_array(WT, 2) and W.dtype == WT.dtype):
         return None
     if not isinstance(W.dtype, types.Float):
