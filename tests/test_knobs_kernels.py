@@ -170,20 +170,21 @@ def test_the_padding_of_the_weights_stays_zero(knobs, dtype, l2, mu):
     layout = Layout(sizes)
     X, Y = batch(n=9)
     X, Y = X.astype(dtype), Y.astype(dtype)
-    params = np.random.default_rng(2).normal(0, 0.5, layout.size).astype(dtype)
-    vel = kernels.zeros_aligned(kernels.layout_arrays(sizes)[3], dtype) if mu else None
+    width, pw_off, pb_off, size = kernels.layout_arrays(sizes)
+    decay = 1 - 0.5 * l2 / 9
+    start = np.random.default_rng(2).normal(0, 0.5, layout.size).astype(dtype)
+    params = start.copy()
+    vel = kernels.zeros_aligned(size, dtype) if mu else None
     for _ in range(3):
         kernels.train_epoch(
-            params, *layout.args(), X, Y, np.arange(9), 2, 0.5, e.cfg, 1 - 0.5 * l2 / 9, mu, vel
+            params, *layout.args(), X, Y, np.arange(9), 2, 0.5, e.cfg, decay, mu, vel
         )
     assert np.isfinite(params).all()
     padded = kernels.pack_padded(params, *layout.args())
-    width, pw_off, pb_off, _ = kernels.layout_arrays(sizes)
     # the same epochs on the padded buffer itself, as the kernels see it
-    again = np.random.default_rng(2).normal(0, 0.5, layout.size).astype(dtype)
-    buf = kernels.pack_padded(again, *layout.args())
+    buf = kernels.pack_padded(start, *layout.args())
     acts, deltas, targets = kernels.workspace_arrays(dtype, layout.sizes, width, 2)
-    vel2 = kernels.zeros_aligned(buf.shape, dtype) if mu else None
+    vel2 = kernels.zeros_aligned(size, dtype) if mu else None
     for _ in range(3):
         kernels.epoch_steps(
             buf,
@@ -204,7 +205,7 @@ def test_the_padding_of_the_weights_stays_zero(knobs, dtype, l2, mu):
             deltas,
             targets,
             kernels.knobs_arg(e.cfg),
-            kernels.decay_arg(1 - 0.5 * l2 / 9),
+            kernels.decay_arg(decay),
             mu,
             vel2,
         )
