@@ -107,6 +107,12 @@ _PASSES = [
         "            clock[25 + 3 * l] += t2 - t1\n",
     ),
     (
+        "                        grad_row(A, D, Wout, Wout, active[t], jb, m, c, decay, mu_t, wd)"
+        "\n",
+        "                        grad_row(A, D, Wout, Wout, active[t], jb, m, c, decay, mu_t, wd)"
+        "\n                clock[26 + 3 * l] += cycles() - t2\n",
+    ),
+    (
         "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)\n",
         "                    grad_row(A, D, Wout, Wout, i0, jb, m, c, decay, mu_t, wd)\n"
         "            clock[26 + 3 * l] += cycles() - t2\n",

@@ -1,0 +1,196 @@
+"""Layer 0's weight rows left untouched where an input is 0 in a whole
+mini-batch (``fastnet._passes._active_columns``).
+
+The skip must be exact: every epoch here runs twice, once through the
+course's kernel (decay None: rows skipped where that is exact) and once
+through the general one with decay 1.0 (every row stepped, no skipping),
+and the weights must agree bit for bit, NaN payloads included.
+"""
+
+import numpy as np
+import pytest
+from numba import njit
+
+from fastnet import _jit, _tiles, kernels
+from fastnet._engine import Layout
+from fastnet._passes import SPARSE_SHARE, _active_columns
+
+JIT = dict(_jit.FLAGS, cache=False)
+
+
+@njit(**JIT)
+def _sums(A, S, m, cols):
+    _tiles.column_sums(A, S, m, cols)
+
+
+@njit(**JIT)
+def _active(A, D, S, index, m, n_in, wd, c):
+    return _active_columns(A, D, S, index, m, n_in, wd, c)
+
+
+@njit(**JIT)
+def _steps_at(A, D, W, index, count, m, c):
+    tile = _tiles.grad_rows(W)
+    whole = count - count % tile
+    cols = W.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
+        for t in range(0, whole, tile):
+            _tiles.grad_block_at(A, D, W, index, t, jb, m, c, None, 0.0, cols)
+        for t in range(whole, count):
+            _tiles.grad_row(A, D, W, W, index[t], jb, m, c, None, 0.0, cols)
+
+
+@njit(**JIT)
+def _steps(A, D, W, m, c):
+    tile = _tiles.grad_rows(W)
+    n = A.shape[1]
+    full = n - n % tile
+    cols = W.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
+        for i0 in range(0, full, tile):
+            _tiles.grad_block(A, D, W, W, i0, jb, m, c, None, 0.0, cols)
+        for i0 in range(full, n):
+            _tiles.grad_row(A, D, W, W, i0, jb, m, c, None, 0.0, cols)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_sums_are_the_sums_of_absolute_values(dtype):
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(7, 48)).astype(dtype)
+    A[:, 3] = 0.0
+    A[:, 5] = -0.0
+    A[2, 9] = np.nan
+    A[4, 20] = -np.inf
+    A[:, 40:] = 9.0  # past cols: not summed
+    S = np.full(48, 5.0, dtype)
+    _sums(A, S, 6, 32)
+    expected = np.abs(A[:6, :32]).sum(axis=0)
+    np.testing.assert_allclose(S[:32], expected, rtol=1e-6)
+    assert np.signbit(S[[3, 5]]).tolist() == [False, False] and not S[[3, 5]].any()
+    assert np.isnan(S[9]) and S[20] == np.inf
+    assert (S[32:] == 5.0).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_grad_block_at_steps_the_listed_rows_as_grad_block_does(dtype):
+    rng = np.random.default_rng(1)
+    n, cols, m = 45, 32, 6
+    A = rng.normal(size=(m, n)).astype(dtype)
+    D = rng.normal(size=(m, cols)).astype(dtype)
+    W = rng.normal(size=(n, cols)).astype(dtype)
+    rows = np.sort(rng.choice(n, 29, replace=False))
+    index = np.zeros(n, np.int64 if dtype == np.float64 else np.int32)
+    index[: rows.size] = rows
+    got = W.copy()
+    _steps_at(A, D, got, index, rows.size, m, dtype(0.3))
+    full = W.copy()
+    _steps(A, D, full, m, dtype(0.3))
+    assert np.array_equal(got[rows], full[rows])  # the listed rows: the same bits
+    others = np.setdiff1d(np.arange(n), rows)
+    assert np.array_equal(got[others], W[others])  # the others: untouched
+
+
+def _case(dtype, m=10, n_in=40, wd=16):
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(m, n_in)).astype(dtype)
+    A[:, ::3] = 0.0
+    A[:, 1] = -0.0
+    D = rng.normal(size=(m, wd)).astype(dtype)
+    S = np.zeros(n_in, dtype)
+    index = np.zeros(n_in, np.int64 if dtype == np.float64 else np.int32)
+    return A, D, S, index
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_active_columns_lists_the_columns_with_an_input_other_than_0(dtype):
+    A, D, S, index = _case(dtype)
+    A[3, 6] = 1.0  # one example is enough
+    A[5, 9] = np.nan  # NaN is not 0
+    count = _active(A, D, S, index, 10, 40, 16, 0.3)
+    expected = np.flatnonzero((A != 0).any(axis=0) | np.isnan(A).any(axis=0))
+    assert count == expected.size and index[:count].tolist() == expected.tolist()
+    assert 1 not in index[:count]  # -0.0 is 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_active_columns_declines_where_skipping_is_not_exact_or_does_not_pay(dtype):
+    A, D, S, index = _case(dtype)
+    assert _active(A, D, S, index, 10, 40, 16, 0.3) > 0
+    for bad in (np.inf, -np.inf, np.nan):
+        E = D.copy()
+        E[7, 15] = bad  # 0 * inf is NaN: the row must be stepped
+        assert _active(A, E, S, index, 10, 40, 16, 0.3) == -1
+        assert _active(A, D, S, index, 10, 40, 16, bad) == -1
+    dense = A.copy()
+    dense[dense == 0] = 1.0
+    dense[:, : 40 // SPARSE_SHARE - 1] = 0.0  # fewer zero columns than one in SPARSE_SHARE
+    assert _active(dense, D, S, index, 10, 40, 16, 0.3) == -1
+
+
+def _both(X, Y, sizes, dtype, batch, eta, epochs=2):
+    """Weights after ``epochs`` epochs through the skipping kernel and the
+    general one (decay 1.0), as uint views."""
+    layout = Layout(sizes)
+    start = np.random.default_rng(4).normal(0, 0.5, layout.size).astype(dtype)
+    n = X.shape[0]
+    order = np.random.default_rng(5).permutation(n).astype(np.int64)
+    out = {}
+    for name, decay in (("skips", None), ("steps every row", 1.0)):
+        padded, width, pw_off, pb_off = kernels._packed(start.copy(), *layout.args())
+        acts, deltas, targets = kernels.workspace_arrays(dtype, layout.sizes, width, batch)
+        steps = (n + batch - 1) // batch
+        args = (X, Y, order, 0, 1, steps, batch, eta, acts, deltas, targets, None, decay, 0.0, None)
+        for _ in range(epochs):
+            kernels.epoch_steps(padded, padded, layout.sizes, width, pw_off, pb_off, *args)
+        out[name] = padded.view(np.uint64 if dtype == np.float64 else np.uint32)
+    return out["skips"], out["steps every row"], start
+
+
+CASES = [
+    # sizes, batch, rows
+    ([784, 30, 10], 10, 203),  # the course's shape; a last mini-batch of 3
+    ([37, 20, 16, 10], 4, 41),  # inputs not a whole tile, two hidden layers
+    ([37, 20, 10], 1, 30),  # mini-batch 1
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes,batch,rows", CASES, ids=["course", "deep", "batch1"])
+@pytest.mark.parametrize("pixels", [True, False], ids=["pixels", "floats"])
+def test_skipping_rows_gives_the_bits_of_stepping_them(dtype, sizes, batch, rows, pixels):
+    rng = np.random.default_rng(6)
+    n_in = sizes[0]
+    if pixels:  # digit-like: a blank border, half of the rest 0
+        X = rng.integers(1, 256, (rows, n_in)).astype(np.uint8)
+        X[rng.random((rows, n_in)) < 0.5] = 0
+        X[:, : n_in // 4] = 0
+    else:  # floats with zero columns, -0.0 among them
+        X = rng.normal(size=(rows, n_in)).astype(dtype)
+        X[:, ::4] = 0.0
+        X[:, 1::4] = np.where(rng.random((rows, 1)) < 0.5, -0.0, 0.0)
+    Y = np.eye(sizes[-1], dtype=dtype)[rng.integers(0, sizes[-1], rows)]
+    skips, steps, start = _both(X, Y, sizes, dtype, batch, 3.0)
+    assert np.array_equal(skips, steps)
+    padded_start = kernels._packed(start, *Layout(sizes).args())[0]
+    assert not np.array_equal(skips, padded_start.view(skips.dtype))  # training moved
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("cause", ["nan input", "infinite step"])
+def test_skipping_stops_where_the_errors_or_the_step_are_not_finite(dtype, cause):
+    """Where an error or the step size c is not finite, a zero input times
+    it is NaN, not 0: the kernel must step every row and give the general
+    kernel's NaN and inf. (The facades refuse such inputs and steps; the
+    kernels must still not hide them.)"""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(60, 37)).astype(dtype)
+    X[:, ::2] = 0.0
+    eta = 3.0
+    if cause == "nan input":
+        X[17, 5] = np.nan  # its mini-batch's errors are NaN
+    else:
+        eta = np.inf
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 60)]
+    skips, steps, _ = _both(X, Y, [37, 20, 10], dtype, 5, eta, epochs=1)
+    assert np.isnan(skips.view(dtype)).any()  # the case this test is about
+    assert np.array_equal(skips, steps)
