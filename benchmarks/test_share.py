@@ -50,6 +50,9 @@ def test_share_of_peak(benchmark, mnist, initial_params, fastnet_warm, dtype):
     flop = wl.train_flop(len(codes))
     shares = [flop / t / 1e9 / p for t, p in zip(epochs, peaks)]
     assert shares and all(0 < s < 10 for s in shares), shares
+    # the FLOP the kernels execute: layer 0's skipped rows left out
+    stepped = wl.stepped_share(codes)
+    executed = wl.executed_train_flop(len(codes), stepped) / flop
     benchmark.extra_info.update(
         impl="fastnet",
         dtype=np.dtype(dtype).name,
@@ -60,6 +63,9 @@ def test_share_of_peak(benchmark, mnist, initial_params, fastnet_warm, dtype):
         epoch_gflops=[flop / t / 1e9 for t in epochs],
         shares=shares,
         share_median=float(np.median(shares)),
+        stepped_share=stepped,
+        executed_flop_share=executed,
+        executed_share_median=float(np.median(shares)) * executed,
         flop_formula=wl.TRAIN_FORMULA,
         **blas,
     )

@@ -17,11 +17,11 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
+from ._sparse import column_bits, compress_nonzero, index_view
 from ._tiles import (
     COLS,
     TRANSPOSE,
     col_span,
-    column_sums,
     fwd_block,
     fwd_row,
     fwd_rows,
@@ -31,7 +31,6 @@ from ._tiles import (
     grad_row,
     grad_row_m,
     grad_rows,
-    index_view,
     transpose_block,
 )
 
@@ -288,6 +287,10 @@ def _prefetch_rows(X, Y, order, start, m):
 # 5-6 % of a course epoch on the Xeon of issue 9 (dense inputs, float64
 # and float32); a skipped row saves an eighth to a quarter of a tile.
 SPARSE_SHARE = 8
+# After a mini-batch where they were not used, the next DENSE_PAUSE skip
+# the scan: on dense inputs it cost 2-5 % of a course epoch. Either way
+# the bits are the same; on MNIST every mini-batch is sparse.
+DENSE_PAUSE = 15
 
 
 @kernel(inline="always")
@@ -301,9 +304,9 @@ def _active_columns(A, D, S, index, m, n_in, wd, c):
     ``S`` (n_in values) is scratch."""
     wide_vectors()
     whole = n_in - n_in % COLS
-    column_sums(A, S, m, whole)
+    column_bits(A, S, m, whole)  # S[i] is 0 exactly where every A[e, i] is
     for i in range(whole, n_in):
-        s = abs(A[0, i])
+        s = abs(A[0, i])  # a sum of |x| is 0 only if every x is; NaN counts
         for e in range(1, m):
             s += abs(A[e, i])
         S[i] = s
@@ -318,8 +321,8 @@ def _active_columns(A, D, S, index, m, n_in, wd, c):
             ok &= np.isfinite(D[e, j])
     if not ok:
         return -1
-    count = 0
-    for i in range(n_in):
+    count = compress_nonzero(S, index, whole)  # COLS columns at a time
+    for i in range(whole, n_in):
         index[count] = i
         count += S[i] != 0
     return count
@@ -380,6 +383,7 @@ def _sgd(
         blocks += batch * width[k]
     active = index_view(deltas, blocks, width[0])
     sums = deltas[: width[0]]
+    dense_left = 0
     for k in range(count):
         start = (first_batch + k * stride) * batch
         if start >= n:
@@ -442,7 +446,12 @@ def _sgd(
             n_active = -1
             if decay is None:
                 if l == 0:
-                    n_active = _active_columns(A, D, sums, active, m, n_in, wd, c)
+                    if dense_left > 0:  # dense inputs: look again later
+                        dense_left -= 1
+                    else:
+                        n_active = _active_columns(A, D, sums, active, m, n_in, wd, c)
+                        if n_active < 0:
+                            dense_left = DENSE_PAUSE
             if 0 <= n_active < n_in:
                 whole = n_active - n_active % tile
                 for jb in range(0, wd, col_span(Wout)):

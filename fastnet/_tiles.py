@@ -24,7 +24,7 @@ from numba import types
 from numba.core import cgutils, codegen, config
 from numba.core.extending import intrinsic
 
-from ._jit import _view, is_c_array, prefer_wide
+from ._jit import is_c_array, prefer_wide
 
 COLS = 16  # columns per tile: one vector per row
 
@@ -327,67 +327,6 @@ def _grad_tile(rows, momentum, indexed=False):
         "without its multiply (``1*w`` is ``w``: the same bits)."
     )
     return grad_tile
-
-
-@intrinsic
-def column_sums(typingctx, A, S, m, cols):
-    """``S[j] = |A[0, j]| + ... + |A[m-1, j]|`` for j < cols (a multiple of
-    ``COLS``, at most A's width), ``COLS`` columns at a time in registers:
-    each of A's rows is read once, each sum stored once. A sum is 0 only
-    where every term is, and NaN where one is."""
-    if not (is_c_array(A, 2) and is_c_array(S, 1) and A.dtype == S.dtype):
-        return None
-    if not (isinstance(A.dtype, types.Float) and isinstance(m, types.Integer)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        prefer_wide(builder)
-        aty, sty = sig.args[:2]
-        a = context.make_array(aty)(context, builder, args[0])
-        sv = context.make_array(sty)(context, builder, args[1])
-        mv, colsv = (_int(context, builder, v, t) for v, t in zip(args[2:], sig.args[2:]))
-        fty = context.get_value_type(aty.dtype)
-        size = aty.dtype.bitwidth // 8
-        vty = ir.VectorType(fty, COLS)
-        name = f"llvm.fabs.v{COLS}{'f64' if size == 8 else 'f32'}"
-        fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty]), name)
-        step = ir.Constant(colsv.type, COLS)
-        blocks = builder.udiv(colsv, step)
-        with cgutils.for_range(builder, blocks) as outer:
-            jb = builder.mul(outer.index, step)
-            acc = cgutils.alloca_once_value(builder, ir.Constant(vty, None))
-            with cgutils.for_range(builder, mv) as inner:
-                ptr = _row_vector_ptr(context, builder, aty, a, inner.index, jb, vty)
-                row = builder.load(ptr, align=size)
-                builder.store(builder.fadd(builder.load(acc), builder.call(fabs, [row])), acc)
-            ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
-            builder.store(builder.load(acc), builder.bitcast(ptr, vty.as_pointer()), align=size)
-        return context.get_dummy_value()
-
-    return types.void(A, S, m, cols), codegen
-
-
-@intrinsic
-def index_view(typingctx, buf, start, n):
-    """``buf[start:start + n]``'s memory as signed integers of the same
-    size (int64 under float64, int32 under float32): a list of indices kept
-    in a float workspace. Unchecked: the caller guarantees the range."""
-    if not (is_c_array(buf, 1) and isinstance(buf.dtype, types.Float)):
-        return None
-    if not all(isinstance(t, types.Integer) for t in (start, n)):
-        return None
-    retty = types.Array(types.int64 if buf.dtype.bitwidth == 64 else types.int32, 1, "C")
-
-    def codegen(context, builder, signature, args):
-        src = context.make_array(signature.args[0])(context, builder, args[0])
-        at, count = (
-            context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])
-        )
-        ptr = context.get_data_type(retty.dtype).as_pointer()
-        data = builder.bitcast(builder.gep(src.data, [at]), ptr)
-        return _view(context, builder, signature.args[0], src, data, retty, [count])
-
-    return retty(buf, start, n), codegen
 
 
 TRANSPOSE = 8  # rows and columns of a transposed block

@@ -41,6 +41,7 @@ LAYERS = (
             "fastnet._jit",
             "fastnet._exp",
             "fastnet._tiles",
+            "fastnet._sparse",
             "fastnet._passes",
             "fastnet.kernels",
             "fastnet.shuffle",

@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 from numba import njit
 
-from fastnet import _jit, _tiles, kernels
+from fastnet import _jit, _sparse, _tiles, kernels
 from fastnet._engine import Layout
-from fastnet._passes import SPARSE_SHARE, _active_columns
+from fastnet._passes import DENSE_PAUSE, SPARSE_SHARE, _active_columns
 
 JIT = dict(_jit.FLAGS, cache=False)
 
 
 @njit(**JIT)
-def _sums(A, S, m, cols):
-    _tiles.column_sums(A, S, m, cols)
+def _bits(A, S, m, cols):
+    _sparse.column_bits(A, S, m, cols)
 
 
 @njit(**JIT)
@@ -54,21 +54,27 @@ def _steps(A, D, W, m, c):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_column_sums_are_the_sums_of_absolute_values(dtype):
+def test_column_bits_are_0_exactly_where_a_column_is(dtype):
     rng = np.random.default_rng(0)
     A = rng.normal(size=(7, 48)).astype(dtype)
     A[:, 3] = 0.0
     A[:, 5] = -0.0
+    A[:, 6] = np.where(np.arange(7) % 2, 0.0, -0.0)
+    A[:, 8] = 0.0
+    A[6, 8] = 1.0  # past m: not read
+    A[:, 9] = 0.0
     A[2, 9] = np.nan
-    A[4, 20] = -np.inf
-    A[:, 40:] = 9.0  # past cols: not summed
+    A[:, 10] = 0.0
+    A[4, 10] = -np.inf
+    A[:, 11] = 0.0
+    A[5, 11] = -np.finfo(dtype).smallest_subnormal
     S = np.full(48, 5.0, dtype)
-    _sums(A, S, 6, 32)
-    expected = np.abs(A[:6, :32]).sum(axis=0)
-    np.testing.assert_allclose(S[:32], expected, rtol=1e-6)
-    assert np.signbit(S[[3, 5]]).tolist() == [False, False] and not S[[3, 5]].any()
-    assert np.isnan(S[9]) and S[20] == np.inf
-    assert (S[32:] == 5.0).all()
+    _bits(A, S, 6, 32)
+    zero = ~(A[:6, :32] != 0).any(axis=0) & ~np.isnan(A[:6, :32]).any(axis=0)
+    assert zero.tolist() == (S[:32] == 0).tolist()
+    assert sorted(np.flatnonzero(zero)) == [3, 5, 6, 8]
+    assert not np.signbit(S[[3, 5, 6, 8]]).any()  # +0, not -0
+    assert (S[32:] == 5.0).all()  # past cols: untouched
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -127,13 +133,15 @@ def test_active_columns_declines_where_skipping_is_not_exact_or_does_not_pay(dty
     assert _active(dense, D, S, index, 10, 40, 16, 0.3) == -1
 
 
-def _both(X, Y, sizes, dtype, batch, eta, epochs=2):
+def _both(X, Y, sizes, dtype, batch, eta, epochs=2, shuffle=True):
     """Weights after ``epochs`` epochs through the skipping kernel and the
     general one (decay 1.0), as uint views."""
     layout = Layout(sizes)
     start = np.random.default_rng(4).normal(0, 0.5, layout.size).astype(dtype)
     n = X.shape[0]
-    order = np.random.default_rng(5).permutation(n).astype(np.int64)
+    order = np.arange(n, dtype=np.int64)
+    if shuffle:
+        order = np.random.default_rng(5).permutation(n).astype(np.int64)
     out = {}
     for name, decay in (("skips", None), ("steps every row", 1.0)):
         padded, width, pw_off, pb_off = kernels._packed(start.copy(), *layout.args())
@@ -173,6 +181,21 @@ def test_skipping_rows_gives_the_bits_of_stepping_them(dtype, sizes, batch, rows
     assert np.array_equal(skips, steps)
     padded_start = kernels._packed(start, *Layout(sizes).args())[0]
     assert not np.array_equal(skips, padded_start.view(skips.dtype))  # training moved
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dense_then_sparse_mini_batches_give_the_same_bits(dtype):
+    """Dense mini-batches pause the scan for DENSE_PAUSE more; sparse ones
+    after them are scanned again: every mix gives the general kernel's bits."""
+    rng = np.random.default_rng(8)
+    n_in, batch = 37, 3
+    rows = batch * (2 * DENSE_PAUSE + 7)
+    X = rng.normal(size=(rows, n_in)).astype(dtype)
+    X[: rows // 3 :, ::3] = 0.0  # sparse, dense, sparse in the (unshuffled) order
+    X[2 * rows // 3 :, ::2] = 0.0
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, rows)]
+    skips, steps, _ = _both(X, Y, [n_in, 20, 10], dtype, batch, 3.0, shuffle=False)
+    assert np.array_equal(skips, steps)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

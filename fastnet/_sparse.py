@@ -1,0 +1,133 @@
+"""Vector intrinsics of layer 0's sparse step (``_passes._active_columns``):
+which inputs are 0 in a whole mini-batch, and the list of the others.
+
+Written as LLVM vector code like :mod:`fastnet._tiles`, ``COLS`` columns
+at a time, and exact: they only decide which weight rows the gradient
+tiles step, never a value.
+"""
+
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.core.extending import intrinsic
+
+from ._jit import _view, is_c_array, prefer_wide
+from ._tiles import COLS, _int, _row_vector_ptr, _splat
+
+
+@intrinsic
+def column_bits(typingctx, A, S, m, cols):
+    """``S[j]`` = the bitwise OR of ``|A[0, j]|``, ..., ``|A[m-1, j]|``,
+    read back as a float, for j < cols (a multiple of ``COLS``, at most A's
+    width): +0 exactly where every ``A[e, j]`` is +0 or -0, else a number
+    other than 0 or a NaN. ``COLS`` columns at a time in registers, each of
+    A's rows read once (an integer OR takes one cycle where a float add
+    takes four: a third of a course epoch's scan on the Xeon of issue 9)."""
+    if not (is_c_array(A, 2) and is_c_array(S, 1) and A.dtype == S.dtype):
+        return None
+    if not (isinstance(A.dtype, types.Float) and isinstance(m, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        prefer_wide(builder)
+        aty, sty = sig.args[:2]
+        a = context.make_array(aty)(context, builder, args[0])
+        sv = context.make_array(sty)(context, builder, args[1])
+        mv, colsv = (_int(context, builder, v, t) for v, t in zip(args[2:], sig.args[2:]))
+        bits = aty.dtype.bitwidth
+        ity = ir.VectorType(ir.IntType(bits), COLS)
+        magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)  # all but the sign
+        step = ir.Constant(colsv.type, COLS)
+        blocks = builder.udiv(colsv, step)
+        with cgutils.for_range(builder, blocks) as outer:
+            jb = builder.mul(outer.index, step)
+            acc = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
+            with cgutils.for_range(builder, mv) as inner:
+                ptr = _row_vector_ptr(context, builder, aty, a, inner.index, jb, ity)
+                row = builder.load(ptr, align=bits // 8)
+                builder.store(builder.or_(builder.load(acc), row), acc)
+            ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
+            value = builder.and_(builder.load(acc), magnitude)  # |a| | |b| = (a | b) & magnitude
+            builder.store(value, builder.bitcast(ptr, ity.as_pointer()), align=bits // 8)
+        return context.get_dummy_value()
+
+    return types.void(A, S, m, cols), codegen
+
+
+@intrinsic
+def compress_nonzero(typingctx, S, index, cols):
+    """Write the j < cols (a multiple of ``COLS``) where ``S[j]`` is not 0
+    (NaN included) to ``index``, in increasing order, and return how many:
+    ``COLS`` at a time with LLVM's compressing store (one ``vpcompress``
+    on AVX-512; other CPUs get LLVM's scalar expansion of it). ``index``
+    holds integers of S's item size and at least ``cols`` of them."""
+    if not (is_c_array(S, 1) and isinstance(S.dtype, types.Float)):
+        return None
+    if not (is_c_array(index, 1) and isinstance(index.dtype, types.Integer)):
+        return None
+    if index.dtype.bitwidth != S.dtype.bitwidth:  # type: ignore[attr-defined]
+        return None
+    if not isinstance(cols, types.Integer):
+        return None
+
+    def codegen(context, builder, sig, args):
+        prefer_wide(builder)
+        sty, ity_ = sig.args[:2]
+        sv = context.make_array(sty)(context, builder, args[0])
+        iv = context.make_array(ity_)(context, builder, args[1])
+        colsv = _int(context, builder, args[2], sig.args[2])
+        fty = context.get_value_type(sty.dtype)
+        bits = sty.dtype.bitwidth
+        vty = ir.VectorType(fty, COLS)
+        ity = ir.VectorType(ir.IntType(bits), COLS)
+        mty = ir.VectorType(ir.IntType(1), COLS)
+        compress = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [ity, ir.IntType(bits).as_pointer(), mty]),
+            f"llvm.masked.compressstore.v{COLS}i{bits}",
+        )
+        ctpop = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.IntType(COLS), [ir.IntType(COLS)]),
+            f"llvm.ctpop.i{COLS}",
+        )
+        lanes = ir.Constant(ity, list(range(COLS)))
+        count = cgutils.alloca_once_value(builder, ir.Constant(colsv.type, 0))
+        step = ir.Constant(colsv.type, COLS)
+        with cgutils.for_range(builder, builder.udiv(colsv, step)) as loop:
+            jb = builder.mul(loop.index, step)
+            ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
+            values = builder.load(builder.bitcast(ptr, vty.as_pointer()), align=bits // 8)
+            live = builder.fcmp_unordered("!=", values, ir.Constant(vty, None))
+            first = builder.trunc(jb, ir.IntType(bits)) if bits < 64 else jb
+            at = builder.load(count)
+            out = cgutils.get_item_pointer(context, builder, ity_, iv, [at], wraparound=False)
+            builder.call(compress, [builder.add(_splat(builder, first, ity), lanes), out, live])
+            n = builder.call(ctpop, [builder.bitcast(live, ir.IntType(COLS))])
+            builder.store(builder.add(at, builder.zext(n, colsv.type)), count)
+        return builder.load(count)
+
+    return types.intp(S, index, cols), codegen
+
+
+@intrinsic
+def index_view(typingctx, buf, start, n):
+    """``buf[start:start + n]``'s memory as signed integers of the same
+    size (int64 under float64, int32 under float32): a list of indices kept
+    in a float workspace. Unchecked: the caller guarantees the range."""
+    if not (is_c_array(buf, 1) and isinstance(buf.dtype, types.Float)):
+        return None
+    if not all(isinstance(t, types.Integer) for t in (start, n)):
+        return None
+    retty = types.Array(types.int64 if buf.dtype.bitwidth == 64 else types.int32, 1, "C")
+
+    def codegen(context, builder, signature, args):
+        src = context.make_array(signature.args[0])(context, builder, args[0])
+        at, count = (
+            context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])
+        )
+        ptr = context.get_data_type(retty.dtype).as_pointer()
+        data = builder.bitcast(builder.gep(src.data, [at]), ptr)
+        return _view(context, builder, signature.args[0], src, data, retty, [count])
+
+    return retty(buf, start, n), codegen
