@@ -109,7 +109,7 @@ def epoch_chart(data, path, title=None):
         part.text((s or 0) + 1, k, "—" if s is None else f"{s:.0f} %", va="center", fontsize=8)
     # above 100 % only when the peak run was slowed by other load: shown as it is
     part.set_xlim(0, max(100, 1.15 * max(shares)))
-    part.set_xlabel("% of the GEMM peak (same dtype)")
+    part.set_xlabel("% of the GEMM peak (the course's FLOP)")
     for ax in (temps, part):
         ax.grid(axis="x", alpha=0.3)
     m = data.get("machine_info", {})

@@ -300,7 +300,8 @@ def _active_columns(A, D, S, index, m, n_in, wd, c):
     their count; or return -1: where fewer than one column in
     ``SPARSE_SHARE`` is 0 in every example (the list would cost more than
     the rows it saves), or where leaving those weight rows untouched would
-    not be exactly the step (c or an error not finite: 0 * inf is NaN).
+    not be exactly the step (an error not finite: 0 * inf is NaN; c not
+    finite, or not > 0: -0 - c*(+0) is +0 for c <= 0).
     ``S`` (n_in values) is scratch."""
     wide_vectors()
     whole = n_in - n_in % COLS
@@ -315,7 +316,7 @@ def _active_columns(A, D, S, index, m, n_in, wd, c):
         zeros += S[i] == 0
     if zeros * SPARSE_SHARE < n_in:
         return -1
-    ok = np.isfinite(c)
+    ok = np.isfinite(c) and c > 0  # then w - c*(+0) is w + (-0): w, even for w = -0
     for e in range(m):
         for j in range(wd):
             ok &= np.isfinite(D[e, j])
@@ -442,7 +443,7 @@ def _sgd(
             # about half of them in 10 images) gives its weight row g = +0,
             # and w - c*(+0) is w, bit for bit: only the other rows are
             # stepped, where that holds (no L2, no momentum, finite c and
-            # errors: see _active_columns).
+            # errors, c > 0: see _active_columns).
             n_active = -1
             if decay is None:
                 if l == 0:

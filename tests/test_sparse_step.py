@@ -127,6 +127,8 @@ def test_active_columns_declines_where_skipping_is_not_exact_or_does_not_pay(dty
         E[7, 15] = bad  # 0 * inf is NaN: the row must be stepped
         assert _active(A, E, S, index, 10, 40, 16, 0.3) == -1
         assert _active(A, D, S, index, 10, 40, 16, bad) == -1
+    for c in (0.0, -0.0, -0.3):  # -0 - c*(+0) would be +0: a -0 weight would change
+        assert _active(A, D, S, index, 10, 40, 16, c) == -1
     dense = A.copy()
     dense[dense == 0] = 1.0
     dense[:, : 40 // SPARSE_SHARE - 1] = 0.0  # fewer zero columns than one in SPARSE_SHARE

@@ -12,7 +12,10 @@ and runs one epoch per round of the course's network (or ``sizes``) on the
     python tools/epoch_phases.py 784,30,10 10 float64,float32 7
 
 For each dtype it prints the round with the shortest wall time: each
-phase's milliseconds and share, and GFLOP/s for the products. The counter
+phase's milliseconds and share, and GFLOP/s for the products (all of them,
+as in benchmarks/workload.py: layer 0's gradient step skips the rows of
+inputs that are 0 in a whole mini-batch, so its rate is an effective one
+on MNIST, docs/performance.md section 17). The counter
 reads cost a few dozen cycles per phase and mini-batch (under 1 % of a
 course epoch); the instrumented copy computes the same bits as fastnet
 (checked on every run). The instrumentation is applied by exact text
