@@ -133,7 +133,7 @@ def targets(benches):
             rows.append(
                 (
                     f"epoch: fastnet {dtype} serial, the same share counting only the FLOP "
-                    f"executed (layer 0's gradient: {100 * stepped:.1f} % of its rows stepped)",
+                    f"executed (layer 0: {100 * stepped:.1f} % of its inputs used)",
                     f"{100 * executed:.1f} %",
                     "(information)",
                     "—",
@@ -247,9 +247,9 @@ def report(data):
         '"vs reference" and "vs numpy" compare runs of the same mini-batch size. '
         "GFLOP/s counts only the matrix products (see benchmarks/workload.py), "
         "all of them, as the course's algorithm defines them: from the tenth pass on "
-        "the kernels skip layer 0's weight rows where an input is 0 in a whole "
-        "mini-batch (exactly), so on MNIST they are an effective rate; the executed "
-        "share is in the targets. "
+        "the kernels leave out of layer 0's products and step the inputs that are 0 "
+        "in a whole mini-batch (exactly), so on MNIST they are an effective rate; the "
+        "executed share is in the targets. "
         "% of GEMM peak = GFLOP/s / (same-dtype GEMM GFLOP/s × threads used).",
     ]
     if any(threads != 1 for _, threads, _ in peaks.values()):

@@ -10,13 +10,14 @@ FLOP counts (one multiply-add = 2 FLOP):
   (``2 * 30 * 10`` per example here, ~1 % of the total), sigmoids, the
   element-wise work and the weight updates.
 - executed, per epoch (:func:`executed_train_flop`): the same count with
-  layer 0's weight-gradient products counted only for the inputs the
-  kernels step. Since the tenth pass (docs/performance.md, section 17)
-  layer 0's weight rows are skipped where the input is 0 in every example
-  of the mini-batch (exact: the step there is ``w - c*0 = w``), so on
-  MNIST the kernels execute fewer FLOP than ``2 * n * (2 * S)``; GFLOP/s
-  and shares of the peak computed from the nominal count are then an
-  effective rate, and the executed share says how busy the FMA units were.
+  layer 0's products (forward and weight gradient) counted only for the
+  inputs the kernels use. Since the tenth pass (docs/performance.md,
+  section 17) the course's network leaves out of both the inputs that are
+  0 in every example of the mini-batch (exact: they add ±0 to each sum,
+  and the step of their weight rows is ``w - c*0 = w``), so on MNIST the
+  kernels execute fewer FLOP than ``2 * n * (2 * S)``; GFLOP/s and shares
+  of the peak computed from the nominal count are then an effective rate,
+  and the executed share says how busy the FMA units were.
 - evaluation: ``n * 2 S`` (forward products only).
 - GEMM ``(N, N) @ (N, N)``: ``2 N^3``.
 """
@@ -50,16 +51,17 @@ def train_flop(n, sizes=SIZES):
 
 
 def stepped_share(X, batch=BATCH, seed=SHUFFLE_SEED):
-    """The share of layer 0's weight rows the training kernels step, over
-    the mini-batches of a seeded shuffle of ``X``'s rows: a row is skipped
-    where its input is 0 in every example of the mini-batch, in mini-batches
+    """The share of layer 0's inputs the training kernels use (in the
+    products and the weight rows they step), over the mini-batches of a
+    seeded shuffle of ``X``'s rows: an input is left out where it is 0 in
+    every example of the mini-batch, in mini-batches
     where at least one input in ``SPARSE_SHARE`` is (the rule of
-    ``fastnet._passes._active_columns``). The shuffles of a benchmark's
+    ``fastnet._sparse._zero_inputs``). The shuffles of a benchmark's
     epochs differ from this one; the share moves by well under 1 % between
     seeds on MNIST."""
     import numpy as np
 
-    from fastnet._passes import SPARSE_SHARE
+    from fastnet._sparse import SPARSE_SHARE
 
     n, n_in = X.shape
     order = np.random.default_rng(seed).permutation(n)
@@ -71,11 +73,11 @@ def stepped_share(X, batch=BATCH, seed=SHUFFLE_SEED):
 
 
 def executed_train_flop(n, stepped, sizes=SIZES):
-    """FLOP one training epoch over ``n`` examples executes when a share
-    ``stepped`` of layer 0's weight rows is stepped (see
-    :func:`stepped_share`): the nominal count less the skipped rows'
-    gradient products."""
-    return train_flop(n, sizes) - 2 * n * (1 - stepped) * sizes[0] * sizes[1]
+    """FLOP one training epoch of the course's network over ``n`` examples
+    executes when a share ``stepped`` of layer 0's inputs is used (see
+    :func:`stepped_share`): the nominal count less the left-out inputs'
+    forward and gradient products."""
+    return train_flop(n, sizes) - 2 * n * 2 * (1 - stepped) * sizes[0] * sizes[1]
 
 
 def eval_flop(n, sizes=SIZES):

@@ -17,13 +17,14 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
-from ._sparse import column_bits, compress_nonzero, index_view
+from ._sparse import DENSE_PAUSE, _abs_max, _zero_inputs, index_view
 from ._tiles import (
-    COLS,
     TRANSPOSE,
     col_span,
     fwd_block,
+    fwd_block_at,
     fwd_row,
+    fwd_row_at,
     fwd_rows,
     grad_block,
     grad_block_at,
@@ -84,9 +85,21 @@ def _products(A, W, Z, m, n, cols):
     full = m - m % tile
     for jb in range(0, cols, col_span(W)):
         for e in range(0, full, tile):
-            fwd_block(A, W, Z, e, jb, n, cols)
+            fwd_block(A, W, Z, Z, e, jb, n, cols)
         for e in range(full, m):
-            fwd_row(A, W, Z, e, jb, n, cols)
+            fwd_row(A, W, Z, Z, e, jb, n, cols)
+
+
+@kernel(inline="always")
+def _products_at(A, W, Z, m, K, n, cols):
+    """Z[:m, :cols] = A[:m, K[:n]] @ W[K[:n], :cols], each sum in order of K."""
+    tile = fwd_rows(W)
+    full = m - m % tile
+    for jb in range(0, cols, col_span(W)):
+        for e in range(0, full, tile):
+            fwd_block_at(A, W, Z, K, e, jb, n, cols)
+        for e in range(full, m):
+            fwd_row_at(A, W, Z, K, e, jb, n, cols)
 
 
 @kernel(inline="always")
@@ -166,13 +179,13 @@ def _activate_layer(Z, b, m, n_out, wd, last, cfg):
 
 
 @kernel(inline="always")
-def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):
+def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg, first):
     """Forward pass of the first m rows (layer 0 of ``acts`` holds inputs).
     ``cfg`` None is the course's network (sigmoids only): Numba then prunes
     the other knobs' code before typing (a first run's compile 0.36 s
     shorter on the Xeon of issue 9); the same operations either way."""
     nl = sizes.size - 1
-    for l in range(nl):
+    for l in range(first, nl):  # layers below ``first`` are done
         n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
         W = _weights(padded, sizes, width, pw_off, l)
         b = padded[pb_off[l] : pb_off[l] + wd]
@@ -282,53 +295,6 @@ def _prefetch_rows(X, Y, order, start, m):
         prefetch(y, y.size - 1)
 
 
-# The list of active columns and the skipping are used where at least one
-# column in SPARSE_SHARE is 0 in a whole mini-batch: with none, they cost
-# 5-6 % of a course epoch on the Xeon of issue 9 (dense inputs, float64
-# and float32); a skipped row saves an eighth to a quarter of a tile.
-SPARSE_SHARE = 8
-# After a mini-batch where they were not used, the next DENSE_PAUSE skip
-# the scan: on dense inputs it cost 2-5 % of a course epoch. Either way
-# the bits are the same; on MNIST every mini-batch is sparse.
-DENSE_PAUSE = 15
-
-
-@kernel(inline="always")
-def _active_columns(A, D, S, index, m, n_in, wd, c):
-    """Write to ``index``, in increasing order, layer 0's columns where
-    some example of the mini-batch has an input other than 0, and return
-    their count; or return -1: where fewer than one column in
-    ``SPARSE_SHARE`` is 0 in every example (the list would cost more than
-    the rows it saves), or where leaving those weight rows untouched would
-    not be exactly the step (an error not finite: 0 * inf is NaN; c not
-    finite, or not > 0: -0 - c*(+0) is +0 for c <= 0).
-    ``S`` (n_in values) is scratch."""
-    wide_vectors()
-    whole = n_in - n_in % COLS
-    column_bits(A, S, m, whole)  # S[i] is 0 exactly where every A[e, i] is
-    for i in range(whole, n_in):
-        s = abs(A[0, i])  # a sum of |x| is 0 only if every x is; NaN counts
-        for e in range(1, m):
-            s += abs(A[e, i])
-        S[i] = s
-    zeros = 0
-    for i in range(n_in):
-        zeros += S[i] == 0
-    if zeros * SPARSE_SHARE < n_in:
-        return -1
-    ok = np.isfinite(c) and c > 0  # then w - c*(+0) is w + (-0): w, even for w = -0
-    for e in range(m):
-        for j in range(wd):
-            ok &= np.isfinite(D[e, j])
-    if not ok:
-        return -1
-    count = compress_nonzero(S, index, whole)  # COLS columns at a time
-    for i in range(whole, n_in):
-        index[count] = i
-        count += S[i] != 0
-    return count
-
-
 # The backward pass is written out in the body, not called: a linked
 # function's code is optimised and compiled twice, alone and again inside
 # its caller, and Numba's inlining copies it instead (issue 9: a first
@@ -371,7 +337,9 @@ def _sgd(
 
     A layer's error is propagated down before its weights change, so the
     step never feeds back into the gradients (as in the course: all
-    gradients first, then the step).
+    gradients first, then the step). Layer 0's inputs that are 0 in the
+    whole mini-batch are left out of its products and its step where that
+    gives the same bits (below).
     """
     zero = padded.dtype.type(0.0)
     mu_t = padded.dtype.type(mu)  # the weights' type
@@ -385,6 +353,15 @@ def _sgd(
     active = index_view(deltas, blocks, width[0])
     sums = deltas[: width[0]]
     dense_left = 0
+    # ``bound``: at least the largest |weight| of layer 0 (inf: not known),
+    # kept up to date step by step; skipping a zero input in the products is
+    # exact only while every weight is finite (0 * inf is NaN)
+    bound = np.inf
+    limit = 1e300 if padded.itemsize == 8 else 1e37
+    A0 = rows_view(acts, 0, batch, width[0])
+    Z1 = rows_view(acts, batch * width[0], batch, width[1])
+    W0 = rows_view(padded, pw_off[0], sizes[0], width[1])
+    b0 = padded[pb_off[0] : pb_off[0] + width[1]]
     for k in range(count):
         start = (first_batch + k * stride) * batch
         if start >= n:
@@ -393,7 +370,32 @@ def _sgd(
         c = padded.dtype.type(eta / m)
         _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)
         _load(X, Y, order, start, m, acts, targets, batch, width)
-        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)
+        # Layer 0's inputs that are 0 in every example of the mini-batch
+        # (MNIST: about half of them in 10 images) add +0 or -0 to each
+        # product and give their weight rows g = +0: where that is exact,
+        # they are left out of both (section 17 of docs/performance.md).
+        # Not with L2 or momentum (each weight changes anyway).
+        n_active, a_top = -1, np.inf
+        if decay is None:
+            if vel is None:
+                if dense_left > 0:  # dense inputs: look again later
+                    dense_left -= 1
+                else:
+                    n_active, a_top = _zero_inputs(A0, sums, active, m, sizes[0])
+                    if n_active < 0:
+                        dense_left = DENSE_PAUSE
+        if n_active < 0:
+            bound = np.inf
+        first = 0
+        if cfg is None:  # sigmoids: sigmoid(-0) is sigmoid(+0), bit for bit
+            if n_active >= 0:
+                if not bound < limit:
+                    bound = _abs_max(W0, sizes[0], sizes[1])
+                if bound < limit:
+                    _products_at(A0, W0, Z1, m, active, n_active, width[1])
+                    _bias_sigmoid(Z1, b0, m, sizes[1], width[1])
+                    first = 1
+        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg, first)
         _output_errors(acts, deltas, targets, sizes, width, batch, m, cfg)
         for l in range(nl - 1, -1, -1):
             n_in, n_out, wd = sizes[l], sizes[l + 1], width[l + 1]
@@ -439,21 +441,19 @@ def _sgd(
                 for e in range(m):
                     g += D[e, j]
                 b[j] = fma(-c, g, b[j])
-            # An input that is 0 in every example of the mini-batch (MNIST:
-            # about half of them in 10 images) gives its weight row g = +0,
-            # and w - c*(+0) is w, bit for bit: only the other rows are
-            # stepped, where that holds (no L2, no momentum, finite c and
-            # errors, c > 0: see _active_columns).
-            n_active = -1
-            if decay is None:
-                if l == 0:
-                    if dense_left > 0:  # dense inputs: look again later
-                        dense_left -= 1
-                    else:
-                        n_active = _active_columns(A, D, sums, active, m, n_in, wd, c)
-                        if n_active < 0:
-                            dense_left = DENSE_PAUSE
-            if 0 <= n_active < n_in:
+            # w - c*(+0) is w bit for bit (w = -0 included) where c is finite
+            # and > 0 and every error finite (0 * inf is NaN): then only the
+            # listed rows are stepped, and the bound grows by at most
+            # c * sum_e |x| * |d| per weight (twice that, for the roundings)
+            sparse = False
+            if l == 0 and n_active >= 0:
+                d_top = _abs_max(D, m, wd)
+                if np.isfinite(d_top) and np.isfinite(c) and c > 0:
+                    sparse = True
+                    bound += 2.0 * float(c) * m * a_top * d_top
+                else:
+                    bound = np.inf
+            if sparse:
                 whole = n_active - n_active % tile
                 for jb in range(0, wd, col_span(Wout)):
                     for t in range(0, whole, tile):

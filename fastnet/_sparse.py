@@ -1,17 +1,19 @@
-"""Vector intrinsics of layer 0's sparse step (``_passes._active_columns``):
-which inputs are 0 in a whole mini-batch, and the list of the others.
+"""Layer 0's sparse step: which inputs are 0 in a whole mini-batch, and
+the list of the others (:func:`_zero_inputs`), that ``_passes._sgd``
+alone uses in layer 0's products and step where that is exact.
 
-Written as LLVM vector code like :mod:`fastnet._tiles`, ``COLS`` columns
-at a time, and exact: they only decide which weight rows the gradient
-tiles step, never a value.
+The intrinsics are written as LLVM vector code like :mod:`fastnet._tiles`,
+``COLS`` columns at a time; they only decide which inputs the tiles use,
+never a value.
 """
 
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-from ._jit import _view, is_c_array, prefer_wide
+from ._jit import _view, is_c_array, kernel, prefer_wide, wide_vectors
 from ._tiles import COLS, _int, _row_vector_ptr, _splat
 
 
@@ -20,9 +22,11 @@ def column_bits(typingctx, A, S, m, cols):
     """``S[j]`` = the bitwise OR of ``|A[0, j]|``, ..., ``|A[m-1, j]|``,
     read back as a float, for j < cols (a multiple of ``COLS``, at most A's
     width): +0 exactly where every ``A[e, j]`` is +0 or -0, else a number
-    other than 0 or a NaN. ``COLS`` columns at a time in registers, each of
-    A's rows read once (an integer OR takes one cycle where a float add
-    takes four: a third of a course epoch's scan on the Xeon of issue 9)."""
+    other than 0 or a NaN. Returns the largest of those ``|A[e, j]|`` (NaN
+    if one is NaN): the bit patterns of non-negative floats order as
+    integers do, so an integer maximum finds it. ``COLS`` columns at a time
+    in registers, each of A's rows read once (integer operations take one
+    cycle where a float add takes four)."""
     if not (is_c_array(A, 2) and is_c_array(S, 1) and A.dtype == S.dtype):
         return None
     if not (isinstance(A.dtype, types.Float) and isinstance(m, types.Integer)):
@@ -39,19 +43,28 @@ def column_bits(typingctx, A, S, m, cols):
         magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)  # all but the sign
         step = ir.Constant(colsv.type, COLS)
         blocks = builder.udiv(colsv, step)
+        top = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
         with cgutils.for_range(builder, blocks) as outer:
             jb = builder.mul(outer.index, step)
             acc = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
             with cgutils.for_range(builder, mv) as inner:
                 ptr = _row_vector_ptr(context, builder, aty, a, inner.index, jb, ity)
-                row = builder.load(ptr, align=bits // 8)
+                row = builder.and_(builder.load(ptr, align=bits // 8), magnitude)
                 builder.store(builder.or_(builder.load(acc), row), acc)
+                old = builder.load(top)
+                builder.store(builder.select(builder.icmp_signed(">", row, old), row, old), top)
             ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
-            value = builder.and_(builder.load(acc), magnitude)  # |a| | |b| = (a | b) & magnitude
-            builder.store(value, builder.bitcast(ptr, ity.as_pointer()), align=bits // 8)
-        return context.get_dummy_value()
+            builder.store(
+                builder.load(acc), builder.bitcast(ptr, ity.as_pointer()), align=bits // 8
+            )
+        lanes = builder.load(top)
+        best = builder.extract_element(lanes, ir.Constant(ir.IntType(32), 0))
+        for k in range(1, COLS):
+            v = builder.extract_element(lanes, ir.Constant(ir.IntType(32), k))
+            best = builder.select(builder.icmp_signed(">", v, best), v, best)
+        return builder.bitcast(best, context.get_value_type(aty.dtype))
 
-    return types.void(A, S, m, cols), codegen
+    return A.dtype(A, S, m, cols), codegen
 
 
 @intrinsic
@@ -65,7 +78,7 @@ def compress_nonzero(typingctx, S, index, cols):
         return None
     if not (is_c_array(index, 1) and isinstance(index.dtype, types.Integer)):
         return None
-    if index.dtype.bitwidth != S.dtype.bitwidth:  # type: ignore[attr-defined]
+    if index.dtype.bitwidth != S.dtype.bitwidth:
         return None
     if not isinstance(cols, types.Integer):
         return None
@@ -131,3 +144,61 @@ def index_view(typingctx, buf, start, n):
         return _view(context, builder, signature.args[0], src, data, retty, [count])
 
     return retty(buf, start, n), codegen
+
+
+# The list of active inputs and the skipping are used where at least one
+# column in SPARSE_SHARE is 0 in a whole mini-batch: with none, they cost
+# 5-6 % of a course epoch on the Xeon of issue 9 (dense inputs, float64
+# and float32); a skipped row saves an eighth to a quarter of a tile.
+SPARSE_SHARE = 8
+# After a mini-batch where they were not used, the next DENSE_PAUSE skip
+# the scan: on dense inputs it cost 2-5 % of a course epoch. Either way
+# the bits are the same; on MNIST every mini-batch is sparse.
+DENSE_PAUSE = 15
+
+
+@kernel(inline="always")
+def _zero_inputs(A, S, index, m, n_in):
+    """Write to ``index``, in increasing order, layer 0's columns where
+    some example of the mini-batch has an input other than 0, and return
+    ``(count, top)``, ``top`` at least the largest |input| (NaN if one
+    is NaN); or ``(-1, inf)`` where fewer than one column in SPARSE_SHARE
+    is 0 in every example (the list would cost more than it saves). ``S``
+    (n_in values) is scratch."""
+    wide_vectors()
+    whole = n_in - n_in % COLS
+    # S[i] is 0 exactly where every A[e, i] is; top: the largest |A[e, i]|
+    top = float(column_bits(A, S, m, whole))
+    for i in range(whole, n_in):
+        s = abs(A[0, i])  # a sum of |x| is 0 only if every x is; NaN counts
+        for e in range(1, m):
+            s += abs(A[e, i])
+        S[i] = s
+        if s > top or s != s:  # a sum is at least the largest term
+            top = float(s)
+    zeros = 0
+    for i in range(n_in):
+        zeros += S[i] == 0
+    if zeros * SPARSE_SHARE < n_in:
+        return -1, np.inf
+    count = compress_nonzero(S, index, whole)  # COLS columns at a time
+    for i in range(whole, n_in):
+        index[count] = i
+        count += S[i] != 0
+    return count, top
+
+
+@kernel(inline="always")
+def _abs_max(M, rows, cols):
+    """The largest |M[i, j]| for i < rows, j < cols, as a float; NaN if one
+    is NaN."""
+    top = 0.0
+    for i in range(rows):
+        r = M[i]
+        for j in range(cols):
+            v = float(abs(r[j]))
+            if v > top or v != v:
+                top = v
+                if v != v:
+                    return top
+    return top

@@ -120,17 +120,18 @@ def _vector_fma(builder, vty):
     return cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3), name)
 
 
-def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where):
+def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where, index=None):
     """The loop both tiles share: for t in range(count), accumulator k
     (k < r) gets ``scalars[where(k, t)] * rows[t, jb:jb+COLS]`` added,
-    fused, in order of t. ``scalars`` and ``rows`` are (Numba type, array)
-    pairs. Returns the accumulators (allocas: LLVM keeps them in registers)."""
+    fused, in order of t (t replaced by ``index(t)`` where given). ``scalars``
+    and ``rows`` are (Numba type, array) pairs. Returns the accumulators
+    (allocas: LLVM keeps them in registers)."""
     (sty, sary), (rty, rary) = scalars, rows
     fma = _vector_fma(builder, vty)
     size = rty.dtype.bitwidth // 8
     accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
     with cgutils.for_range(builder, count) as loop:
-        t = loop.index
+        t = loop.index if index is None else index(loop.index)
         row = builder.load(_row_vector_ptr(context, builder, rty, rary, t, jb, vty), align=size)
         for k in range(r):
             xp = cgutils.get_item_pointer(
@@ -172,24 +173,34 @@ def _by_columns(builder, jb, cols, span, emit):
             emit(COLS)
 
 
-def _fwd_tile(rows):
+def _fwd_tile(rows, indexed=False):
     @intrinsic
-    def fwd_tile(typingctx, A, W, Z, e0, jb, n, cols):
+    def fwd_tile(typingctx, A, W, Z, K, e0, jb, n, cols):
         if not (is_c_array(A, 2) and is_c_array(W, 2) and is_c_array(Z, 2)):
             return None
         if not (A.dtype == W.dtype == Z.dtype and isinstance(W.dtype, types.Float)):
+            return None
+        if indexed and not (is_c_array(K, 1) and isinstance(K.dtype, types.Integer)):
             return None
         r = _tile_rows(rows, W.dtype, FWD_ROWS_64, FWD_ROWS_32)
 
         def codegen(context, builder, sig, args):
             prefer_wide(builder)
-            aty, wty, zty = sig.args[:3]
+            aty, wty, zty, kty = sig.args[:4]
             a, w, z = (
                 context.make_array(t)(context, builder, v) for t, v in zip(sig.args[:3], args)
             )
             e0v, jbv, nv, colsv = (
-                _int(context, builder, v, t) for v, t in zip(args[3:], sig.args[3:])
+                _int(context, builder, v, t) for v, t in zip(args[4:], sig.args[4:])
             )
+            index = None
+            if indexed:  # the inputs K[0], ..., K[n-1] only
+                kv = context.make_array(kty)(context, builder, args[3])
+
+                def index(t):
+                    ptr = cgutils.get_item_pointer(context, builder, kty, kv, [t], wraparound=False)
+                    return _int(context, builder, builder.load(ptr), kty.dtype)
+
             fty = context.get_value_type(wty.dtype)
             size = wty.dtype.bitwidth // 8
             erows = [builder.add(e0v, ir.Constant(e0v.type, k)) for k in range(r)]
@@ -206,6 +217,7 @@ def _fwd_tile(rows):
                     vty,
                     r,
                     lambda k, i: (erows[k], i),
+                    index,
                 )
                 for k in range(r):
                     zp = _row_vector_ptr(context, builder, zty, z, erows[k], jbv, vty)
@@ -214,14 +226,20 @@ def _fwd_tile(rows):
             _by_columns(builder, jbv, colsv, _span_of(wty.dtype), emit)
             return context.get_dummy_value()
 
-        return types.void(A, W, Z, e0, jb, n, cols), codegen
+        return types.void(A, W, Z, K, e0, jb, n, cols), codegen
 
     r = "r" if rows is None else rows
     fwd_tile.__doc__ = (
         f"Z[e0:e0+{r}, jb:jb+s] = A[e0:e0+{r}, :n] @ W[:n, jb:jb+s], each sum "
         "fused and in order of the inputs (r: :func:`fwd_rows`; s: the dtype's "
-        ":func:`col_span` where jb + s <= cols, else ``COLS``)."
+        ":func:`col_span` where jb + s <= cols, else ``COLS``); K is not read."
     )
+    if indexed:
+        fwd_tile.__doc__ = (
+            f"The tile of :func:`fwd_block` over the inputs K[0], ..., K[n-1] "
+            f"only (K: an integer array, increasing): Z[e0:e0+{r}, jb:jb+s] = "
+            f"A[e0:e0+{r}, K[:n]] @ W[K[:n], jb:jb+s], in order of K."
+        )
     return fwd_tile
 
 
@@ -420,6 +438,8 @@ col_span.__doc__ = (
 
 fwd_block = _fwd_tile(None)
 fwd_row = _fwd_tile(1)
+fwd_block_at = _fwd_tile(None, indexed=True)
+fwd_row_at = _fwd_tile(1, indexed=True)
 grad_block = _grad_tile(None, False)
 grad_row = _grad_tile(1, False)
 grad_block_m = _grad_tile(None, True)

@@ -99,7 +99,7 @@ def workspace_arrays(dtype, sizes, width, rows):
     """Scratch arrays ``(acts, deltas, targets)``, zeros: every layer's
     (rows, width) block of activations and errors, one after the other;
     after the errors' blocks, room for the list of layer 0's active
-    columns (``width[0]`` indices, see ``_passes._active_columns``), then
+    columns (``width[0]`` indices, see ``_sparse._zero_inputs``), then
     each hidden layer's transposed weights, the last layer's first (see
     ``_passes._transposed``)."""
     wt = sum(int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1))
@@ -318,7 +318,7 @@ def _forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts):
             x = X[start + e]
             for i in range(x.size):
                 A[e, i] = x[i] * scale
-        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m, cfg)
+        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m, cfg, 0)
         for e in range(m):
             for j in range(sizes[nl]):
                 out[start + e, j] = O[e, j]

@@ -1,10 +1,11 @@
-"""Layer 0's weight rows left untouched where an input is 0 in a whole
-mini-batch (``fastnet._passes._active_columns``).
+"""Layer 0's inputs that are 0 in a whole mini-batch, left out of its
+products and its step (``fastnet._sparse._zero_inputs``).
 
 The skip must be exact: every epoch here runs twice, once through the
-course's kernel (decay None: rows skipped where that is exact) and once
-through the general one with decay 1.0 (every row stepped, no skipping),
-and the weights must agree bit for bit, NaN payloads included.
+course's kernel (decay None: inputs left out where that is exact) and
+once through the general one with decay 1.0 (every product computed,
+every row stepped), and the weights must agree bit for bit, NaN payloads
+included.
 """
 
 import numpy as np
@@ -13,7 +14,7 @@ from numba import njit
 
 from fastnet import _jit, _sparse, _tiles, kernels
 from fastnet._engine import Layout
-from fastnet._passes import DENSE_PAUSE, SPARSE_SHARE, _active_columns
+from fastnet._sparse import DENSE_PAUSE, SPARSE_SHARE, _zero_inputs
 
 JIT = dict(_jit.FLAGS, cache=False)
 
@@ -24,8 +25,35 @@ def _bits(A, S, m, cols):
 
 
 @njit(**JIT)
-def _active(A, D, S, index, m, n_in, wd, c):
-    return _active_columns(A, D, S, index, m, n_in, wd, c)
+def _zeros(A, S, index, m, n_in):
+    return _zero_inputs(A, S, index, m, n_in)
+
+
+@njit(**JIT)
+def _products_at(A, W, Z, K, n):
+    tile = _tiles.fwd_rows(W)
+    m = A.shape[0]
+    full = m - m % tile
+    cols = W.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
+        for e in range(0, full, tile):
+            _tiles.fwd_block_at(A, W, Z, K, e, jb, n, cols)
+        for e in range(full, m):
+            _tiles.fwd_row_at(A, W, Z, K, e, jb, n, cols)
+
+
+@njit(**JIT)
+def _products(A, W, Z):
+    tile = _tiles.fwd_rows(W)
+    m = A.shape[0]
+    full = m - m % tile
+    cols = W.shape[1]
+    n = A.shape[1]
+    for jb in range(0, cols, _tiles.col_span(W)):
+        for e in range(0, full, tile):
+            _tiles.fwd_block(A, W, Z, Z, e, jb, n, cols)
+        for e in range(full, m):
+            _tiles.fwd_row(A, W, Z, Z, e, jb, n, cols)
 
 
 @njit(**JIT)
@@ -108,38 +136,66 @@ def _case(dtype, m=10, n_in=40, wd=16):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_active_columns_lists_the_columns_with_an_input_other_than_0(dtype):
-    A, D, S, index = _case(dtype)
-    A[3, 6] = 1.0  # one example is enough
-    A[5, 9] = np.nan  # NaN is not 0
-    count = _active(A, D, S, index, 10, 40, 16, 0.3)
-    expected = np.flatnonzero((A != 0).any(axis=0) | np.isnan(A).any(axis=0))
-    assert count == expected.size and index[:count].tolist() == expected.tolist()
-    assert 1 not in index[:count]  # -0.0 is 0
+def test_fwd_block_at_sums_the_listed_inputs_as_fwd_block_does(dtype):
+    rng = np.random.default_rng(3)
+    m, n, cols = 13, 45, 48
+    A = rng.normal(size=(m, n)).astype(dtype)
+    W = rng.normal(size=(n, cols)).astype(dtype)
+    rows = np.sort(rng.choice(n, 29, replace=False))
+    K = np.zeros(n, np.int64 if dtype == np.float64 else np.int32)
+    K[: rows.size] = rows
+    got = np.full((m, cols), 7.0, dtype)
+    _products_at(A, W, got, K, rows.size)
+    expected = np.zeros((m, cols), dtype)
+    _products(np.ascontiguousarray(A[:, rows]), np.ascontiguousarray(W[rows]), expected)
+    assert np.array_equal(got, expected)  # the same sums, in the same order
+
+
+def _case(dtype, m=10, n_in=40):
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(m, n_in)).astype(dtype)
+    A[:, ::3] = 0.0
+    A[:, 1] = -0.0
+    S = np.zeros(n_in, dtype)
+    index = np.zeros(n_in, np.int64 if dtype == np.float64 else np.int32)
+    return A, S, index
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_active_columns_declines_where_skipping_is_not_exact_or_does_not_pay(dtype):
-    A, D, S, index = _case(dtype)
-    assert _active(A, D, S, index, 10, 40, 16, 0.3) > 0
-    for bad in (np.inf, -np.inf, np.nan):
-        E = D.copy()
-        E[7, 15] = bad  # 0 * inf is NaN: the row must be stepped
-        assert _active(A, E, S, index, 10, 40, 16, 0.3) == -1
-        assert _active(A, D, S, index, 10, 40, 16, bad) == -1
-    for c in (0.0, -0.0, -0.3):  # -0 - c*(+0) would be +0: a -0 weight would change
-        assert _active(A, D, S, index, 10, 40, 16, c) == -1
-    dense = A.copy()
-    dense[dense == 0] = 1.0
-    dense[:, : 40 // SPARSE_SHARE - 1] = 0.0  # fewer zero columns than one in SPARSE_SHARE
-    assert _active(dense, D, S, index, 10, 40, 16, 0.3) == -1
+def test_zero_inputs_lists_the_columns_with_an_input_other_than_0(dtype):
+    A, S, index = _case(dtype)
+    A[3, 6] = 1.0  # one example is enough
+    count, top = _zeros(A, S, index, 10, 40)
+    expected = np.flatnonzero((A != 0).any(axis=0))
+    assert count == expected.size and index[:count].tolist() == expected.tolist()
+    assert 1 not in index[:count]  # -0.0 is 0
+    assert np.abs(A[:10]).max() <= top < np.inf  # a bound on |x|
+    B = np.where(A != 0, 0.75, 0.0).astype(dtype)
+    B[2, 2] = 1 / 256  # pixel-like values: OR-ed bits stay under 2,
+    # sums of the last n_in % COLS columns under m times the largest
+    assert 0.75 <= _zeros(B, S, index, 10, 40)[1] <= 10 * 0.75
+    A[5, 9] = np.nan  # NaN is not 0, and makes the bound NaN
+    count, top = _zeros(A, S, index, 10, 40)
+    assert 9 in index[:count] and np.isnan(top)
 
 
-def _both(X, Y, sizes, dtype, batch, eta, epochs=2, shuffle=True):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_zero_inputs_declines_where_the_list_does_not_pay(dtype):
+    A, S, index = _case(dtype)
+    A[A == 0] = 1.0
+    A[:, : 40 // SPARSE_SHARE - 1] = 0.0  # fewer zero columns than one in SPARSE_SHARE
+    assert _zeros(A, S, index, 10, 40) == (-1, np.inf)
+    A[:, : 40 // SPARSE_SHARE] = 0.0
+    assert _zeros(A, S, index, 10, 40)[0] == 40 - 40 // SPARSE_SHARE
+
+
+def _both(X, Y, sizes, dtype, batch, eta, epochs=2, shuffle=True, edit=None):
     """Weights after ``epochs`` epochs through the skipping kernel and the
     general one (decay 1.0), as uint views."""
     layout = Layout(sizes)
     start = np.random.default_rng(4).normal(0, 0.5, layout.size).astype(dtype)
+    if edit is not None:  # edit(layer 0's weights, as an (n_in, n_out) view)
+        edit(start[: sizes[0] * sizes[1]].reshape(sizes[0], sizes[1]))
     n = X.shape[0]
     order = np.arange(n, dtype=np.int64)
     if shuffle:
@@ -200,22 +256,73 @@ def test_dense_then_sparse_mini_batches_give_the_same_bits(dtype):
     assert np.array_equal(skips, steps)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("cause", ["nan input", "infinite step"])
-def test_skipping_stops_where_the_errors_or_the_step_are_not_finite(dtype, cause):
-    """Where an error or the step size c is not finite, a zero input times
-    it is NaN, not 0: the kernel must step every row and give the general
-    kernel's NaN and inf. (The facades refuse such inputs and steps; the
-    kernels must still not hide them.)"""
+def _zero_columns_case(dtype):
     rng = np.random.default_rng(7)
     X = rng.normal(size=(60, 37)).astype(dtype)
     X[:, ::2] = 0.0
-    eta = 3.0
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 60)]
+    return X, Y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("cause", ["nan input", "infinite step", "infinite weight"])
+def test_skipping_stops_where_an_error_the_step_or_a_weight_is_not_finite(dtype, cause):
+    """Where an error, the step size c or a weight is not finite, a zero
+    input times it is NaN, not 0: the kernel must compute every product and
+    step every row, and give the general kernel's NaN and inf. (The facades
+    refuse such inputs, steps and weights; the kernels must still not hide
+    them.)"""
+    X, Y = _zero_columns_case(dtype)
+    eta, edit = 3.0, None
     if cause == "nan input":
         X[17, 5] = np.nan  # its mini-batch's errors are NaN
-    else:
+    elif cause == "infinite step":
         eta = np.inf
-    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 60)]
-    skips, steps, _ = _both(X, Y, [37, 20, 10], dtype, 5, eta, epochs=1)
+    else:
+
+        def edit(W0):
+            W0[4, 3] = np.inf  # the row of an input that is always 0
+
+    skips, steps, _ = _both(X, Y, [37, 20, 10], dtype, 5, eta, epochs=1, edit=edit)
     assert np.isnan(skips.view(dtype)).any()  # the case this test is about
     assert np.array_equal(skips, steps)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_skipping_stops_once_a_step_may_have_overflowed_a_weight(dtype):
+    """Huge inputs in the first mini-batch, small weights in their rows: the
+    first step overflows those rows to inf; in the second mini-batch those
+    inputs are 0, and 0 * inf is NaN in the general kernel. The kernel's
+    bound on the weights must have grown past its limit with the first
+    step, so that the second computes every product."""
+    big = 1e160 if dtype == np.float64 else 1e22
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(10, 37)).astype(dtype)
+    X[:, 20:] = 0.0  # sparse in both mini-batches
+    X[:5, :10] = big  # huge in the first, 0 in the second
+    X[5:, :10] = 0.0
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 10)]
+
+    def edit(W0):
+        W0[:10] = rng.normal(size=(10, 20)) / big  # products of order 1: no saturation
+
+    eta = 5e150 if dtype == np.float64 else 5e18  # c * x * d past the largest float
+    skips, steps, _ = _both(X, Y, [37, 20, 10], dtype, 5, eta, epochs=1, shuffle=False, edit=edit)
+    assert np.isnan(skips.view(dtype)).any()  # the case: inf weights, then 0 * inf
+    assert np.array_equal(skips, steps)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("eta", [-3.0, -0.0])
+def test_skipping_stops_where_the_step_is_not_positive(dtype, eta):
+    """For c < 0 or c = -0, -0 - c*(+0) is +0: a -0 weight in the row of a
+    zero input changes sign when stepped, so the kernel must step every row."""
+    X, Y = _zero_columns_case(dtype)
+
+    def edit(W0):
+        W0[::2] = -0.0  # the rows of the inputs that are always 0
+
+    skips, steps, _ = _both(X, Y, [37, 20, 10], dtype, 5, eta, epochs=1, edit=edit)
+    assert np.array_equal(skips, steps)
+    W0 = skips[: 37 * 32].view(dtype)  # padded: 32 columns
+    assert not np.signbit(W0.reshape(37, 32)[::2, :20]).any()  # the case: -0 became +0

@@ -25,9 +25,9 @@ def _tiled_forward(A, W, Z, n):
     cols = W.shape[1]
     for jb in range(0, cols, _tiles.col_span(W)):
         for e in range(0, full, tile):
-            _tiles.fwd_block(A, W, Z, e, jb, n, cols)
+            _tiles.fwd_block(A, W, Z, Z, e, jb, n, cols)
         for e in range(full, m):
-            _tiles.fwd_row(A, W, Z, e, jb, n, cols)
+            _tiles.fwd_row(A, W, Z, Z, e, jb, n, cols)
 
 
 @njit(**JIT)

@@ -25,7 +25,7 @@ def _fresh_forward_kernel(dtype=np.float64):
     block = _tiles.fwd_block
 
     def forward(A, W, Z, n, cols):
-        block(A, W, Z, 0, 0, n, cols)
+        block(A, W, Z, Z, 0, 0, n, cols)
 
     kernel = njit(**dict(_jit.FLAGS, cache=False))(forward)
     if dtype == np.float64:

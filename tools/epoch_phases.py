@@ -39,6 +39,7 @@ from fastnet import mnist
 NAME = "fastnet_phases"
 SLOTS = 64
 LOAD, OUTPUT = 0, 1
+SCAN = 60  # layer 0's zero inputs (fastnet._sparse._zero_inputs)
 
 
 def forward_slots(layer):
@@ -68,8 +69,8 @@ def cycles(typingctx):
 # (old, new) text pairs applied to the copy's _passes.py, each exactly once
 _PASSES = [
     (
-        "def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg):",
-        "def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg, clock):",
+        "def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg, first):",
+        "def _forward(padded, sizes, width, pw_off, pb_off, acts, rows, m, cfg, first, clock):",
     ),
     (
         "        _products(A, W, Z, m, n_in, wd)\n        if cfg is None:",
@@ -84,15 +85,30 @@ _PASSES = [
     ("    vel,\n):\n", "    vel,\n    clock,\n):\n"),
     (
         "        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)\n"
-        "        _load(X, Y, order, start, m, acts, targets, batch, width)\n"
-        "        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg)\n"
-        "        _output_errors(acts, deltas, targets, sizes, width, batch, m, cfg)\n"
-        "        for l in range(nl - 1, -1, -1):\n",
+        "        _load(X, Y, order, start, m, acts, targets, batch, width)\n",
         "        t0 = cycles()\n"
         "        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)\n"
         "        _load(X, Y, order, start, m, acts, targets, batch, width)\n"
         "        clock[0] += cycles() - t0\n"
-        "        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg, clock)\n"
+        "        t0 = cycles()\n",
+    ),
+    ("        first = 0\n", f"        clock[{SCAN}] += cycles() - t0\n        first = 0\n"),
+    (
+        "                    _products_at(A0, W0, Z1, m, active, n_active, width[1])\n"
+        "                    _bias_sigmoid(Z1, b0, m, sizes[1], width[1])\n",
+        "                    t0 = cycles()\n"
+        "                    _products_at(A0, W0, Z1, m, active, n_active, width[1])\n"
+        "                    t1 = cycles()\n"
+        "                    clock[2] += t1 - t0\n"
+        "                    _bias_sigmoid(Z1, b0, m, sizes[1], width[1])\n"
+        "                    clock[3] += cycles() - t1\n",
+    ),
+    (
+        "        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg, first)\n"
+        "        _output_errors(acts, deltas, targets, sizes, width, batch, m, cfg)\n"
+        "        for l in range(nl - 1, -1, -1):\n",
+        "        _forward(padded, sizes, width, pw_off, pb_off, acts, batch, m, cfg, first,"
+        " clock)\n"
         "        t0 = cycles()\n"
         "        _output_errors(acts, deltas, targets, sizes, width, batch, m, cfg)\n"
         "        clock[1] += cycles() - t0\n"
@@ -173,7 +189,7 @@ def _counter_rate():
 
 def phase_names(sizes):
     """``{slot: name}`` for a network of ``sizes``."""
-    names = {LOAD: "load rows (+prefetch)", OUTPUT: "output errors"}
+    names = {LOAD: "load rows (+prefetch)", SCAN: "layer 0's zero inputs", OUTPUT: "output errors"}
     nl = len(sizes) - 1
     for l in range(nl):
         p, a = forward_slots(l)
