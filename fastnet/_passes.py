@@ -17,7 +17,7 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
-from ._sparse import DENSE_PAUSE, _abs_max, _zero_inputs, index_view
+from ._sparse import DENSE_PAUSE, _abs_max, _zero_inputs, index_view, largest_magnitude
 from ._tiles import (
     TRANSPOSE,
     col_span,
@@ -389,8 +389,8 @@ def _sgd(
         first = 0
         if cfg is None:  # sigmoids: sigmoid(-0) is sigmoid(+0), bit for bit
             if n_active >= 0:
-                if not bound < limit:
-                    bound = _abs_max(W0, sizes[0], sizes[1])
+                if not bound < limit:  # padding columns are 0
+                    bound = float(largest_magnitude(W0, sizes[0], width[1]))
                 if bound < limit:
                     _products_at(A0, W0, Z1, m, active, n_active, width[1])
                     _bias_sigmoid(Z1, b0, m, sizes[1], width[1])

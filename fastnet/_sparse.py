@@ -57,14 +57,55 @@ def column_bits(typingctx, A, S, m, cols):
             builder.store(
                 builder.load(acc), builder.bitcast(ptr, ity.as_pointer()), align=bits // 8
             )
-        lanes = builder.load(top)
-        best = builder.extract_element(lanes, ir.Constant(ir.IntType(32), 0))
-        for k in range(1, COLS):
-            v = builder.extract_element(lanes, ir.Constant(ir.IntType(32), k))
-            best = builder.select(builder.icmp_signed(">", v, best), v, best)
-        return builder.bitcast(best, context.get_value_type(aty.dtype))
+        return builder.bitcast(
+            _lanes_max(builder, builder.load(top)), context.get_value_type(aty.dtype)
+        )
 
     return A.dtype(A, S, m, cols), codegen
+
+
+@intrinsic
+def largest_magnitude(typingctx, M, rows, cols):
+    """The largest ``|M[i, j]|`` for i < rows, j < cols (a multiple of
+    ``COLS``), NaN if one is NaN: an integer maximum of the magnitudes' bit
+    patterns, ``COLS`` at a time (a scalar loop took 30 µs for [784, 30]'s
+    weights, a round of the parallel epoch being about 1 ms)."""
+    if not (is_c_array(M, 2) and isinstance(M.dtype, types.Float)):
+        return None
+    if not all(isinstance(t, types.Integer) for t in (rows, cols)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        prefer_wide(builder)
+        mty = sig.args[0]
+        mv = context.make_array(mty)(context, builder, args[0])
+        rowsv, colsv = (_int(context, builder, v, t) for v, t in zip(args[1:], sig.args[1:]))
+        bits = mty.dtype.bitwidth
+        ity = ir.VectorType(ir.IntType(bits), COLS)
+        magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)
+        step = ir.Constant(colsv.type, COLS)
+        top = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
+        with cgutils.for_range(builder, rowsv) as outer:
+            with cgutils.for_range(builder, builder.udiv(colsv, step)) as inner:
+                jb = builder.mul(inner.index, step)
+                ptr = _row_vector_ptr(context, builder, mty, mv, outer.index, jb, ity)
+                row = builder.and_(builder.load(ptr, align=bits // 8), magnitude)
+                old = builder.load(top)
+                builder.store(builder.select(builder.icmp_signed(">", row, old), row, old), top)
+        return builder.bitcast(
+            _lanes_max(builder, builder.load(top)), context.get_value_type(mty.dtype)
+        )
+
+    return M.dtype(M, rows, cols), codegen
+
+
+def _lanes_max(builder, lanes):
+    """The largest (signed) lane of an integer vector."""
+    best = builder.extract_element(lanes, ir.Constant(ir.IntType(32), 0))
+    for k in range(1, lanes.type.count):
+        v = builder.extract_element(lanes, ir.Constant(ir.IntType(32), k))
+        best = builder.select(builder.icmp_signed(">", v, best), v, best)
+    return best
 
 
 @intrinsic

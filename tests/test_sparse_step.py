@@ -25,6 +25,26 @@ def _bits(A, S, m, cols):
 
 
 @njit(**JIT)
+def _largest(M, rows, cols):
+    return _sparse.largest_magnitude(M, rows, cols)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_largest_magnitude_is_numpy_s(dtype):
+    rng = np.random.default_rng(10)
+    M = rng.normal(size=(9, 48)).astype(dtype)
+    M[8] = 1e30  # past rows: not read
+    M[3, 17] = -7.5
+    assert _largest(M, 8, 48) == np.abs(M[:8]).max() == 7.5
+    assert _largest(M, 8, 32) == np.abs(M[:8, :32]).max()
+    M[5, 40] = -np.inf
+    assert _largest(M, 8, 48) == np.inf
+    M[0, 1] = np.nan
+    assert np.isnan(_largest(M, 8, 48))
+    assert _largest(np.zeros((3, 16), dtype), 3, 16) == 0
+
+
+@njit(**JIT)
 def _zeros(A, S, index, m, n_in):
     return _zero_inputs(A, S, index, m, n_in)
 
