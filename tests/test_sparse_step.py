@@ -11,8 +11,9 @@ included.
 import numpy as np
 import pytest
 from numba import njit
+from test_tiles import _tiled_forward, _tiled_step  # the plain tiles' loops
 
-from fastnet import _jit, _sparse, _tiles, kernels
+from fastnet import _jit, _passes, _sparse, _tiles, kernels
 from fastnet._engine import Layout
 from fastnet._sparse import DENSE_PAUSE, SPARSE_SHARE, _zero_inputs
 
@@ -51,29 +52,7 @@ def _zeros(A, S, index, m, n_in):
 
 @njit(**JIT)
 def _products_at(A, W, Z, K, n):
-    tile = _tiles.fwd_rows(W)
-    m = A.shape[0]
-    full = m - m % tile
-    cols = W.shape[1]
-    for jb in range(0, cols, _tiles.col_span(W)):
-        for e in range(0, full, tile):
-            _tiles.fwd_block_at(A, W, Z, K, e, jb, n, cols)
-        for e in range(full, m):
-            _tiles.fwd_row_at(A, W, Z, K, e, jb, n, cols)
-
-
-@njit(**JIT)
-def _products(A, W, Z):
-    tile = _tiles.fwd_rows(W)
-    m = A.shape[0]
-    full = m - m % tile
-    cols = W.shape[1]
-    n = A.shape[1]
-    for jb in range(0, cols, _tiles.col_span(W)):
-        for e in range(0, full, tile):
-            _tiles.fwd_block(A, W, Z, Z, e, jb, n, cols)
-        for e in range(full, m):
-            _tiles.fwd_row(A, W, Z, Z, e, jb, n, cols)
+    _passes._products_at(A, W, Z, A.shape[0], K, n, W.shape[1])  # fwd_block_at, fwd_row_at
 
 
 @njit(**JIT)
@@ -86,19 +65,6 @@ def _steps_at(A, D, W, index, count, m, c):
             _tiles.grad_block_at(A, D, W, index, t, jb, m, c, None, 0.0, cols)
         for t in range(whole, count):
             _tiles.grad_row(A, D, W, W, index[t], jb, m, c, None, 0.0, cols)
-
-
-@njit(**JIT)
-def _steps(A, D, W, m, c):
-    tile = _tiles.grad_rows(W)
-    n = A.shape[1]
-    full = n - n % tile
-    cols = W.shape[1]
-    for jb in range(0, cols, _tiles.col_span(W)):
-        for i0 in range(0, full, tile):
-            _tiles.grad_block(A, D, W, W, i0, jb, m, c, None, 0.0, cols)
-        for i0 in range(full, n):
-            _tiles.grad_row(A, D, W, W, i0, jb, m, c, None, 0.0, cols)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -138,7 +104,7 @@ def test_grad_block_at_steps_the_listed_rows_as_grad_block_does(dtype):
     got = W.copy()
     _steps_at(A, D, got, index, rows.size, m, dtype(0.3))
     full = W.copy()
-    _steps(A, D, full, m, dtype(0.3))
+    _tiled_step(A, D, full, full, m, dtype(0.3), None, dtype(0.0), False)
     assert np.array_equal(got[rows], full[rows])  # the listed rows: the same bits
     others = np.setdiff1d(np.arange(n), rows)
     assert np.array_equal(got[others], W[others])  # the others: untouched
@@ -167,7 +133,8 @@ def test_fwd_block_at_sums_the_listed_inputs_as_fwd_block_does(dtype):
     got = np.full((m, cols), 7.0, dtype)
     _products_at(A, W, got, K, rows.size)
     expected = np.zeros((m, cols), dtype)
-    _products(np.ascontiguousarray(A[:, rows]), np.ascontiguousarray(W[rows]), expected)
+    gathered = np.ascontiguousarray(A[:, rows]), np.ascontiguousarray(W[rows])
+    _tiled_forward(*gathered, expected, rows.size)
     assert np.array_equal(got, expected)  # the same sums, in the same order
 
 
