@@ -17,7 +17,7 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
-from ._sparse import DENSE_PAUSE, _abs_max, _zero_inputs, index_view, largest_magnitude
+from ._sparse import DENSE_PAUSE, _zero_inputs, index_view, largest_magnitude
 from ._tiles import (
     TRANSPOSE,
     col_span,
@@ -51,12 +51,19 @@ def _weights(padded, sizes, width, pw_off, l):
 
 
 @kernel
-def _block(buf, width, rows, l):
-    """Layer l's (rows, width[l]) block of a flat workspace."""
+def _block_start(width, rows, l):
+    """Where layer l's (rows, width[l]) block starts in a flat workspace
+    (``l = width.size``: where the blocks end)."""
     start = 0
     for k in range(l):
         start += rows * width[k]
-    return rows_view(buf, start, rows, width[l])
+    return start
+
+
+@kernel
+def _block(buf, width, rows, l):
+    """Layer l's (rows, width[l]) block of a flat workspace."""
+    return rows_view(buf, _block_start(width, rows, l), rows, width[l])
 
 
 @kernel
@@ -346,12 +353,9 @@ def _sgd(
     n = order.size
     nl = sizes.size - 1
     # layer 0's active columns: a region of the errors after the blocks
-    # (workspace_arrays); its scratch sums: layer 0's errors, never computed
-    blocks = 0
-    for k in range(width.size):
-        blocks += batch * width[k]
-    active = index_view(deltas, blocks, width[0])
-    sums = deltas[: width[0]]
+    # (workspace_arrays); the scan's scratch: layer 0's errors, never computed
+    active = index_view(deltas, _block_start(width, batch, width.size), width[0])
+    scratch = deltas[: width[0]]
     dense_left = 0
     # ``bound``: at least the largest |weight| of layer 0 (inf: not known),
     # kept up to date step by step; skipping a zero input in the products is
@@ -381,7 +385,7 @@ def _sgd(
                 if dense_left > 0:  # dense inputs: look again later
                     dense_left -= 1
                 else:
-                    n_active, a_top = _zero_inputs(A0, sums, active, m, sizes[0])
+                    n_active, a_top = _zero_inputs(A0, scratch, active, m, sizes[0])
                     if n_active < 0:
                         dense_left = DENSE_PAUSE
         if n_active < 0:
@@ -447,7 +451,7 @@ def _sgd(
             # c * sum_e |x| * |d| per weight (twice that, for the roundings)
             sparse = False
             if l == 0 and n_active >= 0:
-                d_top = _abs_max(D, m, wd)
+                d_top = float(largest_magnitude(D, m, wd))  # wd: a multiple of COLS
                 if np.isfinite(d_top) and np.isfinite(c) and c > 0:
                     sparse = True
                     bound += 2.0 * float(c) * m * a_top * d_top

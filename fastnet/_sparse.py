@@ -40,7 +40,6 @@ def column_bits(typingctx, A, S, m, cols):
         mv, colsv = (_int(context, builder, v, t) for v, t in zip(args[2:], sig.args[2:]))
         bits = aty.dtype.bitwidth
         ity = ir.VectorType(ir.IntType(bits), COLS)
-        magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)  # all but the sign
         step = ir.Constant(colsv.type, COLS)
         blocks = builder.udiv(colsv, step)
         top = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
@@ -48,11 +47,9 @@ def column_bits(typingctx, A, S, m, cols):
             jb = builder.mul(outer.index, step)
             acc = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
             with cgutils.for_range(builder, mv) as inner:
-                ptr = _row_vector_ptr(context, builder, aty, a, inner.index, jb, ity)
-                row = builder.and_(builder.load(ptr, align=bits // 8), magnitude)
+                row = _magnitudes(context, builder, aty, a, inner.index, jb, ity)
                 builder.store(builder.or_(builder.load(acc), row), acc)
-                old = builder.load(top)
-                builder.store(builder.select(builder.icmp_signed(">", row, old), row, old), top)
+                _keep_larger(builder, top, row)
             ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
             builder.store(
                 builder.load(acc), builder.bitcast(ptr, ity.as_pointer()), align=bits // 8
@@ -69,7 +66,8 @@ def largest_magnitude(typingctx, M, rows, cols):
     """The largest ``|M[i, j]|`` for i < rows, j < cols (a multiple of
     ``COLS``), NaN if one is NaN: an integer maximum of the magnitudes' bit
     patterns, ``COLS`` at a time (a scalar loop took 30 µs for [784, 30]'s
-    weights, a round of the parallel epoch being about 1 ms)."""
+    weights, a round of the parallel epoch being about 1 ms). Also the
+    largest |error| of a mini-batch's block, whose width is padded too."""
     if not (is_c_array(M, 2) and isinstance(M.dtype, types.Float)):
         return None
     if not all(isinstance(t, types.Integer) for t in (rows, cols)):
@@ -80,23 +78,33 @@ def largest_magnitude(typingctx, M, rows, cols):
         mty = sig.args[0]
         mv = context.make_array(mty)(context, builder, args[0])
         rowsv, colsv = (_int(context, builder, v, t) for v, t in zip(args[1:], sig.args[1:]))
-        bits = mty.dtype.bitwidth
-        ity = ir.VectorType(ir.IntType(bits), COLS)
-        magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)
+        ity = ir.VectorType(ir.IntType(mty.dtype.bitwidth), COLS)
         step = ir.Constant(colsv.type, COLS)
         top = cgutils.alloca_once_value(builder, ir.Constant(ity, None))
         with cgutils.for_range(builder, rowsv) as outer:
             with cgutils.for_range(builder, builder.udiv(colsv, step)) as inner:
                 jb = builder.mul(inner.index, step)
-                ptr = _row_vector_ptr(context, builder, mty, mv, outer.index, jb, ity)
-                row = builder.and_(builder.load(ptr, align=bits // 8), magnitude)
-                old = builder.load(top)
-                builder.store(builder.select(builder.icmp_signed(">", row, old), row, old), top)
+                row = _magnitudes(context, builder, mty, mv, outer.index, jb, ity)
+                _keep_larger(builder, top, row)
         return builder.bitcast(
             _lanes_max(builder, builder.load(top)), context.get_value_type(mty.dtype)
         )
 
     return M.dtype(M, rows, cols), codegen
+
+
+def _magnitudes(context, builder, aty, a, row, jb, ity):
+    """``|A[row, jb:jb+COLS]|`` as the integer vector ``ity`` of bit patterns."""
+    bits = aty.dtype.bitwidth
+    magnitude = ir.Constant(ity, [(1 << (bits - 1)) - 1] * COLS)  # all but the sign
+    ptr = _row_vector_ptr(context, builder, aty, a, row, jb, ity)
+    return builder.and_(builder.load(ptr, align=bits // 8), magnitude)
+
+
+def _keep_larger(builder, top, v):
+    """``top`` (an alloca) <- the lane-wise (signed) larger of itself and ``v``."""
+    old = builder.load(top)
+    builder.store(builder.select(builder.icmp_signed(">", v, old), v, old), top)
 
 
 def _lanes_max(builder, lanes):
@@ -227,19 +235,3 @@ def _zero_inputs(A, S, index, m, n_in):
         index[count] = i
         count += S[i] != 0
     return count, top
-
-
-@kernel(inline="always")
-def _abs_max(M, rows, cols):
-    """The largest |M[i, j]| for i < rows, j < cols, as a float; NaN if one
-    is NaN."""
-    top = 0.0
-    for i in range(rows):
-        r = M[i]
-        for j in range(cols):
-            v = float(abs(r[j]))
-            if v > top or v != v:
-                top = v
-                if v != v:
-                    return top
-    return top

@@ -146,6 +146,12 @@ def _int(context, builder, value, ty):
     return context.cast(builder, value, ty, types.intp)
 
 
+def _item(context, builder, aryty, ary, at):
+    """``ary[at]`` of a 1-D integer array, as an intp."""
+    ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [at], wraparound=False)
+    return _int(context, builder, builder.load(ptr), aryty.dtype)
+
+
 def _tile_rows(rows, dtype, rows64, rows32):
     """Rows of a tile: ``rows``, or (None) the block size for the dtype."""
     if rows is not None:
@@ -198,8 +204,7 @@ def _fwd_tile(rows, indexed=False):
                 kv = context.make_array(kty)(context, builder, args[3])
 
                 def index(t):
-                    ptr = cgutils.get_item_pointer(context, builder, kty, kv, [t], wraparound=False)
-                    return _int(context, builder, builder.load(ptr), kty.dtype)
+                    return _item(context, builder, kty, kv, t)
 
             fty = context.get_value_type(wty.dtype)
             size = wty.dtype.bitwidth // 8
@@ -277,13 +282,10 @@ def _grad_tile(rows, momentum, indexed=False):
             size = wty.dtype.bitwidth // 8
             if indexed:  # the rows are V[i0], V[i0 + 1], ...
                 index = context.make_array(vty_)(context, builder, args[3])
-                irows = []
-                for k in range(r):
-                    at = builder.add(i0v, ir.Constant(i0v.type, k))
-                    ptr = cgutils.get_item_pointer(
-                        context, builder, vty_, index, [at], wraparound=False
-                    )
-                    irows.append(_int(context, builder, builder.load(ptr), vty_.dtype))
+                irows = [
+                    _item(context, builder, vty_, index, builder.add(i0v, ir.Constant(i0v.type, k)))
+                    for k in range(r)
+                ]
             else:
                 irows = [builder.add(i0v, ir.Constant(i0v.type, k)) for k in range(r)]
             if momentum:
