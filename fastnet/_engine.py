@@ -186,48 +186,75 @@ class Engine:
         """Seconds this process has spent compiling or loading kernels."""
         return jit.compile_seconds()
 
+    def input_dtype(self, dtype):
+        """The dtype :meth:`prepare_inputs` gives inputs of ``dtype``."""
+        if dtype == np.uint8:
+            return np.dtype(np.uint8)
+        if self.dtype == np.float32 or dtype == np.float32:
+            return np.dtype(np.float32)
+        return np.dtype(np.float64)
+
     def prepare_inputs(self, X):
         # uint8 pixel codes (k standing for k/256) and float32 inputs stay as
         # they are (exact when widened in the kernel); a float32 model reads
         # everything else as float32.
-        if X.dtype == np.uint8:
-            return np.ascontiguousarray(X)
-        want = np.float32 if (self.dtype == np.float32 or X.dtype == np.float32) else np.float64
-        return np.ascontiguousarray(X, dtype=want)
+        return np.ascontiguousarray(X, dtype=self.input_dtype(X.dtype))
 
     def forward(self, X):
+        return self._forward(X)[0]
+
+    def _forward(self, X):
+        """``(outputs, finite)``: finite is false where a first-layer sum is
+        NaN or inf (see :func:`fastnet.kernels.forward_all`)."""
         X = self.prepare_inputs(X)
         out = np.empty((X.shape[0], int(self.layout.sizes[-1])), dtype=self.dtype)
         args = self.layout.args()
-        split_rows(
+        finite = split_rows(
             X.shape[0],
             lambda a, b: kernels.forward_all(self.params, *args, X[a:b], out[a:b], self.cfg),
         )
-        return out
+        return out, all(finite)
+
+    def scorer(self, X, labels):
+        """``count_correct(X, labels)`` as a function of no argument, for the
+        epochs of a training run. On a first run, a child process compiles
+        its kernel meanwhile, while this one compiles the epoch's
+        (:func:`fastnet.kernels.prepare_scoring`)."""
+        if not self.cfg.any():
+            kernels.prepare_scoring(self.dtype, self.input_dtype(X.dtype))
+        return lambda: self.count_correct(X, labels)
 
     def count_correct(self, X, labels, name=None):
         """Rows whose output's argmax (numpy's, as the course's ``evaluer``)
         equals the label.
 
-        Scored with numpy's matrix products, as the course's ``evaluer`` does
-        (``np.dot``): one BLAS call per layer is the best kernel for
-        thousands of rows (issue 9: the compiled forward pass took 12 ms
-        where numpy's took 5 on the same 2 threads), and a first run
-        compiles no evaluation kernel (1.5 s of a cold start). Inputs
-        already in the model's dtype go through whole (up to
-        ``_WHOLE_ROWS`` at a time); others are converted a few thousand
-        rows at a time. The outputs agree with :meth:`forward`'s to rounding
-        (BLAS sums in its own order); an argmax could differ only between
-        two outputs equal to the last bits.
+        The course's network (sigmoids, no other knob) is scored with the
+        compiled forward pass, whose first layer skips each row's inputs
+        that are 0: on MNIST 2-3 times faster than numpy's matrix products
+        on the same 2 threads (docs/performance.md, section 18). Other
+        networks are scored with numpy's matrix products, one per layer, as
+        the course's ``evaluer`` does (``np.dot``), which needs no kernel
+        compiled for their knobs; inputs already in the model's dtype go
+        through whole (up to ``_WHOLE_ROWS`` at a time), others are
+        converted a few thousand rows at a time. Either way the outputs
+        agree with the course's to rounding; an argmax could differ only
+        between two outputs equal to the last bits.
 
         ``name``: X has not been checked for NaN and inf, and a bad row
         raises ``ValueError("{name}: X[i] contains NaN or inf")``. The check
         costs no pass over X: a row holding NaN or inf makes every one of
-        its first-layer sums NaN or inf (IEEE: ``inf * 0`` is NaN), so only
-        a chunk whose sums are not all finite is searched row by row (huge
-        finite inputs can overflow a sum too: the search then finds no bad
-        row, and scoring goes on as before)."""
+        its first-layer sums NaN or inf (IEEE: ``inf * 0`` is NaN), so X
+        is searched row by row only where a sum is not finite (huge finite
+        inputs can overflow a sum too: the search then finds no bad row,
+        and scoring goes on)."""
         labels = np.ascontiguousarray(labels, dtype=np.int64)
+        if not self.cfg.any():
+            out, finite = self._forward(X)
+            if not finite and name is not None:
+                bad = first_bad_row(X)
+                if bad is not None:
+                    raise ValueError(f"{name}: X[{bad}] contains NaN or inf")
+            return int(np.count_nonzero(np.argmax(out, axis=1) == labels))
         rows = _WHOLE_ROWS if X.dtype == self.dtype else _SCORE_ROWS
         correct = 0
         for start in range(0, X.shape[0], rows):

@@ -461,7 +461,7 @@ class _Facade:
             if evaluate_own:  # as the course evaluates: through its evaluer
                 pairs = labelled_pairs(data, X, labels)
                 return lambda: evaluate(pairs)
-            return lambda: self._engine.count_correct(X, labels)
+            return self._engine.scorer(X, labels)
 
         count_test, count_valid = counter(test_data, Xt, lt), counter(validation_data, Xv, lv)
         self._sync()

@@ -17,7 +17,7 @@ from ._knobs import (
     PIXEL_LEVELS,
     code,
 )
-from ._sparse import DENSE_PAUSE, _zero_inputs, index_view, largest_magnitude
+from ._sparse import DENSE_PAUSE, _nonzero_inputs, _zero_inputs, index_view, largest_magnitude
 from ._tiles import (
     TRANSPOSE,
     col_span,
@@ -106,6 +106,18 @@ def _products_at(A, W, Z, m, K, n, cols):
         for e in range(0, full, tile):
             fwd_block_at(A, W, Z, K, e, jb, n, cols)
         for e in range(full, m):
+            fwd_row_at(A, W, Z, K, e, jb, n, cols)
+
+
+@kernel(inline="always")
+def _products_by_row(A, W, Z, K, m, n_in, cols):
+    """Z[:m, :cols] = A[:m, :n_in] @ W[:n_in, :cols], each row's sums over
+    its own inputs other than 0 only (K: scratch for their list), in order.
+    The same bits as :func:`_products` while every weight is finite, but
+    that a sum of exactly -0 may become +0."""
+    for e in range(m):
+        n = _nonzero_inputs(A[e], K, n_in)
+        for jb in range(0, cols, col_span(W)):
             fwd_row_at(A, W, Z, K, e, jb, n, cols)
 
 

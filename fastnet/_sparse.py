@@ -235,3 +235,15 @@ def _zero_inputs(A, S, index, m, n_in):
         index[count] = i
         count += S[i] != 0
     return count, top
+
+
+@kernel(inline="always")
+def _nonzero_inputs(a, index, n_in):
+    """Write to ``index``, in increasing order, the i < n_in where ``a[i]``
+    (one example's inputs) is not 0, NaN included, and return how many."""
+    whole = n_in - n_in % COLS
+    count = compress_nonzero(a, index, whole)
+    for i in range(whole, n_in):
+        index[count] = i  # overwritten unless counted
+        count += a[i] != 0
+    return count

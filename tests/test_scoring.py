@@ -1,6 +1,7 @@
-"""``evaluer`` scores with numpy's matrix products (one BLAS call per layer
-and per 2048 rows): its count must be that of the compiled ``forward``'s
-argmax for every activation, output, dtype and input kind."""
+"""``evaluer`` scores the course's network with the compiled forward pass
+and the other knobs' networks with numpy's matrix products (one BLAS call
+per layer and per 2048 rows): its count must be that of the compiled
+``forward``'s argmax for every activation, output, dtype and input kind."""
 
 import numpy as np
 import pytest
