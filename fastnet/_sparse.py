@@ -8,6 +8,7 @@ never a value.
 """
 
 import numpy as np
+from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
@@ -116,13 +117,22 @@ def _lanes_max(builder, lanes):
     return best
 
 
+# LLVM 19 and later compress in a register (``vpcompress`` to a register on
+# AVX-512), stored whole after: the form that writes memory is microcoded
+# on AMD's Zen 4, slower than a scalar loop there (cwida/ALP#45), and
+# took 5 cycles per vector on the Xeon of issue 9. Older LLVM (Numba
+# 0.59-0.60) has only the compressing store.
+_REGISTER_COMPRESS = llvm.llvm_version_info >= (19,)
+
+
 @intrinsic
 def compress_nonzero(typingctx, S, index, cols):
     """Write the j < cols (a multiple of ``COLS``) where ``S[j]`` is not 0
     (NaN included) to ``index``, in increasing order, and return how many:
-    ``COLS`` at a time with LLVM's compressing store (one ``vpcompress``
-    on AVX-512; other CPUs get LLVM's scalar expansion of it). ``index``
-    holds integers of S's item size and at least ``cols`` of them."""
+    a 512-bit vector at a time (16 float32, 8 float64) with LLVM's
+    compress (one ``vpcompress`` on AVX-512; other CPUs get LLVM's scalar
+    expansion of it). ``index`` holds integers of S's item size and at
+    least ``cols`` of them."""
     if not (is_c_array(S, 1) and isinstance(S.dtype, types.Float)):
         return None
     if not (is_c_array(index, 1) and isinstance(index.dtype, types.Integer)):
@@ -140,22 +150,32 @@ def compress_nonzero(typingctx, S, index, cols):
         colsv = _int(context, builder, args[2], sig.args[2])
         fty = context.get_value_type(sty.dtype)
         bits = sty.dtype.bitwidth
-        vty = ir.VectorType(fty, COLS)
-        ity = ir.VectorType(ir.IntType(bits), COLS)
-        mty = ir.VectorType(ir.IntType(1), COLS)
-        compress = cgutils.get_or_insert_function(
-            builder.module,
-            ir.FunctionType(ir.VoidType(), [ity, ir.IntType(bits).as_pointer(), mty]),
-            f"llvm.masked.compressstore.v{COLS}i{bits}",
-        )
+        # one 512-bit vector per compress: LLVM 22 split a 16 x i64 one
+        # through the stack with an aligned store at an unaligned place
+        lanes = min(COLS, 512 // bits)
+        vty = ir.VectorType(fty, lanes)
+        ity = ir.VectorType(ir.IntType(bits), lanes)
+        mty = ir.VectorType(ir.IntType(1), lanes)
+        if _REGISTER_COMPRESS:
+            compress = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(ity, [ity, mty, ity]),
+                f"llvm.experimental.vector.compress.v{lanes}i{bits}",
+            )
+        else:
+            compress = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(ir.VoidType(), [ity, ir.IntType(bits).as_pointer(), mty]),
+                f"llvm.masked.compressstore.v{lanes}i{bits}",
+            )
         ctpop = cgutils.get_or_insert_function(
             builder.module,
-            ir.FunctionType(ir.IntType(COLS), [ir.IntType(COLS)]),
-            f"llvm.ctpop.i{COLS}",
+            ir.FunctionType(ir.IntType(lanes), [ir.IntType(lanes)]),
+            f"llvm.ctpop.i{lanes}",
         )
-        lanes = ir.Constant(ity, list(range(COLS)))
+        offsets = ir.Constant(ity, list(range(lanes)))
         count = cgutils.alloca_once_value(builder, ir.Constant(colsv.type, 0))
-        step = ir.Constant(colsv.type, COLS)
+        step = ir.Constant(colsv.type, lanes)
         with cgutils.for_range(builder, builder.udiv(colsv, step)) as loop:
             jb = builder.mul(loop.index, step)
             ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
@@ -164,8 +184,16 @@ def compress_nonzero(typingctx, S, index, cols):
             first = builder.trunc(jb, ir.IntType(bits)) if bits < 64 else jb
             at = builder.load(count)
             out = cgutils.get_item_pointer(context, builder, ity_, iv, [at], wraparound=False)
-            builder.call(compress, [builder.add(_splat(builder, first, ity), lanes), out, live])
-            n = builder.call(ctpop, [builder.bitcast(live, ir.IntType(COLS))])
+            columns = builder.add(_splat(builder, first, ity), offsets)
+            if _REGISTER_COMPRESS:
+                # stored whole: count <= jb, so it ends by index[jb + lanes
+                # - 1], within ``cols``; the lanes past the count are
+                # overwritten next or never read
+                packed = builder.call(compress, [columns, live, columns])
+                builder.store(packed, builder.bitcast(out, ity.as_pointer()), align=bits // 8)
+            else:
+                builder.call(compress, [columns, out, live])
+            n = builder.call(ctpop, [builder.bitcast(live, ir.IntType(lanes))])
             builder.store(builder.add(at, builder.zext(n, colsv.type)), count)
         return builder.load(count)
 
