@@ -230,7 +230,7 @@ class Engine:
 
         The course's network (sigmoids, no other knob) is scored with the
         compiled forward pass, whose first layer skips each row's inputs
-        that are 0: on MNIST 2-3 times faster than numpy's matrix products
+        that are 0: on MNIST 1.4-2 times as fast as numpy's matrix products
         on the same 2 threads (docs/performance.md, section 18). Other
         networks are scored with numpy's matrix products, one per layer, as
         the course's ``evaluer`` does (``np.dot``), which needs no kernel
