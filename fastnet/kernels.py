@@ -198,11 +198,25 @@ def new_workspace(padded, sizes, batch):
 
 @kernel
 def _average(replicas, active, shared):
+    # replica by replica, in loops that vectorise; each sum in replica order
+    r0 = replicas[0]
+    if active == 1:
+        shared[:] = r0
+        return
+    r1 = replicas[1]
     for t in range(shared.size):
-        s = replicas[0, t]
-        for w in range(1, active):
-            s += replicas[w, t]
-        shared[t] = s / active
+        shared[t] = r0[t] + r1[t]
+    for w in range(2, active):
+        r = replicas[w]
+        for t in range(shared.size):
+            shared[t] += r[t]
+    if active & (active - 1) == 0:  # a power of two: x * (1/a) is x / a, bit for bit
+        inv = shared.dtype.type(1.0 / active)
+        for t in range(shared.size):
+            shared[t] = shared[t] * inv
+    else:
+        for t in range(shared.size):
+            shared[t] = shared[t] / active
 
 
 average = entry(_average)

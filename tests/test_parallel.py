@@ -150,3 +150,28 @@ def test_a_failing_worker_raises_instead_of_hanging(monkeypatch, cores):
     with pytest.raises(MemoryError, match="worker out of memory"):
         train_parallel(net, training, 2, 4, 3.0, workers=2, sync_every=2)
     assert threading.active_count() == threads
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("active", [1, 2, 3, 4, 5])
+def test_the_average_sums_in_replica_order_then_divides(dtype, active):
+    """``kernels.average``: (r0 + r1 + ...) / active, bit for bit, with
+    subnormals, huge values, infinities and NaN among the replicas (a power
+    of two divides by a multiply, exact)."""
+    from fastnet import kernels
+
+    rng = np.random.default_rng(active)
+    tiny = -320 if dtype == np.float64 else -44
+    rep = rng.normal(size=(5, 1003)) * 10.0 ** rng.integers(tiny, 30, (5, 1003))
+    rep = rep.astype(dtype)
+    rep[0, 0], rep[1, 1], rep[2, 2] = np.inf, -np.inf, np.nan
+    rep[0, 3], rep[1, 3] = np.inf, -np.inf  # inf - inf: NaN once both are summed
+    rep[:, 4] = np.finfo(dtype).max  # overflows to inf from two replicas on
+    shared = np.empty(rep.shape[1], dtype=dtype)
+    kernels.average(rep, active, shared)
+    want = rep[0].copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # meant: inf and NaN
+        for w in range(1, active):
+            want = want + rep[w]
+        want = want / dtype(active)
+    assert np.array_equal(shared.view(np.uint8), want.view(np.uint8))
