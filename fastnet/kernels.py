@@ -210,13 +210,10 @@ def _average(replicas, active, shared):
         r = replicas[w]
         for t in range(shared.size):
             shared[t] += r[t]
-    if active & (active - 1) == 0:  # a power of two: x * (1/a) is x / a, bit for bit
-        inv = shared.dtype.type(1.0 / active)
-        for t in range(shared.size):
-            shared[t] = shared[t] * inv
-    else:
-        for t in range(shared.size):
-            shared[t] = shared[t] / active
+    pow2 = active & (active - 1) == 0  # then x * (1/a) is x / a, bit for bit
+    inv = shared.dtype.type(1.0 / active)
+    for t in range(shared.size):
+        shared[t] = shared[t] * inv if pow2 else shared[t] / active
 
 
 average = entry(_average)
