@@ -119,9 +119,8 @@ def _lanes_max(builder, lanes):
 
 # LLVM 19 and later compress in a register (``vpcompress`` to a register on
 # AVX-512), stored whole after: the form that writes memory is microcoded
-# on AMD's Zen 4, slower than a scalar loop there (cwida/ALP#45), and
-# took 5 cycles per vector on the Xeon of issue 9. Older LLVM (Numba
-# 0.59-0.60) has only the compressing store.
+# on AMD's Zen 4, slower than a scalar loop there (cwida/ALP#45). Older
+# LLVM (the oldest Numba fastnet supports) has only the compressing store.
 _REGISTER_COMPRESS = llvm.llvm_version_info >= (19,)
 
 

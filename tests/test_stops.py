@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,6 +116,24 @@ def test_a_swallowed_stop_does_not_exit_0(monkeypatch, capsys):
 # -- fastnet train / sweep / demo, in subprocesses --------------------------------
 
 
+def rest_of(proc, timeout=60):
+    """``(out, err)``: the rest of the child's output once it exits, read
+    through the same buffered streams as :func:`wait_for` (``communicate``
+    reads the pipes themselves, and lines that ``readline`` had already
+    buffered would be lost: seen in CI once epochs came faster)."""
+    got = {}
+
+    def drain():
+        got["out"], got["err"] = proc.stdout.read(), proc.stderr.read()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert not reader.is_alive(), f"the child did not stop within {timeout} s"
+    proc.wait(timeout=5)
+    return got["out"], got["err"]
+
+
 def wait_for(proc, stream, text):
     """Lines of ``stream`` up to the first containing ``text``."""
     deadline = time.monotonic() + WAIT
@@ -147,7 +166,7 @@ def test_sigterm_stops_train_like_ctrl_c():
     with started(cmd) as proc:
         lines = wait_for(proc, proc.stdout, "Époque 1:")
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        out, err = rest_of(proc)
     assert proc.returncode == 143, err
     done = len([ln for ln in lines + out.splitlines() if ln.startswith("Époque")])
     assert err.startswith("fastnet: terminated (SIGTERM) after epoch "), err
@@ -211,7 +230,7 @@ def test_sigterm_stops_demo(tmp_path):
     with started(cmd) as proc:
         wait_for(proc, proc.stdout, "fastnet demo : http://127.0.0.1:")
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        out, err = rest_of(proc)
     assert proc.returncode == 143, err
     assert "terminated (SIGTERM)" in err and "Traceback" not in err
 
