@@ -222,6 +222,19 @@ def index_view(typingctx, buf, start, n):
     return retty(buf, start, n), codegen
 
 
+@kernel(inline="always")
+def _nonzero_inputs(a, index, n_in):
+    """Write to ``index``, in increasing order, the i < n_in where ``a[i]``
+    (one example's inputs, or :func:`_zero_inputs`'s per-column sums) is
+    not 0, NaN included, and return how many."""
+    whole = n_in - n_in % COLS
+    count = compress_nonzero(a, index, whole)
+    for i in range(whole, n_in):
+        index[count] = i  # overwritten unless counted
+        count += a[i] != 0
+    return count
+
+
 # The list of active inputs and the skipping are used where at least one
 # column in SPARSE_SHARE is 0 in a whole mini-batch: with none, they cost
 # 5-6 % of a course epoch on the Xeon of issue 9 (dense inputs, float64
@@ -257,20 +270,4 @@ def _zero_inputs(A, S, index, m, n_in):
         zeros += S[i] == 0
     if zeros * SPARSE_SHARE < n_in:
         return -1, np.inf
-    count = compress_nonzero(S, index, whole)  # COLS columns at a time
-    for i in range(whole, n_in):
-        index[count] = i
-        count += S[i] != 0
-    return count, top
-
-
-@kernel(inline="always")
-def _nonzero_inputs(a, index, n_in):
-    """Write to ``index``, in increasing order, the i < n_in where ``a[i]``
-    (one example's inputs) is not 0, NaN included, and return how many."""
-    whole = n_in - n_in % COLS
-    count = compress_nonzero(a, index, whole)
-    for i in range(whole, n_in):
-        index[count] = i  # overwritten unless counted
-        count += a[i] != 0
-    return count
+    return _nonzero_inputs(S, index, n_in), top

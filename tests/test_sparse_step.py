@@ -110,17 +110,6 @@ def test_grad_block_at_steps_the_listed_rows_as_grad_block_does(dtype):
     assert np.array_equal(got[others], W[others])  # the others: untouched
 
 
-def _case(dtype, m=10, n_in=40, wd=16):
-    rng = np.random.default_rng(2)
-    A = rng.normal(size=(m, n_in)).astype(dtype)
-    A[:, ::3] = 0.0
-    A[:, 1] = -0.0
-    D = rng.normal(size=(m, wd)).astype(dtype)
-    S = np.zeros(n_in, dtype)
-    index = np.zeros(n_in, np.int64 if dtype == np.float64 else np.int32)
-    return A, D, S, index
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_fwd_block_at_sums_the_listed_inputs_as_fwd_block_does(dtype):
     rng = np.random.default_rng(3)
