@@ -407,6 +407,33 @@ def share_table(benches):
     ]
 
 
+def ratios_table(benches):
+    """Each round's pair of epochs and their ratio (``test_ratios.py``)."""
+    rows = []
+    for b in benches:
+        i = info(b)
+        ratios = i.get("ratios") or []
+        rows.append(
+            [
+                i.get("pair", "?"),
+                i.get("batch", "?"),
+                len(ratios),
+                " ".join(f"{1e3 * v:.0f}" for v in i.get("slow_s", [])),
+                " ".join(f"{1e3 * v:.0f}" for v in i.get("fast_s", [])),
+                " ".join(f"{v:.2f}" for v in ratios),
+                fmt_num(i.get("ratio_median"), ".2f"),
+            ]
+        )
+    return table(
+        ["pair", "batch", "rounds", "slower, ms", "faster, ms", "ratios", "median ratio"], rows
+    ) + [
+        "",
+        "Each round runs the two epochs back to back, in alternating order; "
+        "f32_vs_f64: float64 then float32 serial; parallel_bN: float64 serial "
+        "then parallel at mini-batch N.",
+    ]
+
+
 def group_table(group, benches, all_benches, peaks):
     """Markdown lines of one group's table."""
     if group in ("epoch", "evaluer"):
@@ -427,6 +454,8 @@ def group_table(group, benches, all_benches, peaks):
         return share_table(benches)
     if group == "alignment":
         return alignment_table(benches)
+    if group == "ratios":
+        return ratios_table(benches)
     return table(
         ["benchmark", "median", "min"],
         [[short(b), fmt_time(median(b)), fmt_time(b["stats"]["min"])] for b in benches],
@@ -444,4 +473,5 @@ TITLES = {
     "peak": "GEMM peak (N × N float matmul)",
     "share": "Share of the GEMM peak, epoch and GEMM timed in pairs",
     "alignment": "Arrays on a cache line or not: one epoch, [784, 30, 10], mini-batch 10",
+    "ratios": "Epoch ratios timed in back-to-back pairs",
 }

@@ -282,3 +282,63 @@ def test_report_peers_share_uses_the_gemm_timed_beside_it(monkeypatch):
     assert "55.6" in row and row.rstrip(" |").endswith("PASS / MISS")
     for name in ("report_tables", "report_format"):
         monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_report_ratio_targets_read_the_back_to_back_pairs(monkeypatch):
+    """Where ``test_ratios.py`` ran, the float32 / float64 and parallel /
+    serial targets read its median of per-round ratios, and the ratio of
+    the epoch group's separate medians is shown beside, as information;
+    its table lists every round."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import report
+
+    def epoch(name, t, dtype, mode, batch):
+        return _bench(
+            name, "epoch", t, impl="fastnet", dtype=dtype, mode=mode, batch=batch, threads=1
+        )
+
+    def paired(pair, batch, ratios):
+        return _bench(
+            f"test_paired_ratio[{pair}]",
+            "ratios",
+            0.1,
+            impl="fastnet",
+            pair=pair,
+            batch=batch,
+            slow_s=[0.06] * len(ratios),
+            fast_s=[0.06 / r for r in ratios],
+            ratios=ratios,
+            ratio_median=sorted(ratios)[len(ratios) // 2],
+        )
+
+    benches = [  # separate medians: f32 1.6x (MISS alone), parallel 1.2x / 2.0x
+        epoch("test_epoch_fastnet[float64-serial]", 0.060, "float64", "serial", 10),
+        epoch("test_epoch_fastnet[float32-serial]", 0.0375, "float32", "serial", 10),
+        epoch("test_epoch_fastnet[float64-parallel]", 0.050, "float64", "parallel", 10),
+        epoch("test_epoch_fastnet_b100[serial]", 0.060, "float64", "serial", 100),
+        epoch("test_epoch_fastnet_b100[parallel]", 0.030, "float64", "parallel", 100),
+    ]
+    text = report.report({"benchmarks": benches})
+    lines = [line for line in text.splitlines() if line.startswith("| epoch:")]
+    f32 = next(line for line in lines if "f32 vs f64" in line)
+    assert "1.60×" in f32 and f32.rstrip(" |").endswith("MISS") and "pairs" not in f32
+    benches += [
+        paired("f32_vs_f64", 10, [1.8, 1.75, 1.72]),
+        paired("parallel_b10", 10, [1.4, 1.45, 1.3]),
+        paired("parallel_b100", 100, [1.6, 1.7, 1.55]),
+    ]
+    text = report.report({"benchmarks": benches})
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if "|" in line}
+
+    def row(*words):
+        return next(v for k, v in rows.items() if all(w in k for w in words))
+
+    assert row("f32 vs f64", "back-to-back").rstrip(" |").endswith("PASS")
+    assert "1.75×" in row("f32 vs f64", "back-to-back")
+    assert "1.60×" in row("f32 vs f64", "medians of the epoch group")
+    assert row("mini-batch 10", "back-to-back").rstrip(" |").endswith("MISS")
+    assert "1.20×" in row("mini-batch 10", "medians of the epoch group")
+    assert "1.60×" in row("mini-batch 100", "back-to-back")
+    assert "| f32_vs_f64 | 10 | 3 | 60 60 60 | 33 34 35 | 1.80 1.75 1.72 | 1.75 |" in text
+    for name in ("report", "report_tables", "report_format"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
