@@ -84,11 +84,13 @@ _PASSES = [
     ),
     ("    vel,\n):\n", "    vel,\n    clock,\n):\n"),
     (
-        "        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)\n"
         "        _load(X, Y, order, start, m, acts, targets, batch, width)\n",
         "        t0 = cycles()\n"
+        "        _load(X, Y, order, start, m, acts, targets, batch, width)\n",
+    ),
+    (
+        "        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)\n",
         "        _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)\n"
-        "        _load(X, Y, order, start, m, acts, targets, batch, width)\n"
         "        clock[0] += cycles() - t0\n"
         "        t0 = cycles()\n",
     ),
