@@ -366,13 +366,15 @@ def _array_pair(data, n_in, n_out, name, compact=True, check=True):
     return X, y
 
 
-def training_arrays(data, n_in, n_out, name="training_data"):
+def training_arrays(data, n_in, n_out, name="training_data", dtype=np.float64):
     """``(X, Y, items)``: inputs (n, n_in), targets (n, n_out), and the
-    caller's list if ``data`` was one (the course shuffles it in place)."""
+    caller's list if ``data`` was one (the course shuffles it in place).
+    Labels given as an array become one-hot rows of ``dtype`` (the model's:
+    no second copy to convert them); other targets are float64."""
     if _is_array_pair(data):
         X, y = _array_pair(data, n_in, n_out, name)
         if y.ndim == 1:
-            Y = np.zeros((len(y), n_out))
+            Y = np.zeros((len(y), n_out), dtype)
             Y[np.arange(len(y)), y] = 1.0
         else:
             Y = y.astype(np.float64)

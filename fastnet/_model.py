@@ -2,9 +2,8 @@
 and the training loop (its options, wording and schedule are in
 :mod:`fastnet._options`, the initial draws in :mod:`fastnet._draws`).
 
-``Reseau`` (French), ``Network`` and ``network2.Network`` (English) differ
-only in names, layouts and printed lines; each passes its
-:class:`Vocabulary` and a :class:`TrainOptions` to :meth:`_Facade._train`.
+``Reseau`` (French), ``Network`` and ``network2.Network`` (English) differ only in names,
+layouts and printed lines; each gives :meth:`_Facade._train` its vocabulary and options.
 """
 
 import copy
@@ -333,7 +332,8 @@ class _Facade:
                 "mu: momentum is not available with parallel training "
                 "(averaged replicas have no single velocity)"
             )
-        X, Y, items = _data.training_arrays(training_data, *self._n(), vocab.training)
+        n_in, n_out, dtype = *self._n(), self._engine.dtype
+        X, Y, items = _data.training_arrays(training_data, n_in, n_out, vocab.training, dtype)
         return Run(X, Y, items, epochs, batch, eta, parallel, lmbda, mu)
 
     def _run(self, run, after_epoch, vocab, rng=None, course=False, book_step=False):

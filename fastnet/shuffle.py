@@ -51,11 +51,15 @@ def _next_u32(mt, pos):
 
 @kernel
 def _shuffle_inplace(order, mt, pos):
+    # k: n's bit length, kept as n counts down (a loop over n's bits for
+    # each item took about half of the shuffle's time)
+    k = 0
+    while (order.size >> k) != 0:
+        k += 1
     for i in range(order.size - 1, 0, -1):
         n = i + 1
-        k = 0
-        while (n >> k) != 0:
-            k += 1
+        if (n >> (k - 1)) == 0:
+            k -= 1
         r = _next_u32(mt, pos) >> (32 - k)
         while r >= n:
             r = _next_u32(mt, pos) >> (32 - k)
@@ -73,7 +77,7 @@ def _shuffle_with_python_state(order, rng=random):
     mt = np.array(internal[:_N], dtype=np.int64)
     pos = np.array([internal[_N]], dtype=np.int64)
     shuffle_inplace(order, mt, pos)
-    rng.setstate((version, tuple(int(v) for v in mt) + (int(pos[0]),), gauss))
+    rng.setstate((version, (*mt.tolist(), int(pos[0])), gauss))
 
 
 def _self_check():
