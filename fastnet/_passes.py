@@ -27,6 +27,7 @@ from ._sparse import (
 )
 from ._tiles import (
     TRANSPOSE,
+    bias_step,
     col_span,
     fwd_block,
     fwd_block_at,
@@ -466,11 +467,7 @@ def _sgd(
                     for i0 in range(full, n_in):
                         grad_row_m(A, D, Wout, V, i0, jb, m, c, decay, mu_t, wd)
                 continue
-            for j in range(n_out):
-                g = zero
-                for e in range(m):
-                    g += D[e, j]
-                b[j] = fma(-c, g, b[j])
+            bias_step(D, b, m, c, wd)  # padding: errors +0, biases kept +0
             # w - c*(+0) is w bit for bit (w = -0 included) where c is finite
             # and > 0 and every error finite (0 * inf is NaN): then only the
             # listed rows are stepped, and the bound grows by at most

@@ -349,6 +349,46 @@ def _grad_tile(rows, momentum, indexed=False):
     return grad_tile
 
 
+@intrinsic
+def bias_step(typingctx, D, b, m, c, cols):
+    """``b[j] <- fma(-c, g, b[j])`` for j < cols (a multiple of ``COLS``),
+    g = D[0, j] + ... + D[m-1, j] summed in order from +0: the bits of the
+    scalar loop over the examples, ``COLS`` columns at a time (a scalar sum
+    per column read D down its columns)."""
+    if not (is_c_array(D, 2) and is_c_array(b, 1) and D.dtype == b.dtype):
+        return None
+    if not (isinstance(b.dtype, types.Float) and isinstance(c, types.Float)):
+        return None
+    if not (isinstance(m, types.Integer) and isinstance(cols, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        prefer_wide(builder)
+        dty, bty = sig.args[:2]
+        d, bv = (context.make_array(t)(context, builder, v) for t, v in zip(sig.args[:2], args))
+        mv, colsv = (_int(context, builder, args[i], sig.args[i]) for i in (2, 4))
+        vty = ir.VectorType(context.get_value_type(bty.dtype), COLS)
+        size = bty.dtype.bitwidth // 8
+        cv = context.cast(builder, args[3], sig.args[3], bty.dtype)
+        minus_c = _splat(builder, builder.fneg(cv), vty)
+        step = ir.Constant(colsv.type, COLS)
+        acc = cgutils.alloca_once_value(builder, ir.Constant(vty, None))
+        with cgutils.for_range(builder, builder.udiv(colsv, step)) as outer:
+            jb = builder.mul(outer.index, step)
+            builder.store(ir.Constant(vty, None), acc)  # +0
+            with cgutils.for_range(builder, mv) as inner:
+                ptr = _row_vector_ptr(context, builder, dty, d, inner.index, jb, vty)
+                row = builder.load(ptr, align=size)
+                builder.store(builder.fadd(builder.load(acc), row), acc)
+            ptr = cgutils.get_item_pointer(context, builder, bty, bv, [jb], wraparound=False)
+            ptr = builder.bitcast(ptr, vty.as_pointer())
+            new = [minus_c, builder.load(acc), builder.load(ptr, align=size)]
+            builder.store(builder.call(_vector_fma(builder, vty), new), ptr, align=size)
+        return context.get_dummy_value()
+
+    return types.void(D, b, m, c, cols), codegen
+
+
 TRANSPOSE = 8  # rows and columns of a transposed block
 
 

@@ -168,3 +168,44 @@ def test_transpose_block_moves_one_block_and_nothing_else(dtype):
         _transpose_at(W, WT, i0, j0)
         expected[j0 : j0 + n, i0 : i0 + n] = W[i0 : i0 + n, j0 : j0 + n].T
         np.testing.assert_array_equal(WT, expected)  # NaN where nothing was written yet
+
+
+@njit(**JIT)
+def _bias_step(D, b, m, c, cols):
+    _tiles.bias_step(D, b, m, c, cols)
+
+
+@njit(**JIT)
+def _scalar_bias_step(D, b, m, c, cols):
+    for j in range(cols):
+        g = b.dtype.type(0.0)
+        for e in range(m):
+            g += D[e, j]
+        b[j] = fma(-c, g, b[j])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("m", [0, 1, 3, 10, 100])
+@pytest.mark.parametrize("cols", [COLS, 2 * COLS, 7 * COLS])
+@pytest.mark.parametrize("c", [0.3, -2.0, -0.0, np.inf])
+def test_bias_step_equals_the_scalar_loop(dtype, m, cols, c):
+    """Sums in order of the examples from +0 (so -0 errors give +0 sums,
+    as the scalar loop's), one fma per bias; NaN, inf and subnormal errors
+    and signed zeros among the inputs; columns past ``cols`` untouched."""
+    rng = np.random.default_rng(m * 31 + cols)
+    D = rng.normal(size=(max(m, 1), cols + COLS)).astype(dtype)
+    D[:, ::5] = -0.0
+    if m:
+        D[0, 1] = np.nan
+        D[m - 1, 2] = np.inf
+        D[0, 3] = np.finfo(dtype).smallest_subnormal
+    b = rng.normal(size=cols + COLS).astype(dtype)
+    b[4] = b[5] = -0.0  # column 5: every error -0 (a sum from -0 would give +0 here)
+    got, want = b.copy(), b.copy()
+    _bias_step(D, got, m, dtype(c), cols)
+    _scalar_bias_step(D, want, m, dtype(c), cols)
+    bits = np.uint64 if dtype == np.float64 else np.uint32
+    assert np.array_equal(got.view(bits), want.view(bits))
+    assert np.array_equal(got[cols:].view(bits), b[cols:].view(bits))
+    if m and c == 0.3:
+        assert not np.array_equal(got[:cols], b[:cols])  # a step was taken

@@ -123,8 +123,8 @@ _PASSES = [
         "            tile = grad_rows(Wout)\n",
     ),
     (
-        "                b[j] = fma(-c, g, b[j])\n",
-        "                b[j] = fma(-c, g, b[j])\n            t2 = cycles()\n"
+        "            bias_step(D, b, m, c, wd)  # padding: errors +0, biases kept +0\n",
+        "            bias_step(D, b, m, c, wd)\n            t2 = cycles()\n"
         "            clock[25 + 3 * l] += t2 - t1\n",
     ),
     (
