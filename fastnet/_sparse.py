@@ -12,7 +12,7 @@ from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.core.extending import intrinsic, overload
+from numba.core.extending import intrinsic
 
 from ._jit import _view, is_c_array, kernel, prefer_wide, wide_vectors
 from ._tiles import COLS, _int, _row_vector_ptr, _splat
@@ -222,29 +222,6 @@ def index_view(typingctx, buf, start, n):
     return retty(buf, start, n), codegen
 
 
-@intrinsic
-def byte_view(typingctx, buf, start, n):
-    """``n`` bytes of memory from ``buf[start]`` on, as a uint8 array (the
-    pixel codes' scratch in a float workspace). Unchecked: the caller
-    guarantees that ``buf[start:]`` holds at least ``n`` bytes."""
-    if not (is_c_array(buf, 1) and isinstance(buf.dtype, types.Float)):
-        return None
-    if not all(isinstance(t, types.Integer) for t in (start, n)):
-        return None
-    retty = types.Array(types.uint8, 1, "C")
-
-    def codegen(context, builder, signature, args):
-        src = context.make_array(signature.args[0])(context, builder, args[0])
-        at, count = (
-            context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])
-        )
-        ptr = context.get_data_type(retty.dtype).as_pointer()
-        data = builder.bitcast(builder.gep(src.data, [at]), ptr)
-        return _view(context, builder, signature.args[0], src, data, retty, [count])
-
-    return retty(buf, start, n), codegen
-
-
 @kernel(inline="always")
 def _nonzero_inputs(a, index, n_in):
     """Write to ``index``, in increasing order, the i < n_in where ``a[i]``
@@ -294,50 +271,3 @@ def _zero_inputs(A, S, index, m, n_in):
     if zeros * SPARSE_SHARE < n_in:
         return -1, np.inf
     return _nonzero_inputs(S, index, n_in), top
-
-
-@kernel(inline="always")
-def _zero_codes(X, order, start, m, bits, S, index, n_in, scale):
-    """:func:`_zero_inputs` for pixel codes (uint8 X, input = code *
-    ``scale``), read from the mini-batch's rows of X rather than from its
-    floats: the OR of the codes, a byte per input (``bits``, n_in bytes of
-    scratch), is 0 exactly where every input is. ``top``: the largest code,
-    255, times ``scale``. A float64 mini-batch is 8 times the bytes to scan."""
-    wide_vectors()
-    x = X[order[start]]
-    for i in range(n_in):
-        bits[i] = x[i]
-    for e in range(1, m):
-        x = X[order[start + e]]
-        for i in range(n_in):
-            bits[i] |= x[i]
-    zeros = 0
-    for i in range(n_in):
-        zeros += bits[i] == 0
-        S[i] = bits[i]
-    if zeros * SPARSE_SHARE < n_in:
-        return -1, np.inf
-    return _nonzero_inputs(S, index, n_in), 255.0 * float(scale)
-
-
-def zero_scan(X, order, start, m, A, bits, S, index, n_in, scale):
-    """Layer 0's active inputs of a mini-batch, as :func:`_zero_inputs`
-    returns them: from the pixel codes where X holds them (uint8,
-    :func:`_zero_codes`), else from the mini-batch's loaded inputs ``A``.
-    Chosen by X's type when the caller compiles (a Numba overload)."""
-    raise NotImplementedError("compiled code only")
-
-
-@overload(zero_scan, inline="always", jit_options={"error_model": "numpy"})
-def _zero_scan(X, order, start, m, A, bits, S, index, n_in, scale):
-    if getattr(X, "dtype", None) == types.uint8:
-
-        def codes(X, order, start, m, A, bits, S, index, n_in, scale):
-            return _zero_codes(X, order, start, m, bits, S, index, n_in, scale)
-
-        return codes
-
-    def floats(X, order, start, m, A, bits, S, index, n_in, scale):
-        return _zero_inputs(A, S, index, m, n_in)
-
-    return floats

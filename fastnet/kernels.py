@@ -114,15 +114,14 @@ def workspace_arrays(dtype, sizes, width, rows):
     """Scratch arrays ``(acts, deltas, targets)``, zeros: every layer's
     (rows, width) block of activations and errors, one after the other;
     after the errors' blocks, room for the list of layer 0's active
-    columns (``width[0]`` indices, see ``_sparse._zero_inputs``) and for
-    ``width[0]`` bytes (``_sparse._zero_codes``), then each hidden layer's
-    transposed weights, the last layer's first (see
+    columns (``width[0]`` indices, see ``_sparse._zero_inputs``), then
+    each hidden layer's transposed weights, the last layer's first (see
     ``_passes._transposed``)."""
     wt = sum(int(width[l] * width[l + 1]) for l in range(1, len(sizes) - 1))
     total = int(np.sum(width)) * rows
     return (
         zeros_aligned(total, dtype),
-        zeros_aligned(total + 2 * int(width[0]) + wt, dtype),
+        zeros_aligned(total + int(width[0]) + wt, dtype),
         zeros_aligned((rows, int(sizes[-1])), dtype),
     )
 

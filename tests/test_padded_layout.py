@@ -65,9 +65,8 @@ def test_workspace_holds_every_layer_block(sizes):
     assert acts.dtype == deltas.dtype == targets.dtype == np.float32
     assert acts.size == 7 * sum(width)
     hidden = [width[l] * width[l + 1] for l in range(1, len(sizes) - 1)]
-    # then room for layer 0's active columns and for width[0] bytes (the
-    # pixel codes' OR), then the transposed weights
-    assert deltas.size == 7 * sum(width) + 2 * width[0] + sum(hidden)
+    # then room for layer 0's active columns, then the transposed weights
+    assert deltas.size == 7 * sum(width) + width[0] + sum(hidden)
     assert targets.shape == (7, sizes[-1])
     assert not (acts.any() or deltas.any() or targets.any())
 

@@ -1,6 +1,5 @@
 """Layer 0's inputs that are 0 in a whole mini-batch, left out of its
-products and its step (``fastnet._sparse._zero_inputs``, and
-``_zero_codes`` on pixel codes).
+products and its step (``fastnet._sparse._zero_inputs``).
 
 The skip must be exact: every epoch here runs twice, once through the
 course's kernel (decay None: inputs left out where that is exact) and
@@ -164,42 +163,6 @@ def test_zero_inputs_declines_where_the_list_does_not_pay(dtype):
     assert _zeros(A, S, index, 10, 40) == (-1, np.inf)
     A[:, : 40 // SPARSE_SHARE] = 0.0
     assert _zeros(A, S, index, 10, 40)[0] == 40 - 40 // SPARSE_SHARE
-
-
-@njit(**JIT)
-def _zero_codes(X, order, start, m, bits, S, index, n_in, scale):
-    return _sparse._zero_codes(X, order, start, m, bits, S, index, n_in, scale)
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("n_in", [37, 784])
-@pytest.mark.parametrize("m", [1, 3, 10])
-@pytest.mark.parametrize("zero_share", [0.0, 0.05, 0.5, 0.95, 1.0])
-def test_zero_codes_list_what_zero_inputs_lists_from_the_floats(dtype, n_in, m, zero_share):
-    """The scan on pixel codes (uint8 rows of X, picked by ``order``) gives
-    the list the scan on the loaded floats gives, declines where it does,
-    and bounds the inputs; the bytes scratch and the floats' are the
-    caller's, any content."""
-    rng = np.random.default_rng(int(1000 * zero_share) + m + n_in)
-    X = rng.integers(1, 256, (50, n_in)).astype(np.uint8)
-    X[:, rng.random(n_in) < zero_share] = 0  # columns 0 in every row
-    X[rng.random((50, n_in)) < 0.3] = 0  # and scattered zeros
-    order = rng.permutation(50).astype(np.int64)
-    start = 7
-    A = X[order[start : start + m]].astype(dtype) / dtype(256)
-    S = rng.normal(size=n_in).astype(dtype)
-    index = np.zeros(n_in, np.int64 if dtype == np.float64 else np.int32)
-    want = _zeros(A, S.copy(), index, m, n_in)
-    expected = index[: max(want[0], 0)].copy()
-    bits = rng.integers(0, 256, n_in).astype(np.uint8)
-    index[:] = -5
-    count, top = _zero_codes(X, order, start, m, bits, S, index, n_in, dtype(1 / 256))
-    assert count == want[0]
-    if count < 0:
-        assert top == np.inf
-    else:
-        assert index[:count].tolist() == expected.tolist()
-        assert A.max() <= top == 255 / 256
 
 
 def _both(X, Y, sizes, dtype, batch, eta, epochs=2, shuffle=True, edit=None):
