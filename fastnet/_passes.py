@@ -386,9 +386,9 @@ def _sgd(
         m = min(batch, n - start)
         c = padded.dtype.type(eta / m)
         _load(X, Y, order, start, m, acts, targets, batch, width)
-        # after the load, not before: 2-5 % shorter float64 epochs in
-        # alternating processes (the burst of misses to memory no longer
-        # ahead of the load's own reads)
+        # after the load, not before: float64 epochs about 5 % shorter in
+        # three of four alternating pairs of processes (docs/performance.md
+        # 19.2; the burst of misses no longer ahead of the load's reads)
         _prefetch_rows(X, Y, order, start + 2 * stride * batch, batch)
         # Layer 0's inputs that are 0 in every example of the mini-batch
         # (MNIST: about half of them in 10 images) add +0 or -0 to each
