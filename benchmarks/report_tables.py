@@ -381,21 +381,21 @@ def peers_table(benches, peaks):
     ]
 
 
+def _each(values, spec, scale=1.0):
+    """A benchmark's per-round values on one line."""
+    return " ".join(format(scale * v, spec) for v in values or [])
+
+
 def share_table(benches):
     """Each round's GEMM peak, epoch rate and share (``test_share.py``)."""
     rows = []
-    for b in benches:
-        i = info(b)
+    for i in map(info, benches):
         shares = i.get("shares") or []
+        median_share = None if not shares else 100 * i["share_median"]
         rows.append(
-            [
-                i.get("dtype", "?"),
-                len(shares),
-                " ".join(f"{v:.0f}" for v in i.get("gemm_gflops", [])),
-                " ".join(f"{v:.0f}" for v in i.get("epoch_gflops", [])),
-                " ".join(f"{100 * v:.0f}" for v in shares),
-                fmt_num(None if not shares else 100 * i["share_median"], ".1f"),
-            ]
+            [i.get("dtype", "?"), len(shares), _each(i.get("gemm_gflops"), ".0f")]
+            + [_each(i.get("epoch_gflops"), ".0f"), _each(shares, ".0f", 100)]
+            + [fmt_num(median_share, ".1f")]
         )
     return table(
         ["dtype", "rounds", "GEMM GFLOP/s", "epoch GFLOP/s", "share %", "median share %"], rows
@@ -410,19 +410,12 @@ def share_table(benches):
 def ratios_table(benches):
     """Each round's pair of epochs and their ratio (``test_ratios.py``)."""
     rows = []
-    for b in benches:
-        i = info(b)
+    for i in map(info, benches):
         ratios = i.get("ratios") or []
         rows.append(
-            [
-                i.get("pair", "?"),
-                i.get("batch", "?"),
-                len(ratios),
-                " ".join(f"{1e3 * v:.0f}" for v in i.get("slow_s", [])),
-                " ".join(f"{1e3 * v:.0f}" for v in i.get("fast_s", [])),
-                " ".join(f"{v:.2f}" for v in ratios),
-                fmt_num(i.get("ratio_median"), ".2f"),
-            ]
+            [i.get("pair", "?"), i.get("batch", "?"), len(ratios)]
+            + [_each(i.get("slow_s"), ".0f", 1e3), _each(i.get("fast_s"), ".0f", 1e3)]
+            + [_each(ratios, ".2f"), fmt_num(i.get("ratio_median"), ".2f")]
         )
     return table(
         ["pair", "batch", "rounds", "slower, ms", "faster, ms", "ratios", "median ratio"], rows
