@@ -1,12 +1,18 @@
 """Where ``evaluer``'s time goes on the MNIST test images (docs/performance.md,
 section 18), in three measurements:
 
-    python tools/scoring_parts.py [parts|spin|blocks|all] [rows]
+    python tools/scoring_parts.py [parts|stages|spin|blocks|all] [rows]
 
 * ``parts``: the compiled scoring kernel on one thread, skipping each
   example's zero inputs, with every input 0 (no product left but the
   output layer's), and dense (an all-zero knob array, which skips
   nothing); beside it numpy's first product on one BLAS thread.
+* ``stages``: the same kernel on one thread, stopped after each of its
+  stages in turn (a copy of ``kernels._forward_rows`` with a ``stage``
+  argument, made by exact text anchors: the tool stops if they no longer
+  match); each stage's cost is the difference between two rows. The whole
+  copy's outputs are checked bit for bit against the kernel's. Beside
+  them, numpy's ``X.max()``: one plain read of the same array.
 * ``spin``: fastnet's two-thread ``evaluer``, ten calls back to back,
   before a numpy product, right after it (OpenBLAS's worker then spins
   for about 0.1 s), and a second later; three times.
@@ -18,6 +24,7 @@ MNIST folder; unset ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` for figures
 to compare with numpy.
 """
 
+import inspect
 import os
 import sys
 import time
@@ -27,9 +34,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from numba import njit  # noqa: E402
+
 from benchmarks import workload  # noqa: E402
 from benchmarks.numpy_peer import MatrixReseau  # noqa: E402
-from fastnet import Reseau, kernels  # noqa: E402
+from fastnet import Reseau, _jit, kernels  # noqa: E402
+from fastnet._sparse import _nonzero_inputs  # noqa: E402
 from fastnet.mnist import load_arrays  # noqa: E402
 
 
@@ -68,6 +78,66 @@ def parts(net, X):
             },
             21,
         )
+
+
+def _stop(stage):
+    """Kernel text: end this chunk of rows here when the argument is ``stage``."""
+    return f"        if stage == {stage}:\n            continue\n"
+
+
+# (anchor, text put before it) in kernels._forward_rows, each exactly once:
+# the staged copy stops each chunk of rows after the stage its argument names
+_LIST_ONLY = "        if stage == 1:\n            for e in range(m):\n"
+_LIST_ONLY += "                _nonzero_inputs(A[e], index, sizes[0])\n            continue\n"
+_STAGES = [
+    ("def _forward_rows(padded, sizes, width, pw_off, pb_off, X, out, cfg, acts, index):", None),
+    ("        if skip:\n            _products_by_row(", _stop(0) + _LIST_ONLY),
+    ("        for e in range(m):  # a NaN or inf input", _stop(2)),
+    ("        if cfg is None:\n            _bias_sigmoid(", _stop(3)),
+    ("        _forward(padded, sizes, width, pw_off, pb_off, acts, chunk, m, cfg, 1)", _stop(4)),
+    ("        for e in range(m):\n            for j in range(sizes[nl]):", _stop(5)),
+]
+STAGE_NAMES = (
+    "copy the rows",
+    "+ list their inputs",
+    "+ layer 0's products",
+    "+ finiteness check",
+    "+ bias and sigmoid",
+    "+ output layer",
+    "+ outputs written (the whole kernel)",
+)
+
+
+def _staged_kernel():
+    """kernels._forward_rows with a last argument ``stage`` (0 to 6)."""
+    source = inspect.getsource(kernels._forward_rows.py_func)
+    for anchor, before in _STAGES:
+        if source.count(anchor) != 1:
+            raise SystemExit(f"scoring_parts: anchor not found once in _forward_rows: {anchor!r}")
+        if before is None:
+            source = source.replace(anchor, anchor.replace("index):", "index, stage):"))
+        else:
+            source = source.replace(anchor, before + anchor)
+    # compiled with fastnet's flags, but not cached: the copy has no file
+    uncached = dict(_jit.FLAGS, cache=False)
+    space = dict(vars(kernels), _nonzero_inputs=_nonzero_inputs, kernel=njit(**uncached))
+    exec(source, space)
+    return kernels.entry(space["_forward_rows"])
+
+
+def stages(net, X):
+    eng = net._engine
+    staged = _staged_kernel()
+    out = np.empty((len(X), net.tailles[-1]), dtype=eng.dtype)
+    args = kernels._forward_args(eng.params, *eng.layout.args(), X, out, None)
+    mine = np.empty_like(out)
+    staged(*args[:6], mine, *args[7:], len(STAGE_NAMES) - 1)
+    kernels.forward_rows(*args)
+    if not np.array_equal(mine.view(np.uint8), out.view(np.uint8)):
+        raise SystemExit("scoring_parts: the staged copy's outputs differ from the kernel's")
+    calls = {name: (lambda k=k: staged(*args, k)) for k, name in enumerate(STAGE_NAMES)}
+    calls["numpy's X.max(), one read of X"] = X.max
+    return _median_ms(calls, 21)
 
 
 def spin(net, X, y):
@@ -110,7 +180,7 @@ def blocks(net, X, y):
 def main(argv, data=None):
     what = argv[0] if argv else "all"
     rows = int(argv[1]) if len(argv) > 1 else 10_000
-    if what not in ("parts", "spin", "blocks", "all"):
+    if what not in ("parts", "stages", "spin", "blocks", "all"):
         raise SystemExit(__doc__)
     data = data or os.environ.get("FASTNET_DATA", "../shared/data/mnist")
     _, _, (X, y) = load_arrays(data)
@@ -120,6 +190,8 @@ def main(argv, data=None):
         Xd = X.astype(dtype)
         if what in ("parts", "all"):
             print(dtype, "one thread, the kernel's parts:", parts(net, Xd))
+        if what in ("stages", "all"):
+            print(dtype, "one thread, the kernel stopped after each stage:", stages(net, Xd))
         if what in ("spin", "all"):
             print(dtype, "2 threads, evaluer and numpy's spin:", spin(net, Xd, y))
         if what in ("blocks", "all"):
