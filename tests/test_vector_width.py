@@ -10,10 +10,12 @@ and on a CPU with AVX-512 the forward micro-kernel must use zmm FMAs.
 import re
 
 import numpy as np
+import pytest
 from llvmlite import binding as llvm
 from numba import njit
 
-from fastnet import _jit, _tiles
+from fastnet import _jit, _sparse, _tiles
+from fastnet._sparse import compress_nonzero
 
 X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
 AVX512 = X86 and bool(_tiles._HOST.get("avx512f"))  # what Numba compiles for
@@ -74,3 +76,29 @@ def test_float32_forward_tile_spans_two_registers_per_row():
         assert len(wide) >= _tiles.FWD_ROWS_32 * 2, fmas
     else:
         assert asm
+
+
+@pytest.mark.parametrize("dtype, itype", [(np.float64, np.int64), (np.float32, np.int32)])
+def test_the_compress_writes_a_register_not_memory(dtype, itype):
+    """The list of inputs that are not 0 (``_sparse.compress_nonzero``):
+    with LLVM 19 or later, AVX-512 compresses in a register and stores the
+    whole vector after; ``vpcompress`` to memory is microcoded on AMD's
+    Zen 4, slower than a scalar loop there (CI runs this file compiled for
+    Zen 4 too, .ci/run). Older LLVM has only the compressing store."""
+
+    def listed(S, index, cols):
+        return compress_nonzero(S, index, cols)
+
+    kernel = njit(**dict(_jit.FLAGS, cache=False))(listed)
+    S = np.zeros(64, dtype)
+    S[[1, 17, 40, 63]] = (1.0, np.nan, -0.5, 3.0)
+    index = np.full(64, -1, itype)
+    assert kernel(S, index, 64) == 4
+    np.testing.assert_array_equal(index[:4], [1, 17, 40, 63])
+    asm = kernel.inspect_asm(kernel.signatures[0])
+    compresses = re.findall(r"vpcompress[dq][^\n]*", asm)
+    if AVX512 and _sparse._REGISTER_COMPRESS:
+        assert compresses, "no vpcompress on an AVX-512 CPU"
+        assert not [c for c in compresses if "(" in c], compresses  # AT&T: (mem)
+    elif not AVX512:
+        assert not compresses
