@@ -21,15 +21,7 @@ from .numpy_peer import MatrixReseau
 pytestmark = pytest.mark.benchmark(group="evaluer")
 
 ROUNDS = 5
-GAP_S = 0.15
-
-
-def _busy(seconds):
-    """Wait on this core, without sleeping (a sleeping vCPU comes back to
-    cold caches)."""
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        pass
+GAP_S = wl.EVAL_GAP_S
 
 
 def _describe(benchmark, impl, dtype, data, n):
@@ -95,11 +87,11 @@ def test_evaluer_fastnet(benchmark, mnist, test_pairs, initial_params, fastnet_w
 
     def setup():
         if data == "arrays":  # numpy's pass on the same arrays, just before
-            _busy(GAP_S)
+            wl.busy_wait(GAP_S)
             start = time.perf_counter()
             peer.evaluer(*test)
             numpy_s.append(time.perf_counter() - start)
-            _busy(GAP_S)  # OpenBLAS's threads stop spinning
+            wl.busy_wait(GAP_S)  # OpenBLAS's threads stop spinning
         return (test,), {}
 
     correct = benchmark.pedantic(

@@ -18,7 +18,7 @@ DATA = mnist_dir()
 @pytest.mark.skipif(
     not all((DATA / n).is_file() for n in MNIST_NAMES), reason=f"no MNIST at {DATA}"
 )  # CI refuses to start without it (conftest)
-@pytest.mark.parametrize("what", ["parts", "stages", "blocks"])
+@pytest.mark.parametrize("what", ["parts", "stages", "cold", "blocks"])
 def test_the_scoring_profile_runs(what, capsys):
     scoring_parts.main([what, "300"], data=DATA)
     lines = capsys.readouterr().out.splitlines()

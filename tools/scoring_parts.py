@@ -1,7 +1,7 @@
 """Where ``evaluer``'s time goes on the MNIST test images (docs/performance.md,
 section 18), in three measurements:
 
-    python tools/scoring_parts.py [parts|stages|spin|blocks|all] [rows]
+    python tools/scoring_parts.py [parts|stages|cold|spin|blocks|all] [rows]
 
 * ``parts``: the compiled scoring kernel on one thread, skipping each
   example's zero inputs, with every input 0 (no product left but the
@@ -13,6 +13,11 @@ section 18), in three measurements:
   match); each stage's cost is the difference between two rows. The whole
   copy's outputs are checked bit for bit against the kernel's. Beside
   them, numpy's ``X.max()``: one plain read of the same array.
+* ``cold``: back to back, and each call after the benchmark's gap of busy
+  waiting (``workload.EVAL_GAP_S``, in which the inputs leave the caches):
+  fastnet's two-thread ``evaluer``, the scoring kernel on one thread, and
+  numpy's ``X.max()`` (one plain read of X) on one thread and on two, each
+  reading half of X.
 * ``spin``: fastnet's two-thread ``evaluer``, ten calls back to back,
   before a numpy product, right after it (OpenBLAS's worker then spins
   for about 0.1 s), and a second later; three times.
@@ -27,6 +32,7 @@ to compare with numpy.
 import inspect
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -140,6 +146,47 @@ def stages(net, X):
     return _median_ms(calls, 21)
 
 
+def _median_after(call, gap, rounds=15):
+    """Median milliseconds of ``call``, each after ``gap`` s of busy waiting."""
+    call()
+    times = []
+    for _ in range(rounds):
+        workload.busy_wait(gap)
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return round(1e3 * float(np.median(times)), 2)
+
+
+def _on_two_threads(first, second):
+    """Run ``first`` here and ``second`` on another thread, together."""
+
+    def both():
+        other = threading.Thread(target=second)
+        other.start()
+        first()
+        other.join()
+
+    return both
+
+
+def cold(net, X, y):
+    eng = net._engine
+    out = np.empty((len(X), net.tailles[-1]), dtype=eng.dtype)
+    args = kernels._forward_args(eng.params, *eng.layout.args(), X, out, None)
+    half = len(X) // 2
+    calls = {
+        "evaluer, 2 threads": lambda: net.evaluer((X, y)),
+        "the kernel, 1 thread": lambda: kernels.forward_rows(*args),
+        "X.max(), 1 thread": X.max,
+        "X.max() by halves, 2 threads": _on_two_threads(X[:half].max, X[half:].max),
+    }
+    return {
+        name: (_median_after(call, 0), _median_after(call, workload.EVAL_GAP_S))
+        for name, call in calls.items()
+    }
+
+
 def spin(net, X, y):
     def block():  # ten calls back to back
         times = []
@@ -180,7 +227,7 @@ def blocks(net, X, y):
 def main(argv, data=None):
     what = argv[0] if argv else "all"
     rows = int(argv[1]) if len(argv) > 1 else 10_000
-    if what not in ("parts", "stages", "spin", "blocks", "all"):
+    if what not in ("parts", "stages", "cold", "spin", "blocks", "all"):
         raise SystemExit(__doc__)
     data = data or os.environ.get("FASTNET_DATA", "../shared/data/mnist")
     _, _, (X, y) = load_arrays(data)
@@ -192,6 +239,8 @@ def main(argv, data=None):
             print(dtype, "one thread, the kernel's parts:", parts(net, Xd))
         if what in ("stages", "all"):
             print(dtype, "one thread, the kernel stopped after each stage:", stages(net, Xd))
+        if what in ("cold", "all"):
+            print(dtype, "back to back / after the gap:", cold(net, Xd, y))
         if what in ("spin", "all"):
             print(dtype, "2 threads, evaluer and numpy's spin:", spin(net, Xd, y))
         if what in ("blocks", "all"):
