@@ -1,5 +1,5 @@
 """Where ``evaluer``'s time goes on the MNIST test images (docs/performance.md,
-section 18), in three measurements:
+sections 18 and 20), in five measurements:
 
     python tools/scoring_parts.py [parts|stages|cold|spin|blocks|all] [rows]
 
