@@ -120,18 +120,38 @@ def rest_of(proc, timeout=60):
     """``(out, err)``: the rest of the child's output once it exits, read
     through the same buffered streams as :func:`wait_for` (``communicate``
     reads the pipes themselves, and lines that ``readline`` had already
-    buffered would be lost: seen in CI once epochs came faster)."""
+    buffered would be lost: seen in CI once epochs came faster). Both are
+    read at once, so that a child filling one pipe cannot block on it while
+    the other is being read."""
     got = {}
 
-    def drain():
-        got["out"], got["err"] = proc.stdout.read(), proc.stderr.read()
+    def drain(name, stream):
+        got[name] = stream.read()
 
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    reader.join(timeout)
-    assert not reader.is_alive(), f"the child did not stop within {timeout} s"
+    readers = [
+        threading.Thread(target=drain, args=(name, stream), daemon=True)
+        for name, stream in (("out", proc.stdout), ("err", proc.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    for reader in readers:
+        reader.join(max(0.0, deadline - time.monotonic()))
+    assert not any(r.is_alive() for r in readers), f"the child did not stop within {timeout} s"
     proc.wait(timeout=5)
     return got["out"], got["err"]
+
+
+def test_rest_of_reads_a_child_that_fills_its_error_pipe_first():
+    """A child writing more than a pipe holds to stderr before it closes
+    stdout: read one stream after the other, it would block for good."""
+    code = "import sys; sys.stderr.write('x' * 300_000); sys.stderr.flush(); print('done')"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    out, err = rest_of(proc, timeout=30)
+    assert out == "done\n"
+    assert len(err) == 300_000
 
 
 def wait_for(proc, stream, text):
