@@ -102,9 +102,10 @@ def paired_ratio(benches, pair):
     return info(b).get("ratio_median") if b else None
 
 
-def information(rows, name, value):
-    """A row shown beside the targets, with no goal of its own."""
-    rows.append((name, fmt_ratio(value), "(information)", "—"))
+def information(rows, name, shown):
+    """A row shown beside the targets (``shown``: the formatted value),
+    with no goal of its own."""
+    rows.append((name, shown, "(information)", "—"))
 
 
 def targets(benches):
@@ -118,6 +119,15 @@ def targets(benches):
     def at_least(name, value, k):
         add(name, value, f"≥ {k:g}×", lambda v: v >= k, fmt_ratio)
 
+    def paired_at_least(name, pair, apart, k, apart_name):
+        """The target read from ``test_ratios.py``'s pair where the run has
+        it, with ``apart`` (the separate medians' ratio) beside it; else
+        ``apart`` itself (runs before the twelfth pass)."""
+        paired = paired_ratio(benches, pair)
+        at_least(name + (PAIRED if paired else ""), paired or apart, k)
+        if paired:
+            information(rows, apart_name, fmt_ratio(apart))
+
     f64 = median(epoch_of(benches))
     ref = median(pick(benches, "epoch", impl="reference"))
     at_least("epoch: fastnet f64 (1 thread) vs course reference", div(ref, f64), 25)
@@ -128,11 +138,13 @@ def targets(benches):
         div(median(np64), f64),
         2.5,
     )
-    apart = div(f64, median(epoch_of(benches, "float32")))
-    paired = paired_ratio(benches, "f32_vs_f64")
-    at_least(f"epoch: fastnet f32 vs f64 (serial){PAIRED if paired else ''}", paired or apart, 1.7)
-    if paired:
-        information(rows, "epoch: fastnet f32 vs f64, medians of the epoch group", apart)
+    paired_at_least(
+        "epoch: fastnet f32 vs f64 (serial)",
+        "f32_vs_f64",
+        div(f64, median(epoch_of(benches, "float32"))),
+        1.7,
+        "epoch: fastnet f32 vs f64, medians of the epoch group",
+    )
     for dtype, goal in (("float64", 0.7), ("float32", 0.6)):
         share = pick(benches, "share", dtype=dtype)
         add(
@@ -148,24 +160,20 @@ def targets(benches):
         executed = info(share).get("executed_share_median") if share else None
         if executed is not None:  # runs from the tenth pass on
             stepped = info(share)["stepped_share"]
-            rows.append(
-                (
-                    f"epoch: fastnet {dtype} serial, the same share counting only the FLOP "
-                    f"executed (layer 0: {100 * stepped:.1f} % of its inputs used)",
-                    f"{100 * executed:.1f} %",
-                    "(information)",
-                    "—",
-                )
+            information(
+                rows,
+                f"epoch: fastnet {dtype} serial, the same share counting only the FLOP "
+                f"executed (layer 0: {100 * stepped:.1f} % of its inputs used)",
+                f"{100 * executed:.1f} %",
             )
     for batch in (10, 100):
         par = epoch_of(benches, mode="parallel", batch=batch)
         w = info(par).get("threads", "?") if par else "?"
         apart = div(median(epoch_of(benches, batch=batch)), median(par))
-        paired = paired_ratio(benches, f"parallel_b{batch}")
         what = f"epoch: parallel ({w} threads) vs serial, f64, mini-batch {batch}"
-        at_least(what + (PAIRED if paired else ""), paired or apart, 1.5)
-        if paired:
-            information(rows, what + ", medians of the epoch group", apart)
+        paired_at_least(
+            what, f"parallel_b{batch}", apart, 1.5, what + ", medians of the epoch group"
+        )
     ev_ref = median(pick(benches, "evaluer", impl="reference"))
     for data, what in (
         ("pairs", "vs reference (both on the course's pairs)"),
