@@ -49,13 +49,16 @@ from fastnet._sparse import _nonzero_inputs  # noqa: E402
 from fastnet.mnist import load_arrays  # noqa: E402
 
 
-def _median_ms(calls, rounds):
-    """Median milliseconds of each of ``calls`` (a dict), interleaved."""
+def _median_ms(calls, rounds, gap=0.0):
+    """Median milliseconds of each of ``calls`` (a dict), interleaved, each
+    call after ``gap`` s of busy waiting (none by default)."""
     for f in calls.values():
         f()
     times = {k: [] for k in calls}
     for _ in range(rounds):
         for k, f in calls.items():
+            if gap:
+                workload.busy_wait(gap)
             start = time.perf_counter()
             f()
             times[k].append(time.perf_counter() - start)
@@ -131,11 +134,18 @@ def _staged_kernel():
     return kernels.entry(space["_forward_rows"])
 
 
-def stages(net, X):
+def _course_args(net, X):
+    """forward_rows' arguments for the course's network on X (sigmoids:
+    the knobs argument None), with an output array of its own."""
     eng = net._engine
-    staged = _staged_kernel()
     out = np.empty((len(X), net.tailles[-1]), dtype=eng.dtype)
-    args = kernels._forward_args(eng.params, *eng.layout.args(), X, out, None)
+    return kernels._forward_args(eng.params, *eng.layout.args(), X, out, None)
+
+
+def stages(net, X):
+    staged = _staged_kernel()
+    args = _course_args(net, X)
+    out = args[6]
     mine = np.empty_like(out)
     staged(*args[:6], mine, *args[7:], len(STAGE_NAMES) - 1)
     kernels.forward_rows(*args)
@@ -144,18 +154,6 @@ def stages(net, X):
     calls = {name: (lambda k=k: staged(*args, k)) for k, name in enumerate(STAGE_NAMES)}
     calls["numpy's X.max(), one read of X"] = X.max
     return _median_ms(calls, 21)
-
-
-def _median_after(call, gap, rounds=15):
-    """Median milliseconds of ``call``, each after ``gap`` s of busy waiting."""
-    call()
-    times = []
-    for _ in range(rounds):
-        workload.busy_wait(gap)
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return round(1e3 * float(np.median(times)), 2)
 
 
 def _on_two_threads(first, second):
@@ -171,9 +169,7 @@ def _on_two_threads(first, second):
 
 
 def cold(net, X, y):
-    eng = net._engine
-    out = np.empty((len(X), net.tailles[-1]), dtype=eng.dtype)
-    args = kernels._forward_args(eng.params, *eng.layout.args(), X, out, None)
+    args = _course_args(net, X)
     half = len(X) // 2
     calls = {
         "evaluer, 2 threads": lambda: net.evaluer((X, y)),
@@ -181,8 +177,9 @@ def cold(net, X, y):
         "X.max(), 1 thread": X.max,
         "X.max() by halves, 2 threads": _on_two_threads(X[:half].max, X[half:].max),
     }
+    # each call alone: back to back means after itself
     return {
-        name: (_median_after(call, 0), _median_after(call, workload.EVAL_GAP_S))
+        name: tuple(_median_ms({name: call}, 15, gap)[name] for gap in (0, workload.EVAL_GAP_S))
         for name, call in calls.items()
     }
 
