@@ -15,7 +15,7 @@ from numba.core import cgutils
 from numba.core.extending import intrinsic
 
 from ._jit import _view, is_c_array, kernel, prefer_wide, wide_vectors
-from ._tiles import COLS, _int, _row_vector_ptr, _splat
+from ._tiles import COLS, VECTOR_BITS, _int, _row_vector_ptr, _splat
 
 
 @intrinsic
@@ -119,19 +119,68 @@ def _lanes_max(builder, lanes):
 
 # LLVM 19 and later compress in a register (``vpcompress`` to a register on
 # AVX-512), stored whole after: the form that writes memory is microcoded
-# on AMD's Zen 4, slower than a scalar loop there (cwida/ALP#45). Older
-# LLVM (the oldest Numba fastnet supports) has only the compressing store.
-_REGISTER_COMPRESS = llvm.llvm_version_info >= (19,)
+# on AMD's Zen 4, slower than a scalar loop there (cwida/ALP#45).
+_REGISTER_COMPRESS = llvm.llvm_version_info >= (19,) and VECTOR_BITS >= 512
+
+# Elsewhere (AVX2, SSE, NEON, older LLVM) LLVM expands a compress into a
+# branch per lane: listing the MNIST test images' inputs took 5.4 ms
+# (float32) and 8.9 ms (float64) of evaluer's 10-18 on one thread of the
+# Xeon of issue 9 compiled as a Haswell. There, each mask of 8 lanes looks
+# up the positions of its set bits in a table (2 KB): the indices are the
+# block's first column plus those positions, with no shuffle needed.
+_TABLE_LANES = 8
+_SET_BITS = bytes(
+    b
+    for mask in range(1 << _TABLE_LANES)
+    for b in (
+        [k for k in range(_TABLE_LANES) if mask >> k & 1] + [0] * (_TABLE_LANES - mask.bit_count())
+    )
+)
+
+
+def _set_bits_table(module):
+    """The module's constant table of :data:`_SET_BITS` (one per module)."""
+    name = "fastnet.set_bits"
+    table = module.globals.get(name)
+    if table is None:
+        ty = ir.ArrayType(ir.IntType(8), len(_SET_BITS))
+        table = ir.GlobalVariable(module, ty, name)
+        table.linkage = "internal"
+        table.global_constant = True
+        table.initializer = ir.Constant(ty, bytearray(_SET_BITS))
+        table.align = _TABLE_LANES
+    return table
+
+
+def _compress_call(builder, ity, mty):
+    """LLVM's compress of ``ity`` lanes into a register."""
+    return cgutils.get_or_insert_function(
+        builder.module,
+        ir.FunctionType(ity, [ity, mty, ity]),
+        f"llvm.experimental.vector.compress.v{ity.count}i{ity.element.width}",
+    )
+
+
+def _set_bit_positions(builder, table, live, ity):
+    """The positions of ``live``'s set lanes, in increasing order, as the
+    integer vector ``ity`` (lanes past their count hold 0)."""
+    byte = ir.IntType(8)
+    mask = builder.zext(builder.bitcast(live, byte), ir.IntType(32))
+    at = builder.mul(mask, ir.Constant(ir.IntType(32), _TABLE_LANES))
+    ptr = builder.gep(table, [ir.Constant(ir.IntType(32), 0), at], inbounds=True)
+    vty = ir.VectorType(byte, _TABLE_LANES)
+    row = builder.load(builder.bitcast(ptr, vty.as_pointer()), align=_TABLE_LANES)
+    return builder.zext(row, ity)
 
 
 @intrinsic
 def compress_nonzero(typingctx, S, index, cols):
     """Write the j < cols (a multiple of ``COLS``) where ``S[j]`` is not 0
-    (NaN included) to ``index``, in increasing order, and return how many:
-    a 512-bit vector at a time (16 float32, 8 float64) with LLVM's
-    compress (one ``vpcompress`` on AVX-512; other CPUs get LLVM's scalar
-    expansion of it). ``index`` holds integers of S's item size and at
-    least ``cols`` of them."""
+    (NaN included) to ``index``, in increasing order, and return how many.
+    On AVX-512 (LLVM 19 or later), a 512-bit vector at a time (16 float32,
+    8 float64), each one ``vpcompress``; elsewhere 8 at a time, the
+    positions of each block's inputs read from a table. ``index`` holds
+    integers of S's item size and at least ``cols`` of them."""
     if not (is_c_array(S, 1) and isinstance(S.dtype, types.Float)):
         return None
     if not (is_c_array(index, 1) and isinstance(index.dtype, types.Integer)):
@@ -151,28 +200,20 @@ def compress_nonzero(typingctx, S, index, cols):
         bits = sty.dtype.bitwidth
         # one 512-bit vector per compress: LLVM 22 split a 16 x i64 one
         # through the stack with an aligned store at an unaligned place
-        lanes = min(COLS, 512 // bits)
+        lanes = min(COLS, 512 // bits) if _REGISTER_COMPRESS else _TABLE_LANES
         vty = ir.VectorType(fty, lanes)
         ity = ir.VectorType(ir.IntType(bits), lanes)
         mty = ir.VectorType(ir.IntType(1), lanes)
         if _REGISTER_COMPRESS:
-            compress = cgutils.get_or_insert_function(
-                builder.module,
-                ir.FunctionType(ity, [ity, mty, ity]),
-                f"llvm.experimental.vector.compress.v{lanes}i{bits}",
-            )
+            compress = _compress_call(builder, ity, mty)
+            offsets = ir.Constant(ity, list(range(lanes)))
         else:
-            compress = cgutils.get_or_insert_function(
-                builder.module,
-                ir.FunctionType(ir.VoidType(), [ity, ir.IntType(bits).as_pointer(), mty]),
-                f"llvm.masked.compressstore.v{lanes}i{bits}",
-            )
+            table = _set_bits_table(builder.module)
         ctpop = cgutils.get_or_insert_function(
             builder.module,
             ir.FunctionType(ir.IntType(lanes), [ir.IntType(lanes)]),
             f"llvm.ctpop.i{lanes}",
         )
-        offsets = ir.Constant(ity, list(range(lanes)))
         count = cgutils.alloca_once_value(builder, ir.Constant(colsv.type, 0))
         step = ir.Constant(colsv.type, lanes)
         with cgutils.for_range(builder, builder.udiv(colsv, step)) as loop:
@@ -180,18 +221,18 @@ def compress_nonzero(typingctx, S, index, cols):
             ptr = cgutils.get_item_pointer(context, builder, sty, sv, [jb], wraparound=False)
             values = builder.load(builder.bitcast(ptr, vty.as_pointer()), align=bits // 8)
             live = builder.fcmp_unordered("!=", values, ir.Constant(vty, None))
-            first = builder.trunc(jb, ir.IntType(bits)) if bits < 64 else jb
+            first = _splat(builder, builder.trunc(jb, ir.IntType(bits)) if bits < 64 else jb, ity)
             at = builder.load(count)
             out = cgutils.get_item_pointer(context, builder, ity_, iv, [at], wraparound=False)
-            columns = builder.add(_splat(builder, first, ity), offsets)
             if _REGISTER_COMPRESS:
-                # stored whole: count <= jb, so it ends by index[jb + lanes
-                # - 1], within ``cols``; the lanes past the count are
-                # overwritten next or never read
+                columns = builder.add(first, offsets)
                 packed = builder.call(compress, [columns, live, columns])
-                builder.store(packed, builder.bitcast(out, ity.as_pointer()), align=bits // 8)
             else:
-                builder.call(compress, [columns, out, live])
+                packed = builder.add(first, _set_bit_positions(builder, table, live, ity))
+            # stored whole: count <= jb, so it ends by index[jb + lanes - 1],
+            # within ``cols``; the lanes past the count are overwritten next
+            # or never read
+            builder.store(packed, builder.bitcast(out, ity.as_pointer()), align=bits // 8)
             n = builder.call(ctpop, [builder.bitcast(live, ir.IntType(lanes))])
             builder.store(builder.add(at, builder.zext(n, colsv.type)), count)
         return builder.load(count)

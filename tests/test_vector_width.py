@@ -78,27 +78,70 @@ def test_float32_forward_tile_spans_two_registers_per_row():
         assert asm
 
 
+def _fresh_list_kernel():
+    """``compress_nonzero`` compiled now (no cache), as the kernels inline it."""
+
+    def listed(S, index, cols):
+        return compress_nonzero(S, index, cols)
+
+    return njit(**dict(_jit.FLAGS, cache=False))(listed)
+
+
+def _every_mask(dtype):
+    """8 x 256 values: block m has an input other than 0 exactly at the set
+    bits of m (a number, NaN, inf or a denormal; -0.0 and +0.0 elsewhere)."""
+    S = np.zeros(8 * 256, dtype)
+    S[1::2] = -0.0
+    live = np.flatnonzero([(m >> k) & 1 for m in range(256) for k in range(8)])
+    specials = np.array([1.0, np.nan, -np.inf, np.finfo(dtype).smallest_subnormal, -2.5], dtype)
+    S[live] = np.resize(specials, live.size)
+    return S, live
+
+
+@pytest.mark.parametrize("dtype, itype", [(np.float64, np.int64), (np.float32, np.int32)])
+@pytest.mark.parametrize("method", ["as compiled", "table"])
+def test_every_mask_of_inputs_is_listed_in_order(dtype, itype, method, monkeypatch):
+    """``compress_nonzero`` on all 256 patterns of 8 inputs: the positions
+    not 0 (NaN, infinities and denormals included, -0.0 not), in increasing
+    order; both as this CPU compiles it and by the lookup table that CPUs
+    without AVX-512 use (forced here)."""
+    if method == "table":
+        monkeypatch.setattr(_sparse, "_REGISTER_COMPRESS", False)
+    S, live = _every_mask(dtype)
+    index = np.full(S.size, -1, itype)
+    kernel = _fresh_list_kernel()
+    assert kernel(S, index, S.size) == live.size
+    np.testing.assert_array_equal(index[: live.size], live)
+    # only whole blocks of the given columns
+    index[:] = -1
+    assert kernel(S, index, 64) == np.count_nonzero(live < 64)
+    np.testing.assert_array_equal(index[: np.count_nonzero(live < 64)], live[live < 64])
+    assert (index[64:] == -1).all()
+
+
 @pytest.mark.parametrize("dtype, itype", [(np.float64, np.int64), (np.float32, np.int32)])
 def test_the_compress_writes_a_register_not_memory(dtype, itype):
     """The list of inputs that are not 0 (``_sparse.compress_nonzero``):
     with LLVM 19 or later, AVX-512 compresses in a register and stores the
     whole vector after; ``vpcompress`` to memory is microcoded on AMD's
     Zen 4, slower than a scalar loop there (CI runs this file compiled for
-    Zen 4 too, .ci/run). Older LLVM has only the compressing store."""
-
-    def listed(S, index, cols):
-        return compress_nonzero(S, index, cols)
-
-    kernel = njit(**dict(_jit.FLAGS, cache=False))(listed)
+    Zen 4 too, .ci/run). Elsewhere (no AVX-512, or older LLVM) a lookup
+    table gives each mask's positions: no compress at all, which LLVM
+    would expand into a branch or a stack store per lane."""
+    kernel = _fresh_list_kernel()
     S = np.zeros(64, dtype)
     S[[1, 17, 40, 63]] = (1.0, np.nan, -0.5, 3.0)
     index = np.full(64, -1, itype)
     assert kernel(S, index, 64) == 4
     np.testing.assert_array_equal(index[:4], [1, 17, 40, 63])
-    asm = kernel.inspect_asm(kernel.signatures[0])
+    signature = kernel.signatures[0]
+    asm, ir_text = kernel.inspect_asm(signature), kernel.inspect_llvm(signature)
     compresses = re.findall(r"vpcompress[dq][^\n]*", asm)
     if AVX512 and _sparse._REGISTER_COMPRESS:
         assert compresses, "no vpcompress on an AVX-512 CPU"
         assert not [c for c in compresses if "(" in c], compresses  # AT&T: (mem)
-    elif not AVX512:
+        assert "fastnet.set_bits" not in ir_text
+    else:
         assert not compresses
+        assert "compress" not in ir_text
+        assert "fastnet.set_bits" in ir_text
