@@ -141,13 +141,16 @@ SIMD_LEVELS = (
 
 
 def simd_level():
-    """``(LLVM's name for this CPU, its widest SIMD level)``, as Numba
-    compiles for it (llvmlite's host CPU features)."""
+    """``(LLVM's name for the CPU, its widest SIMD level)`` that Numba
+    compiles for: the host's, or ``NUMBA_CPU_NAME`` / ``NUMBA_CPU_FEATURES``
+    where they are set (a run compiled as another CPU says so)."""
     from llvmlite import binding as llvm
+    from numba.core import config
 
-    features = {
-        f[1:] for f in llvm.get_host_cpu_features().flatten().split(",") if f.startswith("+")
-    }
+    flat = config.CPU_FEATURES
+    if flat is None:
+        flat = llvm.get_host_cpu_features().flatten()
+    features = {f[1:] for f in flat.split(",") if f.startswith("+")}
     level = next((name for flag, name in SIMD_LEVELS if flag in features), "?")
     if level == "AVX-512":
         extra = [
@@ -156,7 +159,7 @@ def simd_level():
             if f.startswith("avx512") and f != "avx512f"
         ]
         level += f" (F {' '.join(extra)})" if extra else ""
-    return llvm.get_host_cpu_name(), level
+    return config.CPU_NAME or llvm.get_host_cpu_name(), level
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
@@ -184,6 +187,8 @@ def pytest_benchmark_update_machine_info(config, machine_info):
             "OPENBLAS_NUM_THREADS",
             "OMP_NUM_THREADS",
             "NUMBA_NUM_THREADS",
+            "NUMBA_CPU_NAME",
+            "NUMBA_CPU_FEATURES",
         )
         if k in os.environ
     }

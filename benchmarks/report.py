@@ -59,7 +59,7 @@ def machine_lines(data):
     cpu = m.get("cpu", {})
     lines = [
         f"- CPU: {cpu.get('brand_raw', m.get('processor') or '?')} "
-        f"(LLVM: {m.get('llvm_cpu', '?')}, SIMD: {m.get('simd', '?')}), "
+        f"(Numba compiles for LLVM's {m.get('llvm_cpu', '?')}, SIMD: {m.get('simd', '?')}), "
         f"{cpu.get('count', m.get('cpu_count', '?'))} logical cores, "
         f"{cpu.get('hz_actual_friendly', '?')} ({m.get('machine', '?')}, "
         f"{m.get('system', '?')} {m.get('release', '')})",
@@ -69,7 +69,7 @@ def machine_lines(data):
     env = m.get("env")
     if env is not None:
         shown = ", ".join(f"{k}={v}" for k, v in env.items()) or "none set"
-        lines.append(f"- BLAS/thread env vars: {shown}")
+        lines.append(f"- BLAS, thread and CPU env vars: {shown}")
     steal, load = m.get("cpu_steal_fraction"), m.get("loadavg_at_end")
     if steal is not None or load:
         busy = []
