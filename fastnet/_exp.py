@@ -31,7 +31,7 @@ from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-from ._jit import prefer_wide
+from ._target import emit_multiply_add, prefer_wide
 
 
 def _taylor(degree):
@@ -71,7 +71,7 @@ def _bits(fty):
 
 
 def _call(builder, name, fty, args):
-    """A call to the LLVM intrinsic ``name`` (llvm.fma, llvm.floor) on ``fty``."""
+    """A call to the LLVM intrinsic ``name`` (``llvm.floor``) on ``fty``."""
     fn = cgutils.get_or_insert_function(
         builder.module, ir.FunctionType(fty, [fty] * len(args)), f"{name}.f{_bits(fty)}"
     )
@@ -94,19 +94,19 @@ def emit_exp(builder, x, fty):
     def c(v):
         return ir.Constant(fty, v)
 
-    def fma(a, b, d):
-        return _call(builder, "llvm.fma", fty, [a, b, d])
+    def mul_add(a, b, d):
+        return emit_multiply_add(builder, a, b, d)
 
     # not x > low is also true for NaN: a finite value for the integer steps
     xc = builder.select(builder.fcmp_ordered(">", x, c(form["low"])), x, c(form["low"]))
     xc = builder.select(builder.fcmp_ordered(">", x, c(form["high"])), c(form["high"]), xc)
-    n = _call(builder, "llvm.floor", fty, [fma(xc, c(LOG2E), c(0.5))])
+    n = _call(builder, "llvm.floor", fty, [mul_add(xc, c(LOG2E), c(0.5))])
     minus_n = builder.fneg(n)
-    r = fma(minus_n, c(form["lo"]), fma(minus_n, c(form["hi"]), xc))
+    r = mul_add(minus_n, c(form["lo"]), mul_add(minus_n, c(form["hi"]), xc))
     taylor = form["taylor"]
     p = c(taylor[-1])
     for k in range(len(taylor) - 2, -1, -1):
-        p = fma(r, p, c(taylor[k]))
+        p = mul_add(r, p, c(taylor[k]))
     half = _call(builder, "llvm.floor", fty, [builder.fmul(n, c(0.5))])
     e = builder.fmul(
         builder.fmul(p, _pow2(builder, half, fty, form)),

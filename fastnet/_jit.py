@@ -7,8 +7,12 @@
   the kernels had just been compiled or were loaded from the cache).
   Where a fused multiply-add is wanted (the dot products and the steps:
   twice the arithmetic per cycle, one rounding instead of two), the source
-  says so with :func:`fma` (scalars) or the vector ``llvm.fma`` of
-  :mod:`fastnet._tiles`; every other operation is rounded as written.
+  says so with :func:`fastnet._target.multiply_add` (scalars) or
+  :func:`fastnet._target.emit_multiply_add` (the vectors of
+  :mod:`fastnet._tiles`): fused
+  where the CPU has FMA instructions, else a multiply then an add, the same
+  choice in every kernel compiled for that CPU. Every other operation is
+  rounded as written.
 - ``cache``: compiled machine code is written next to the package (or
   into ``NUMBA_CACHE_DIR``) so that a second process skips the compile.
 - ``nogil``: two networks can train at the same time in two threads.
@@ -31,7 +35,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils, config
@@ -39,62 +42,11 @@ from numba.core.extending import intrinsic
 from numba.core.imputils import impl_ret_borrowed
 
 from ._cores import usable_cores
+from ._target import X86 as _X86
 
 FLAGS = dict(cache=True, nogil=True, error_model="numpy")
 
 _lock = threading.Lock()
-
-
-# LLVM tunes most Intel AVX-512 cores to prefer 256-bit vectors (a
-# frequency concern of older chips); the micro-kernels need whole 512-bit
-# registers (measured on a Xeon "emeraldrapids": 2x the FLOP per
-# instruction). A function attribute asks for them in fastnet's kernels
-# only; CPUs without AVX-512 ignore it (LLVM caps at the widest legal
-# vector), other architectures never see it.
-_WIDE = '"prefer-vector-width"="512"'
-_X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
-
-
-def prefer_wide(builder):
-    """Ask LLVM for 512-bit vectors in the function being built (x86-64 only)."""
-    if _X86:
-        set.add(builder.function.attributes, _WIDE)  # llvmlite knows no string attributes
-
-
-@intrinsic
-def wide_vectors(typingctx):
-    """Ask for 512-bit vectors in the calling kernel (see :func:`prefer_wide`),
-    for loops that use no :func:`fma`."""
-
-    def codegen(context, builder, signature, args):
-        prefer_wide(builder)
-        return context.get_dummy_value()
-
-    return types.none(), codegen
-
-
-def _float3(a, b, c):
-    return all(isinstance(t, types.Float) for t in (a, b, c))
-
-
-@intrinsic
-def fma(typingctx, a, b, c):
-    """``a * b + c`` rounded once (LLVM's ``llvm.fma``), in the type of
-    ``c``: the same bits in every compiled copy."""
-    if not _float3(a, b, c):
-        return None
-    ty = c
-
-    def codegen(context, builder, signature, args):
-        prefer_wide(builder)
-        x, y, z = (context.cast(builder, v, t, ty) for v, t in zip(args, signature.args))
-        lty = context.get_value_type(ty)
-        fn = builder.module.declare_intrinsic(
-            "llvm.fma", [lty], ir.FunctionType(lty, [lty, lty, lty])
-        )
-        return builder.call(fn, [x, y, z])
-
-    return ty(a, b, c), codegen
 
 
 @intrinsic

@@ -6,7 +6,7 @@ points of :mod:`fastnet.kernels`; arrays and numbers only."""
 import numpy as np
 
 from ._exp import sigmoid
-from ._jit import flat_rows, fma, kernel, prefetch, rows_view, wide_vectors
+from ._jit import flat_rows, kernel, prefetch, rows_view
 from ._knobs import (
     ACTIVATIONS,
     CFG_ACTIVATION,
@@ -18,6 +18,7 @@ from ._knobs import (
     code,
 )
 from ._sparse import DENSE_PAUSE, _nonzero_inputs, _zero_inputs, index_view, largest_magnitude
+from ._target import multiply_add, wide_vectors
 from ._tiles import (
     TRANSPOSE,
     bias_step,
@@ -446,7 +447,7 @@ def _sgd(
                     g = zero
                     for e in range(m):
                         g += D[e, j]
-                    vb = fma(-c, g, vel[pb_off[l] + j] * mu_t)
+                    vb = multiply_add(-c, g, vel[pb_off[l] + j] * mu_t)
                     vel[pb_off[l] + j] = vb
                     b[j] += vb
                 V = _weights(vel, sizes, width, pw_off, l)

@@ -14,8 +14,9 @@ from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-from ._jit import _view, is_c_array, kernel, prefer_wide, wide_vectors
-from ._tiles import COLS, VECTOR_BITS, _int, _row_vector_ptr, _splat
+from ._jit import _view, is_c_array, kernel
+from ._target import VECTOR_BITS, prefer_wide, wide_vectors
+from ._tiles import COLS, _int, _row_vector_ptr, _splat
 
 
 @intrinsic

@@ -1,9 +1,11 @@
 """Register-blocked micro-kernels, written as LLVM vector code.
 
 Each tile keeps ``rows`` accumulators of ``COLS`` columns as LLVM vectors
-(``<16 x double>`` or ``<16 x float>``) and updates them with the vector
-``llvm.fma``: one rounding per multiply-add, lane by lane in the order of
-the sum, exactly what a scalar loop of ``fma`` would give. LLVM's code
+(``<16 x double>`` or ``<16 x float>``) and updates them with
+:func:`fastnet._target.emit_multiply_add` (the vector ``llvm.fma`` where the
+CPU has FMA: one rounding per multiply-add), lane by lane in the order of
+the sum, exactly what a scalar loop of :func:`fastnet._target.multiply_add`
+would give. LLVM's code
 generator splits each vector into the CPU's registers (two zmm per row
 with AVX-512 in float64, four ymm with AVX2, eight NEON registers on
 ARM), so one description serves every CPU, and the number of rows per
@@ -18,48 +20,15 @@ C-contiguous 2-D and padded so that every block of ``COLS`` columns is
 whole; callers guarantee the indices.
 """
 
-from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import types
-from numba.core import cgutils, codegen, config
+from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-from ._jit import is_c_array, prefer_wide
+from ._jit import is_c_array
+from ._target import REGISTERS, VECTOR_BITS, emit_multiply_add, prefer_wide
 
 COLS = 16  # columns per tile: one vector per row
-
-
-def _features():
-    """The CPU features Numba compiles for: ``NUMBA_CPU_FEATURES`` when set
-    (a portable cache, a CPU emulated in tests), else the host's, without
-    AVX under ``NUMBA_ENABLE_AVX=0``; as ``{name: bool}``."""
-    flat = config.CPU_FEATURES
-    if flat is None:
-        try:
-            flat = codegen.get_host_cpu_features()
-        except Exception:  # an older or newer Numba: the host's own list
-            try:
-                return dict(llvm.get_host_cpu_features())
-            except RuntimeError:  # no feature list on this platform
-                return {}
-    out = {}
-    for item in flat.split(","):
-        item = item.strip()
-        if len(item) > 1 and item[0] in "+-":
-            out[item[1:]] = item[0] == "+"
-    return out
-
-
-_HOST = _features()
-_TRIPLE = llvm.get_process_triple()
-if _HOST.get("avx512f"):
-    VECTOR_BITS, REGISTERS = 512, 32
-elif _HOST.get("avx"):
-    VECTOR_BITS, REGISTERS = 256, 16
-elif _TRIPLE.startswith(("aarch64", "arm64")):
-    VECTOR_BITS, REGISTERS = 128, 32
-else:
-    VECTOR_BITS, REGISTERS = 128, 16
 
 
 def _per_row(itemsize, cols):
@@ -114,12 +83,6 @@ def _splat(builder, x, vty):
     return builder.shuffle_vector(one, undef, mask)
 
 
-def _vector_fma(builder, vty):
-    elem = "f64" if isinstance(vty.element, ir.DoubleType) else "f32"
-    name = f"llvm.fma.v{vty.count}{elem}"
-    return cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3), name)
-
-
 def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where, index=None):
     """The loop both tiles share: for t in range(count), accumulator k
     (k < r) gets ``scalars[where(k, t)] * rows[t, jb:jb+COLS]`` added,
@@ -127,7 +90,6 @@ def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where, index
     and ``rows`` are (Numba type, array) pairs. Returns the accumulators
     (allocas: LLVM keeps them in registers)."""
     (sty, sary), (rty, rary) = scalars, rows
-    fma = _vector_fma(builder, vty)
     size = rty.dtype.bitwidth // 8
     accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(r)]
     with cgutils.for_range(builder, count) as loop:
@@ -138,7 +100,8 @@ def _accumulate(context, builder, scalars, rows, count, jb, vty, r, where, index
                 context, builder, sty, sary, where(k, t), wraparound=False
             )
             x = _splat(builder, builder.load(xp), vty)
-            builder.store(builder.call(fma, [x, row, builder.load(accs[k])]), accs[k])
+            acc = emit_multiply_add(builder, x, row, builder.load(accs[k]))
+            builder.store(acc, accs[k])
     return accs
 
 
@@ -293,7 +256,6 @@ def _grad_tile(rows, momentum, indexed=False):
 
             def emit(cols):
                 vty = ir.VectorType(fty, cols)
-                fma = _vector_fma(builder, vty)
                 accs = _accumulate(
                     context,
                     builder,
@@ -315,14 +277,17 @@ def _grad_tile(rows, momentum, indexed=False):
                     g = builder.load(accs[k])
                     if momentum:  # v <- mu*v - c*g, then w <- decay*w + v
                         vp = _row_vector_ptr(context, builder, vty_, vel, irows[k], jbv, vty)
-                        v = builder.call(
-                            fma, [minus_c, g, builder.fmul(mus, builder.load(vp, align=size))]
-                        )
+                        kept = builder.fmul(mus, builder.load(vp, align=size))
+                        v = emit_multiply_add(builder, minus_c, g, kept)
                         builder.store(v, vp, align=size)
-                        new = builder.fadd(wv, v) if plain else builder.call(fma, [decays, wv, v])
+                        new = (
+                            builder.fadd(wv, v)
+                            if plain
+                            else emit_multiply_add(builder, decays, wv, v)
+                        )
                     else:  # w <- decay*w - c*g
                         kept = wv if plain else builder.fmul(decays, wv)
-                        new = builder.call(fma, [minus_c, g, kept])
+                        new = emit_multiply_add(builder, minus_c, g, kept)
                     builder.store(new, wp, align=size)
 
             _by_columns(builder, jbv, colsv, _span_of(wty.dtype), emit)
@@ -351,7 +316,7 @@ def _grad_tile(rows, momentum, indexed=False):
 
 @intrinsic
 def bias_step(typingctx, D, b, m, c, cols):
-    """``b[j] <- fma(-c, g, b[j])`` for j < cols (a multiple of ``COLS``),
+    """``b[j] <- multiply_add(-c, g, b[j])`` for j < cols (a multiple of ``COLS``),
     g = D[0, j] + ... + D[m-1, j] summed in order from +0: the bits of the
     scalar loop over the examples, ``COLS`` columns at a time (a scalar sum
     per column read D down its columns)."""
@@ -383,7 +348,7 @@ def bias_step(typingctx, D, b, m, c, cols):
             ptr = cgutils.get_item_pointer(context, builder, bty, bv, [jb], wraparound=False)
             ptr = builder.bitcast(ptr, vty.as_pointer())
             new = [minus_c, builder.load(acc), builder.load(ptr, align=size)]
-            builder.store(builder.call(_vector_fma(builder, vty), new), ptr, align=size)
+            builder.store(emit_multiply_add(builder, *new), ptr, align=size)
         return context.get_dummy_value()
 
     return types.void(D, b, m, c, cols), codegen

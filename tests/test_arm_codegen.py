@@ -32,11 +32,11 @@ except RuntimeError as exc:
 llvm.get_process_triple = lambda: "aarch64-unknown-linux-gnu"
 
 import numpy as np
-from fastnet import _jit, _tiles, kernels
+from fastnet import _target, _tiles, kernels
 from fastnet._engine import Layout
 
 report = {
-    "x86": _jit._X86,
+    "x86": _target.X86,
     "vector_bits": _tiles.VECTOR_BITS,
     "registers": _tiles.REGISTERS,
     "rows": [_tiles.FWD_ROWS_64, _tiles.FWD_ROWS_32],

@@ -38,6 +38,7 @@ LAYERS = (
     (
         "kernels",
         (
+            "fastnet._target",
             "fastnet._jit",
             "fastnet._exp",
             "fastnet._tiles",

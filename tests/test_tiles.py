@@ -1,9 +1,9 @@
 """The LLVM vector tiles (fastnet._tiles) against scalar oracles.
 
 Each tile must give exactly the bits of the plain loop it replaces: every
-sum in order, each multiply-add rounded once (``fma``). The oracles are
-written with ``fastnet._jit.fma`` one element at a time; numpy checks the
-oracles themselves to rounding.
+sum in order, each multiply-add rounded as ``fastnet._target.multiply_add``
+rounds it (once, where the CPU has FMA). The oracles are written with it
+one element at a time; numpy checks the oracles themselves to rounding.
 """
 
 import numpy as np
@@ -11,7 +11,7 @@ import pytest
 from numba import njit
 
 from fastnet import _jit, _tiles
-from fastnet._jit import fma
+from fastnet._target import multiply_add as fma
 
 COLS = _tiles.COLS
 JIT = dict(_jit.FLAGS, cache=False)

@@ -14,11 +14,11 @@ import pytest
 from llvmlite import binding as llvm
 from numba import njit
 
-from fastnet import _jit, _sparse, _tiles
+from fastnet import _jit, _sparse, _target, _tiles
 from fastnet._sparse import compress_nonzero
 
 X86 = llvm.get_process_triple().startswith(("x86_64", "i386", "i686"))
-AVX512 = X86 and bool(_tiles._HOST.get("avx512f"))  # what Numba compiles for
+AVX512 = X86 and bool(_target.FEATURES.get("avx512f"))  # what Numba compiles for
 
 
 def _fresh_forward_kernel(dtype=np.float64):
@@ -46,7 +46,7 @@ def _fresh_forward_kernel(dtype=np.float64):
 def test_kernels_ask_for_512_bit_vectors_on_x86_only():
     ir, _ = _fresh_forward_kernel()
     if X86:
-        assert _jit._WIDE in ir
+        assert _target._WIDE in ir
     else:
         assert "prefer-vector-width" not in ir
 
@@ -59,8 +59,12 @@ def test_forward_kernel_uses_whole_registers():
         wide = [f for f in fmas if "zmm" in f]
         assert len(wide) >= _tiles.FWD_ROWS_64 * _tiles.SPAN_64 // 8, fmas
         assert not [f for f in fmas if "ymm" in f], fmas
-    elif X86 and _tiles._HOST.get("fma"):
+    elif X86 and _target.HAS_FMA:
         assert fmas, "no FMA instructions in the forward micro-kernel"
+    elif X86:  # no FMA: multiplies and adds, never libm's software fma
+        assert not fmas
+        assert not re.findall(r"call\w*\s+[^\n]*fma", asm)
+        assert re.findall(r"\bv?mulpd\s", asm)
     else:
         assert asm  # other CPUs: compiled, and correct (checked above)
 
