@@ -4,8 +4,10 @@ vectorise.
 A call to libm's ``exp`` stops LLVM from vectorising the loop around it:
 on the Intel Xeon of issue 9 the sigmoid cost 4.8 ns per value that way,
 0.8 ns with this function (8 values per AVX-512 instruction), a sigmoid
-being 10 to 25 % of an epoch. It is also the same on every CPU and libm:
-only IEEE operations and explicit fused multiply-adds, in a fixed order.
+being 10 to 25 % of an epoch. It is also the same whatever the libm, and
+on every CPU with FMA: only IEEE operations and explicit multiply-adds, in
+a fixed order (fused where the CPU has FMA, else a multiply then an add:
+still within 1 ulp, ``fastnet._target``).
 
 Method: ``x = n ln2 + r`` with ``n`` an integer and ``|r| <= ln2/2``
 (Cody and Waite's two-part ``ln2``), ``exp(r)`` by its Taylor series, and
