@@ -9,10 +9,9 @@
   twice the arithmetic per cycle, one rounding instead of two), the source
   says so with :func:`fastnet._target.multiply_add` (scalars) or
   :func:`fastnet._target.emit_multiply_add` (the vectors of
-  :mod:`fastnet._tiles`): fused
-  where the CPU has FMA instructions, else a multiply then an add, the same
-  choice in every kernel compiled for that CPU. Every other operation is
-  rounded as written.
+  :mod:`fastnet._tiles`): fused where the CPU has FMA instructions, else a
+  multiply then an add, the same choice in every kernel compiled for that
+  CPU. Every other operation is rounded as written.
 - ``cache``: compiled machine code is written next to the package (or
   into ``NUMBA_CACHE_DIR``) so that a second process skips the compile.
 - ``nogil``: two networks can train at the same time in two threads.

@@ -124,7 +124,7 @@ def _lanes_max(builder, lanes):
 _REGISTER_COMPRESS = llvm.llvm_version_info >= (19,) and VECTOR_BITS >= 512
 
 # Elsewhere (AVX2, SSE, NEON, older LLVM) LLVM expands a compress into a
-# branch per lane: listing the MNIST test images' inputs took 5.4 ms
+# store through the stack or a branch, per lane: listing the MNIST test images' inputs took 5.4 ms
 # (float32) and 8.9 ms (float64) of evaluer's 10-18 on one thread of the
 # Xeon of issue 9 compiled as a Haswell. There, each mask of 8 lanes looks
 # up the positions of its set bits in a table (2 KB): the indices are the
