@@ -143,14 +143,11 @@ SIMD_LEVELS = (
 def simd_level():
     """``(LLVM's name for the CPU, its widest SIMD level)`` that Numba
     compiles for: the host's, or ``NUMBA_CPU_NAME`` / ``NUMBA_CPU_FEATURES``
-    where they are set (a run compiled as another CPU says so)."""
-    from llvmlite import binding as llvm
-    from numba.core import config
+    where they are set (a run compiled as another CPU says so), as
+    ``fastnet._target`` reads them for the kernels."""
+    from fastnet import _target
 
-    flat = config.CPU_FEATURES
-    if flat is None:
-        flat = llvm.get_host_cpu_features().flatten()
-    features = {f[1:] for f in flat.split(",") if f.startswith("+")}
+    features = {name for name, on in _target.FEATURES.items() if on}
     level = next((name for flag, name in SIMD_LEVELS if flag in features), "?")
     if level == "AVX-512":
         extra = [
@@ -159,7 +156,7 @@ def simd_level():
             if f.startswith("avx512") and f != "avx512f"
         ]
         level += f" (F {' '.join(extra)})" if extra else ""
-    return config.CPU_NAME or llvm.get_host_cpu_name(), level
+    return _target.CPU_NAME, level
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):

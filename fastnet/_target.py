@@ -37,6 +37,7 @@ def _features():
 
 
 FEATURES = _features()
+CPU_NAME = config.CPU_NAME or llvm.get_host_cpu_name()  # as Numba names it
 TRIPLE = llvm.get_process_triple()
 X86 = TRIPLE.startswith(("x86_64", "i386", "i686"))
 ARM64 = TRIPLE.startswith(("aarch64", "arm64"))
@@ -93,8 +94,8 @@ def _float3(a, b, c):
 def _fma_name(ty):
     """LLVM's name of ``llvm.fma`` on the float or float vector type ``ty``."""
     if isinstance(ty, ir.VectorType):
-        return f"llvm.fma.v{ty.count}{_fma_name(ty.element).rsplit('.', 1)[1]}"
-    return "llvm.fma.f32" if isinstance(ty, ir.FloatType) else "llvm.fma.f64"
+        return f"llvm.fma.v{ty.count}{ty.element.intrinsic_name}"
+    return f"llvm.fma.{ty.intrinsic_name}"
 
 
 def emit_multiply_add(builder, a, b, c):
